@@ -1,0 +1,1 @@
+//! Diagnostics: spans, source files, compile errors and warnings, and their rendering.

@@ -1,0 +1,7 @@
+//! funil: an embeddable rules engine for marketing automation.
+//!
+//! (Crate documentation is written as the pipeline lands.)
+
+pub mod diagnostic;
+pub mod model;
+pub mod syntax;

@@ -1,0 +1,1 @@
+//! The data model: types, values, the schema, contacts and their events.

@@ -1,0 +1,1 @@
+//! Syntax: the abstract syntax tree with spans, the parser and the pretty-printer.
