@@ -1,1 +1,3 @@
 //! Syntax: the abstract syntax tree with spans, the parser and the pretty-printer.
+
+pub mod ast;
