@@ -1,5 +1,6 @@
 //! Diagnostics: spans, source files, compile errors and warnings, and their rendering.
 
+pub mod codes;
 mod span;
 
 pub use span::Span;
