@@ -22,7 +22,11 @@ pub(super) fn skip_trivia(mut input: &str) -> &str {
     loop {
         let trimmed = input.trim_start();
         match trimmed.strip_prefix('#') {
-            Some(comment) => input = comment.find('\n').map_or("", |end| comment.get(end..).unwrap_or("")),
+            Some(comment) => {
+                input = comment
+                    .find('\n')
+                    .map_or("", |end| comment.get(end..).unwrap_or(""))
+            }
             None => return trimmed,
         }
     }
@@ -34,9 +38,7 @@ pub(super) fn skip_to_next_item(input: &str) -> &str {
     while let Some(newline) = rest.find('\n') {
         rest = rest.get(newline + 1..).unwrap_or("");
         let line = rest.trim_start_matches([' ', '\t', '\r']);
-        let word_len = line
-            .find(|c: char| !is_ident_char(c))
-            .unwrap_or(line.len());
+        let word_len = line.find(|c: char| !is_ident_char(c)).unwrap_or(line.len());
         let word = line.get(..word_len).unwrap_or("");
         let after = line.get(word_len..).unwrap_or("");
         if ITEM_STARTS.contains(&word) && after.starts_with(|c: char| c.is_whitespace()) {
@@ -54,7 +56,11 @@ pub(super) fn describe_next(input: &str) -> (String, usize) {
     };
     if is_ident_start(first) {
         let word = input
-            .get(..input.find(|c: char| !is_ident_char(c)).unwrap_or(input.len()))
+            .get(
+                ..input
+                    .find(|c: char| !is_ident_char(c))
+                    .unwrap_or(input.len()),
+            )
             .unwrap_or("");
         let what = if is_keyword(word) { "keyword " } else { "" };
         return (format!("{what}`{word}`"), word.len());
@@ -99,15 +105,28 @@ pub(super) enum NumberToken {
 }
 
 /// Seconds per duration unit, largest first.
-const UNITS: &[(char, i64)] = &[('w', 604_800), ('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+const UNITS: &[(char, i64)] = &[
+    ('w', 604_800),
+    ('d', 86_400),
+    ('h', 3_600),
+    ('m', 60),
+    ('s', 1),
+];
 
 impl<'s> Parser<'s> {
     /// The punctuation `punct`, or a recoverable error.
-    pub(super) fn punct(&self, input: &'s str, punct: &str) -> PResult<'s, crate::diagnostic::Span> {
+    pub(super) fn punct(
+        &self,
+        input: &'s str,
+        punct: &str,
+    ) -> PResult<'s, crate::diagnostic::Span> {
         let start = skip_trivia(input);
         match start.strip_prefix(punct) {
             Some(rest) if !is_longer_token(punct, rest) => Ok((rest, self.span(start, rest))),
-            _ => Err(NomErr::Error(SyntaxError::unexpected(start, &format!("`{punct}`")))),
+            _ => Err(NomErr::Error(SyntaxError::unexpected(
+                start,
+                &format!("`{punct}`"),
+            ))),
         }
     }
 
@@ -117,24 +136,31 @@ impl<'s> Parser<'s> {
     }
 
     /// The punctuation `punct`, or a committed error.
-    pub(super) fn expect_punct(&self, input: &'s str, punct: &str) -> PResult<'s, crate::diagnostic::Span> {
+    pub(super) fn expect_punct(
+        &self,
+        input: &'s str,
+        punct: &str,
+    ) -> PResult<'s, crate::diagnostic::Span> {
         self.punct(input, punct).map_err(commit)
     }
 
     /// An identifier or keyword, raw.
     pub(super) fn word(&self, input: &'s str) -> PResult<'s, (&'s str, crate::diagnostic::Span)> {
         let start = skip_trivia(input);
-        let (rest, word) = recognize((
-            take_while1(is_ident_start),
-            take_while(is_ident_char),
-        ))
-        .parse(start)
-        .map_err(|_: NomErr<SyntaxError>| NomErr::Error(SyntaxError::unexpected(start, "a name")))?;
+        let (rest, word) = recognize((take_while1(is_ident_start), take_while(is_ident_char)))
+            .parse(start)
+            .map_err(|_: NomErr<SyntaxError>| {
+                NomErr::Error(SyntaxError::unexpected(start, "a name"))
+            })?;
         Ok((rest, (word, self.span(start, rest))))
     }
 
     /// The keyword `keyword`, or a recoverable error.
-    pub(super) fn keyword(&self, input: &'s str, keyword: &str) -> PResult<'s, crate::diagnostic::Span> {
+    pub(super) fn keyword(
+        &self,
+        input: &'s str,
+        keyword: &str,
+    ) -> PResult<'s, crate::diagnostic::Span> {
         match self.word(input) {
             Ok((rest, (word, span))) if word == keyword => Ok((rest, span)),
             _ => Err(NomErr::Error(SyntaxError::unexpected(
@@ -150,7 +176,11 @@ impl<'s> Parser<'s> {
     }
 
     /// The keyword `keyword`, or a committed error.
-    pub(super) fn expect_keyword(&self, input: &'s str, keyword: &str) -> PResult<'s, crate::diagnostic::Span> {
+    pub(super) fn expect_keyword(
+        &self,
+        input: &'s str,
+        keyword: &str,
+    ) -> PResult<'s, crate::diagnostic::Span> {
         self.keyword(input, keyword).map_err(commit)
     }
 
@@ -192,7 +222,10 @@ impl<'s> Parser<'s> {
             }
         }
         if !dotted && is_keyword(first) {
-            return Err(NomErr::Error(SyntaxError::unexpected(start, "an event kind")));
+            return Err(NomErr::Error(SyntaxError::unexpected(
+                start,
+                "an event kind",
+            )));
         }
         let text = start.get(..start.len() - rest.len()).unwrap_or("");
         Ok((rest, Spanned::new(text.to_string(), self.span(start, rest))))
@@ -203,27 +236,45 @@ impl<'s> Parser<'s> {
         let start = skip_trivia(input);
         let (after_digits, digits) = digit1::<&str, SyntaxError>(start)
             .map_err(|_| NomErr::Error(SyntaxError::unexpected(start, "a number")))?;
-        let (rest, token) = if after_digits.starts_with(|c: char| UNITS.iter().any(|(u, _)| *u == c)) {
+        let (rest, token) = if after_digits
+            .starts_with(|c: char| UNITS.iter().any(|(u, _)| *u == c))
+        {
             self.duration_units(start)?
         } else {
-            let (rest, fraction) =
-                opt(recognize((one_char('.'), digit1))).parse(after_digits)?;
+            let (rest, fraction) = opt(recognize((one_char('.'), digit1))).parse(after_digits)?;
             let text = start
                 .get(..digits.len() + fraction.map_or(0, str::len))
                 .unwrap_or("");
             let value = Decimal::from_str_exact(text).map_err(|_| {
-                NomErr::Failure(SyntaxError::new(
-                    codes::BAD_LITERAL,
-                    start,
-                    text.len(),
-                    format!("number `{text}` is out of range"),
-                ).with_help("numbers have at most 28 significant digits"))
+                NomErr::Failure(
+                    SyntaxError::new(
+                        codes::BAD_LITERAL,
+                        start,
+                        text.len(),
+                        format!("number `{text}` is out of range"),
+                    )
+                    .with_help("numbers have at most 28 significant digits"),
+                )
             })?;
             let (rest, percent) = opt(one_char('%')).parse(rest)?;
-            (rest, NumberToken::Number { value, percent: percent.is_some() })
+            (
+                rest,
+                NumberToken::Number {
+                    value,
+                    percent: percent.is_some(),
+                },
+            )
         };
-        if rest.starts_with(|c: char| is_ident_char(c) || c == '.' && rest.get(1..).is_some_and(|r| r.starts_with(|d: char| d.is_ascii_digit()))) {
-            let len = rest.find(|c: char| !is_ident_char(c) && c != '.').unwrap_or(rest.len());
+        if rest.starts_with(|c: char| {
+            is_ident_char(c)
+                || c == '.'
+                    && rest
+                        .get(1..)
+                        .is_some_and(|r| r.starts_with(|d: char| d.is_ascii_digit()))
+        }) {
+            let len = rest
+                .find(|c: char| !is_ident_char(c) && c != '.')
+                .unwrap_or(rest.len());
             let bad = start.len() - rest.len() + len;
             return Err(NomErr::Failure(
                 SyntaxError::new(
@@ -244,8 +295,12 @@ impl<'s> Parser<'s> {
         let mut seconds: i64 = 0;
         let mut previous_unit = usize::MAX;
         while let Ok((after, digits)) = digit1::<&str, SyntaxError>(rest) {
-            let Some(unit_char) = after.chars().next() else { break };
-            let Some(unit_index) = UNITS.iter().position(|(u, _)| *u == unit_char) else { break };
+            let Some(unit_char) = after.chars().next() else {
+                break;
+            };
+            let Some(unit_index) = UNITS.iter().position(|(u, _)| *u == unit_char) else {
+                break;
+            };
             let overflow = || {
                 NomErr::Failure(SyntaxError::new(
                     codes::BAD_LITERAL,
@@ -256,8 +311,13 @@ impl<'s> Parser<'s> {
             };
             if previous_unit != usize::MAX && unit_index <= previous_unit {
                 return Err(NomErr::Failure(
-                    SyntaxError::new(codes::BAD_LITERAL, rest, digits.len() + 1, "duration units must decrease")
-                        .with_help("write the largest unit first, each unit once: `1d2h`, `1h30m`"),
+                    SyntaxError::new(
+                        codes::BAD_LITERAL,
+                        rest,
+                        digits.len() + 1,
+                        "duration units must decrease",
+                    )
+                    .with_help("write the largest unit first, each unit once: `1d2h`, `1h30m`"),
                 ));
             }
             let count: i64 = digits.parse().map_err(|_| overflow())?;
@@ -270,7 +330,12 @@ impl<'s> Parser<'s> {
             rest = after.get(1..).unwrap_or("");
         }
         let duration = TimeDelta::try_seconds(seconds).ok_or_else(|| {
-            NomErr::Failure(SyntaxError::new(codes::BAD_LITERAL, start, start.len() - rest.len(), "duration literal out of range"))
+            NomErr::Failure(SyntaxError::new(
+                codes::BAD_LITERAL,
+                start,
+                start.len() - rest.len(),
+                "duration literal out of range",
+            ))
         })?;
         Ok((rest, NumberToken::Duration(duration)))
     }
@@ -279,11 +344,18 @@ impl<'s> Parser<'s> {
     pub(super) fn duration(&self, input: &'s str) -> PResult<'s, Spanned<TimeDelta>> {
         let start = skip_trivia(input);
         match self.number_token(start) {
-            Ok((rest, Spanned { node: NumberToken::Duration(duration), span })) => {
-                Ok((rest, Spanned::new(duration, span)))
-            }
+            Ok((
+                rest,
+                Spanned {
+                    node: NumberToken::Duration(duration),
+                    span,
+                },
+            )) => Ok((rest, Spanned::new(duration, span))),
             Err(NomErr::Failure(error)) => Err(NomErr::Failure(error)),
-            _ => Err(NomErr::Failure(SyntaxError::unexpected(start, "a duration such as `30d`"))),
+            _ => Err(NomErr::Failure(SyntaxError::unexpected(
+                start,
+                "a duration such as `30d`",
+            ))),
         }
     }
 
@@ -295,12 +367,27 @@ impl<'s> Parser<'s> {
             _ => (start, false),
         };
         match self.number_token(after_sign) {
-            Ok((rest, Spanned { node: NumberToken::Number { value, percent: false }, .. })) => {
+            Ok((
+                rest,
+                Spanned {
+                    node:
+                        NumberToken::Number {
+                            value,
+                            percent: false,
+                        },
+                    ..
+                },
+            )) => {
                 let value = if negative { -value } else { value };
                 Ok((rest, Spanned::new(value, self.span(start, rest))))
             }
-            Ok(_) => Err(NomErr::Failure(SyntaxError::unexpected(start, "a number without `%`"))),
-            Err(NomErr::Error(_)) => Err(NomErr::Failure(SyntaxError::unexpected(start, "a number"))),
+            Ok(_) => Err(NomErr::Failure(SyntaxError::unexpected(
+                start,
+                "a number without `%`",
+            ))),
+            Err(NomErr::Error(_)) => {
+                Err(NomErr::Failure(SyntaxError::unexpected(start, "a number")))
+            }
             Err(other) => Err(other),
         }
     }
@@ -309,11 +396,22 @@ impl<'s> Parser<'s> {
     pub(super) fn percentage(&self, input: &'s str) -> PResult<'s, Spanned<Decimal>> {
         let start = skip_trivia(input);
         match self.number_token(start) {
-            Ok((rest, Spanned { node: NumberToken::Number { value, percent: true }, span })) => {
-                Ok((rest, Spanned::new(value, span)))
-            }
+            Ok((
+                rest,
+                Spanned {
+                    node:
+                        NumberToken::Number {
+                            value,
+                            percent: true,
+                        },
+                    span,
+                },
+            )) => Ok((rest, Spanned::new(value, span))),
             Err(NomErr::Failure(error)) => Err(NomErr::Failure(error)),
-            _ => Err(NomErr::Failure(SyntaxError::unexpected(start, "a percentage such as `50%`"))),
+            _ => Err(NomErr::Failure(SyntaxError::unexpected(
+                start,
+                "a percentage such as `50%`",
+            ))),
         }
     }
 
@@ -336,7 +434,10 @@ impl<'s> Parser<'s> {
         };
         let kind = if text.len() == 10 {
             ExprKind::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?)
-        } else if text.get(10..11) == Some("T") && text.get(4..5) == Some("-") && text.get(13..14) == Some(":") {
+        } else if text.get(10..11) == Some("T")
+            && text.get(4..5) == Some("-")
+            && text.get(13..14) == Some(":")
+        {
             let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| bad())?;
             ExprKind::DateTime(parsed.with_timezone(&Utc))
         } else {

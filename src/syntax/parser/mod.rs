@@ -15,6 +15,7 @@ mod expr;
 mod items;
 mod lexical;
 mod schema;
+mod strings;
 mod workflow;
 
 use std::cell::Cell;
