@@ -32,6 +32,67 @@ const SYMBOL_COMPARISONS: &[(&str, BinaryOp)] = &[
     (">", BinaryOp::Gt),
 ];
 
+/// Arithmetic operators and `??`.
+const ARITHMETIC: &[(&str, BinaryOp)] = &[
+    ("??", BinaryOp::Coalesce),
+    ("+", BinaryOp::Add),
+    ("-", BinaryOp::Sub),
+    ("*", BinaryOp::Mul),
+    ("/", BinaryOp::Div),
+];
+
+/// Precedence levels (§4.1), loosest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Or,
+    And,
+    Not,
+    Comparison,
+    Coalesce,
+    Additive,
+    Multiplicative,
+    Prefix,
+}
+
+impl Level {
+    /// The next tighter level: the operands of a left-associative operator.
+    fn tighter(self) -> Level {
+        match self {
+            Level::Or => Level::And,
+            Level::And => Level::Not,
+            Level::Not => Level::Comparison,
+            Level::Comparison => Level::Coalesce,
+            Level::Coalesce => Level::Additive,
+            Level::Additive => Level::Multiplicative,
+            Level::Multiplicative | Level::Prefix => Level::Prefix,
+        }
+    }
+}
+
+/// An infix operator as read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Infix {
+    Or,
+    And,
+    Compare(BinaryOp),
+    Matches,
+    IsNull { negated: bool },
+    Arithmetic(BinaryOp),
+}
+
+impl Infix {
+    fn level(self) -> Level {
+        match self {
+            Infix::Or => Level::Or,
+            Infix::And => Level::And,
+            Infix::Compare(_) | Infix::Matches | Infix::IsNull { .. } => Level::Comparison,
+            Infix::Arithmetic(BinaryOp::Coalesce) => Level::Coalesce,
+            Infix::Arithmetic(BinaryOp::Add | BinaryOp::Sub) => Level::Additive,
+            Infix::Arithmetic(_) => Level::Multiplicative,
+        }
+    }
+}
+
 /// Comparison operators written as words.
 const WORD_COMPARISONS: &[(&str, BinaryOp)] = &[
     ("in", BinaryOp::In),
@@ -43,221 +104,183 @@ const WORD_COMPARISONS: &[(&str, BinaryOp)] = &[
 impl<'s> Parser<'s> {
     /// A full expression, or a committed error.
     pub(super) fn parse_expr(&self, input: &'s str) -> PResult<'s, Expr> {
-        self.parse_or(input).map_err(commit)
+        self.parse_level(input, Level::Or).map_err(commit)
     }
 
-    /// `a or b or …`, kept flat.
-    fn parse_or(&self, input: &'s str) -> PResult<'s, Expr> {
-        self.parse_chain(input, "or", ExprKind::Or, Self::parse_and)
-    }
-
-    /// `a and b and …`, kept flat.
-    fn parse_and(&self, input: &'s str) -> PResult<'s, Expr> {
-        self.parse_chain(input, "and", ExprKind::And, Self::parse_not)
-    }
-
-    fn parse_chain(
-        &self,
-        input: &'s str,
-        keyword: &str,
-        make: fn(Vec<Expr>) -> ExprKind,
-        operand: fn(&Self, &'s str) -> PResult<'s, Expr>,
-    ) -> PResult<'s, Expr> {
-        let (mut rest, first) = operand(self, input)?;
-        if !self.at_keyword(rest, keyword) {
-            return Ok((rest, first));
-        }
-        let mut span = first.span;
-        let mut operands = vec![first];
-        while let Ok((after, _)) = self.keyword(rest, keyword) {
-            let (next, operand) = operand(self, after).map_err(commit)?;
-            span = span.to(operand.span);
-            operands.push(operand);
-            rest = next;
-        }
-        Ok((rest, Spanned::new(make(operands), span)))
-    }
-
-    /// Prefix `not`.
-    fn parse_not(&self, input: &'s str) -> PResult<'s, Expr> {
-        match self.keyword(input, "not") {
-            Ok((rest, not_span)) => self.nested(rest, |rest| {
-                let (rest, operand) = self.parse_not(rest).map_err(commit)?;
-                let span = not_span.to(operand.span);
-                Ok((rest, unary(UnaryOp::Not, operand, span)))
-            }),
-            Err(_) => self.parse_comparison(input),
-        }
-    }
-
-    /// One comparison at most: `a < b < c` is an error.
-    fn parse_comparison(&self, input: &'s str) -> PResult<'s, Expr> {
-        let (rest, lhs) = self.parse_coalesce(input)?;
-        let (rest, (expr, compared)) = self.parse_comparison_rest(rest, lhs)?;
-        if compared && let Some(op_len) = self.comparison_ahead(rest) {
-            let at = skip_trivia(rest);
-            return Err(NomErr::Failure(
-                SyntaxError::new(
-                    codes::SYNTAX,
-                    at,
-                    op_len,
-                    "comparison operators cannot be chained",
-                )
-                .with_help("combine comparisons with `and`: `a < b and b < c`"),
-            ));
-        }
-        Ok((rest, expr))
-    }
-
-    /// The length of the comparison operator starting at `input`, if there is one.
-    fn comparison_ahead(&self, input: &'s str) -> Option<usize> {
-        let at = skip_trivia(input);
-        for (symbol, _) in SYMBOL_COMPARISONS {
-            if self.at_punct(at, symbol) {
-                return Some(symbol.len());
-            }
-        }
-        for word in [
-            "in",
-            "contains",
-            "starts_with",
-            "ends_with",
-            "matches",
-            "is",
-        ] {
-            if self.at_keyword(at, word) {
-                return Some(word.len());
-            }
-        }
-        match self.keyword(at, "not") {
-            Ok((after_not, _)) if self.at_keyword(after_not, "in") => Some(3),
-            _ => None,
-        }
-    }
-
-    /// The comparison after `lhs`, if one follows; else `lhs` itself. The flag says
-    /// whether a comparison was read.
-    fn parse_comparison_rest(&self, input: &'s str, lhs: Expr) -> PResult<'s, (Expr, bool)> {
-        for (symbol, op) in SYMBOL_COMPARISONS {
-            if let Ok((rest, _)) = self.punct(input, symbol) {
-                return self.parse_binary_rhs(rest, *op, lhs);
-            }
-        }
-        for (word, op) in WORD_COMPARISONS {
-            if let Ok((rest, _)) = self.keyword(input, word) {
-                return self.parse_binary_rhs(rest, *op, lhs);
-            }
-        }
-        if let Ok((after_not, _)) = self.keyword(input, "not")
-            && let Ok((rest, _)) = self.keyword(after_not, "in")
-        {
-            return self.parse_binary_rhs(rest, BinaryOp::NotIn, lhs);
-        }
-        if let Ok((rest, _)) = self.keyword(input, "matches") {
-            let (rest, pattern) = self.plain_string(rest)?;
-            let span = lhs.span.to(pattern.span);
-            let expr = Spanned::new(
-                ExprKind::Matches {
-                    subject: Box::new(lhs),
-                    pattern,
-                },
-                span,
-            );
-            return Ok((rest, (expr, true)));
-        }
-        if let Ok((rest, _)) = self.keyword(input, "is") {
-            let (rest, negated) = match self.keyword(rest, "not") {
-                Ok((rest, _)) => (rest, true),
-                Err(_) => (rest, false),
-            };
-            let (rest, null_span) = self.expect_keyword(rest, "null")?;
-            let span = lhs.span.to(null_span);
-            let expr = Spanned::new(
-                ExprKind::IsNull {
-                    operand: Box::new(lhs),
-                    negated,
-                },
-                span,
-            );
-            return Ok((rest, (expr, true)));
-        }
-        Ok((input, (lhs, false)))
-    }
-
-    fn parse_binary_rhs(
-        &self,
-        input: &'s str,
-        op: BinaryOp,
-        lhs: Expr,
-    ) -> PResult<'s, (Expr, bool)> {
-        let (rest, rhs) = self.parse_coalesce(input).map_err(commit)?;
-        let span = lhs.span.to(rhs.span);
-        Ok((rest, (binary(op, lhs, rhs, span), true)))
-    }
-
-    /// `??`, left-associative. Public to the parser: query bounds are at this level.
+    /// An expression at the `??` level or tighter: query bounds.
     pub(super) fn parse_coalesce(&self, input: &'s str) -> PResult<'s, Expr> {
-        self.parse_left_assoc(input, &[("??", BinaryOp::Coalesce)], Self::parse_additive)
+        self.parse_level(input, Level::Coalesce)
     }
 
-    fn parse_additive(&self, input: &'s str) -> PResult<'s, Expr> {
-        self.parse_left_assoc(
-            input,
-            &[("+", BinaryOp::Add), ("-", BinaryOp::Sub)],
-            Self::parse_multiplicative,
-        )
-    }
-
-    fn parse_multiplicative(&self, input: &'s str) -> PResult<'s, Expr> {
-        self.parse_left_assoc(
-            input,
-            &[("*", BinaryOp::Mul), ("/", BinaryOp::Div)],
-            Self::parse_unary,
-        )
-    }
-
-    /// A left-associative level. Each operator makes the tree one level deeper, so a
-    /// chain counts against the nesting limit.
-    fn parse_left_assoc(
-        &self,
-        input: &'s str,
-        ops: &[(&str, BinaryOp)],
-        operand: fn(&Self, &'s str) -> PResult<'s, Expr>,
-    ) -> PResult<'s, Expr> {
+    /// An expression whose operators all bind at least as tightly as `min`, by
+    /// precedence climbing: one loop for every binary level, so a parenthesis costs
+    /// a handful of stack frames, not one per level.
+    fn parse_level(&self, input: &'s str, min: Level) -> PResult<'s, Expr> {
         let entry_depth = self.depth.get();
-        let result = (|| {
-            let (mut rest, mut lhs) = operand(self, input)?;
-            'chain: loop {
-                for (symbol, op) in ops {
-                    if let Ok((after, _)) = self.punct(rest, symbol) {
-                        let depth = self.depth.get();
-                        if depth >= self.limits.max_depth {
-                            return Err(NomErr::Failure(SyntaxError::too_deep(
-                                skip_trivia(rest),
-                                self.limits.max_depth,
-                            )));
-                        }
-                        self.depth.set(depth + 1);
-                        let (next, rhs) = operand(self, after).map_err(commit)?;
-                        let span = lhs.span.to(rhs.span);
-                        lhs = binary(*op, lhs, rhs, span);
-                        rest = next;
-                        continue 'chain;
-                    }
-                }
-                return Ok((rest, lhs));
-            }
-        })();
+        let result = self.parse_level_inner(input, min);
         self.depth.set(entry_depth);
         result
     }
 
-    /// Prefix `-` and `+`.
-    fn parse_unary(&self, input: &'s str) -> PResult<'s, Expr> {
+    fn parse_level_inner(&self, input: &'s str, min: Level) -> PResult<'s, Expr> {
+        let (mut rest, mut lhs) = self.parse_prefix(input, min)?;
+        while let Some((infix, after_op)) = self.peek_infix(rest) {
+            let level = infix.level();
+            if level < min {
+                break;
+            }
+            match infix {
+                Infix::Or | Infix::And => {
+                    let make = if infix == Infix::Or {
+                        ExprKind::Or
+                    } else {
+                        ExprKind::And
+                    };
+                    let (next, chain) = self.parse_chain(after_op, infix, lhs)?;
+                    lhs = Spanned::new(make(chain.0), chain.1);
+                    rest = next;
+                }
+                Infix::Compare(op) => {
+                    let (next, rhs) = self
+                        .parse_level(after_op, Level::Coalesce)
+                        .map_err(commit)?;
+                    let span = lhs.span.to(rhs.span);
+                    lhs = binary(op, lhs, rhs, span);
+                    rest = self.refuse_chained_comparison(next)?;
+                }
+                Infix::Matches => {
+                    let (next, pattern) = self.plain_string(after_op)?;
+                    let span = lhs.span.to(pattern.span);
+                    lhs = Spanned::new(
+                        ExprKind::Matches {
+                            subject: Box::new(lhs),
+                            pattern,
+                        },
+                        span,
+                    );
+                    rest = self.refuse_chained_comparison(next)?;
+                }
+                Infix::IsNull { negated } => {
+                    let (next, null_span) = self.expect_keyword(after_op, "null")?;
+                    let span = lhs.span.to(null_span);
+                    lhs = Spanned::new(
+                        ExprKind::IsNull {
+                            operand: Box::new(lhs),
+                            negated,
+                        },
+                        span,
+                    );
+                    rest = self.refuse_chained_comparison(next)?;
+                }
+                Infix::Arithmetic(op) => {
+                    // Each operator of a left-associative chain deepens the tree.
+                    let depth = self.depth.get();
+                    if depth >= self.limits.max_depth {
+                        return Err(NomErr::Failure(SyntaxError::too_deep(
+                            skip_trivia(rest),
+                            self.limits.max_depth,
+                        )));
+                    }
+                    self.depth.set(depth + 1);
+                    let (next, rhs) = self
+                        .parse_level(after_op, level.tighter())
+                        .map_err(commit)?;
+                    let span = lhs.span.to(rhs.span);
+                    lhs = binary(op, lhs, rhs, span);
+                    rest = next;
+                }
+            }
+        }
+        Ok((rest, lhs))
+    }
+
+    /// The operands of a flat `and`/`or` chain whose first operand is `first`.
+    fn parse_chain(
+        &self,
+        input: &'s str,
+        infix: Infix,
+        first: Expr,
+    ) -> PResult<'s, (Vec<Expr>, Span)> {
+        let operand_level = infix.level().tighter();
+        let mut span = first.span;
+        let mut operands = vec![first];
+        let mut rest = input;
+        loop {
+            let (next, operand) = self.parse_level(rest, operand_level).map_err(commit)?;
+            span = span.to(operand.span);
+            operands.push(operand);
+            rest = next;
+            match self.peek_infix(rest) {
+                Some((next_infix, after_op)) if next_infix == infix => rest = after_op,
+                _ => return Ok((rest, (operands, span))),
+            }
+        }
+    }
+
+    /// Fails when another comparison follows one: comparisons do not associate.
+    fn refuse_chained_comparison(&self, rest: &'s str) -> Result<&'s str, NomErr<SyntaxError>> {
+        match self.peek_infix(rest) {
+            Some((infix, after_op)) if infix.level() == Level::Comparison => {
+                let at = skip_trivia(rest);
+                Err(NomErr::Failure(
+                    SyntaxError::new(
+                        codes::SYNTAX,
+                        at,
+                        at.len() - after_op.len(),
+                        "comparison operators cannot be chained",
+                    )
+                    .with_help("combine comparisons with `and`: `a < b and b < c`"),
+                ))
+            }
+            _ => Ok(rest),
+        }
+    }
+
+    /// The infix operator at the start of `input`, and the input after it.
+    fn peek_infix(&self, input: &'s str) -> Option<(Infix, &'s str)> {
+        for (symbol, op) in SYMBOL_COMPARISONS {
+            if let Ok((rest, _)) = self.punct(input, symbol) {
+                return Some((Infix::Compare(*op), rest));
+            }
+        }
+        for (symbol, op) in ARITHMETIC {
+            if let Ok((rest, _)) = self.punct(input, symbol) {
+                return Some((Infix::Arithmetic(*op), rest));
+            }
+        }
+        let (rest, (word, _)) = self.word(input).ok()?;
+        let infix = match word {
+            "or" => Infix::Or,
+            "and" => Infix::And,
+            "matches" => Infix::Matches,
+            "is" => match self.keyword(rest, "not") {
+                Ok((rest, _)) => return Some((Infix::IsNull { negated: true }, rest)),
+                Err(_) => Infix::IsNull { negated: false },
+            },
+            "not" => {
+                let (rest, _) = self.keyword(rest, "in").ok()?;
+                return Some((Infix::Compare(BinaryOp::NotIn), rest));
+            }
+            _ => Infix::Compare(WORD_COMPARISONS.iter().find(|(w, _)| *w == word)?.1),
+        };
+        Some((infix, rest))
+    }
+
+    /// Prefix `not` (when the level allows it), `-`, `+`, or a postfix expression.
+    fn parse_prefix(&self, input: &'s str, min: Level) -> PResult<'s, Expr> {
+        if min <= Level::Not {
+            if let Ok((rest, not_span)) = self.keyword(input, "not") {
+                return self.nested(rest, |rest| {
+                    let (rest, operand) = self.parse_level(rest, Level::Not).map_err(commit)?;
+                    let span = not_span.to(operand.span);
+                    Ok((rest, unary(UnaryOp::Not, operand, span)))
+                });
+            }
+        }
         for (symbol, op) in [("-", UnaryOp::Neg), ("+", UnaryOp::Plus)] {
             if let Ok((rest, op_span)) = self.punct(input, symbol) {
                 return self.nested(rest, |rest| {
-                    let (rest, operand) = self.parse_unary(rest).map_err(commit)?;
+                    let (rest, operand) = self.parse_level(rest, Level::Prefix).map_err(commit)?;
                     let span = op_span.to(operand.span);
                     Ok((rest, unary(op, operand, span)))
                 });
@@ -500,7 +523,8 @@ impl<'s> Parser<'s> {
     /// A window bound: an expression at the `??` level.
     fn parse_bound(&self, input: &'s str) -> PResult<'s, Expr> {
         let (rest, bound) = self.parse_coalesce(input).map_err(commit)?;
-        if self.comparison_ahead(rest).is_some() || self.at_keyword(rest, "or") {
+        if matches!(self.peek_infix(rest), Some((infix, _)) if infix.level() <= Level::Comparison && infix != Infix::And)
+        {
             let at = skip_trivia(rest);
             let (found, len) = describe_next(at);
             return Err(NomErr::Failure(

@@ -117,3 +117,6 @@ impl<'s> Parser<'s> {
         (module, errors)
     }
 }
+
+#[cfg(test)]
+mod tests;
