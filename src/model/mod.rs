@@ -11,6 +11,7 @@
 //! This module knows nothing of the rule language's syntax: a service can build
 //! contacts without the parser.
 
+pub(crate) mod calendar;
 mod contact;
 mod error;
 mod format;
