@@ -4,4 +4,6 @@
 
 pub mod diagnostic;
 pub mod model;
+mod program;
+mod check;
 pub mod syntax;
