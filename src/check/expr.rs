@@ -21,7 +21,13 @@ impl Checker<'_, '_> {
     }
 
     /// An expression that must be of `kind` (nullable allowed); `what` names its role.
-    pub(super) fn expect(&mut self, expr: &Expr, scope: Scope<'_>, kind: &TyKind, what: &str) -> NodeId {
+    pub(super) fn expect(
+        &mut self,
+        expr: &Expr,
+        scope: Scope<'_>,
+        kind: &TyKind,
+        what: &str,
+    ) -> NodeId {
         let (node, ty) = self.expr(expr, scope);
         if !ty.is(kind) && ty.kind != TyKind::Null {
             let expected = Ty::new(kind.clone());
@@ -39,7 +45,11 @@ impl Checker<'_, '_> {
     pub(super) fn expr(&mut self, expr: &Expr, scope: Scope<'_>) -> (NodeId, Ty) {
         match &expr.node {
             ExprKind::Number { value, percent } => {
-                let value = if *percent { *value / Decimal::ONE_HUNDRED } else { *value };
+                let value = if *percent {
+                    *value / Decimal::ONE_HUNDRED
+                } else {
+                    *value
+                };
                 (self.push(Node::Literal(Value::Number(value))), Ty::NUMBER)
             }
             ExprKind::String(parts) => self.string(parts, scope),
@@ -69,21 +79,39 @@ impl Checker<'_, '_> {
                 let (node, ty) = self.expr(operand, scope);
                 if !ty.nullable && !ty.is_any() {
                     let warning = self
-                        .warning(codes::NEVER_NULL, format!("a value of type `{ty}` is never null"), operand.span)
-                        .with_help(format!("so `is {}null` is always {}", if *negated { "not " } else { "" }, *negated));
+                        .warning(
+                            codes::NEVER_NULL,
+                            format!("a value of type `{ty}` is never null"),
+                            operand.span,
+                        )
+                        .with_help(format!(
+                            "so `is {}null` is always {}",
+                            if *negated { "not " } else { "" },
+                            *negated
+                        ));
                     self.report(warning);
                 }
-                (self.push(Node::IsNull { operand: node, negated: *negated }), Ty::BOOL)
+                (
+                    self.push(Node::IsNull {
+                        operand: node,
+                        negated: *negated,
+                    }),
+                    Ty::BOOL,
+                )
             }
             ExprKind::Matches { subject, pattern } => {
-                let subject_node = self.expect(subject, scope, &TyKind::String, "the subject of `matches`");
+                let subject_node =
+                    self.expect(subject, scope, &TyKind::String, "the subject of `matches`");
                 let built = regex::RegexBuilder::new(&pattern.node)
                     .size_limit(self.limits.max_regex_bytes)
                     .dfa_size_limit(self.limits.max_regex_bytes)
                     .build();
                 match built {
                     Ok(regex) => {
-                        let node = Node::Matches { subject: subject_node, regex: Arc::new(regex) };
+                        let node = Node::Matches {
+                            subject: subject_node,
+                            regex: Arc::new(regex),
+                        };
                         (self.push(node), Ty::BOOL)
                     }
                     Err(error) => {
@@ -91,7 +119,13 @@ impl Checker<'_, '_> {
                             regex::Error::CompiledTooBig(limit) => {
                                 format!("the pattern compiles to more than {limit} bytes")
                             }
-                            other => other.to_string().lines().last().unwrap_or("").trim().to_string(),
+                            other => other
+                                .to_string()
+                                .lines()
+                                .last()
+                                .unwrap_or("")
+                                .trim()
+                                .to_string(),
                         };
                         let diagnostic = self
                             .error(codes::BAD_REGEX, "invalid regular expression", pattern.span)
@@ -105,7 +139,10 @@ impl Checker<'_, '_> {
 
     fn string(&mut self, parts: &[StringPart], scope: Scope<'_>) -> (NodeId, Ty) {
         if let [StringPart::Text(text)] = parts {
-            return (self.push(Node::Literal(Value::String(Arc::from(text.as_str())))), Ty::STRING);
+            return (
+                self.push(Node::Literal(Value::String(Arc::from(text.as_str())))),
+                Ty::STRING,
+            );
         }
         let mut pieces = Vec::with_capacity(parts.len());
         for part in parts {
@@ -115,7 +152,11 @@ impl Checker<'_, '_> {
                     let (node, ty) = self.expr(expr, scope);
                     if matches!(ty.kind, TyKind::Record(_)) {
                         let error = self
-                            .error(codes::TYPE_MISMATCH, "an event cannot be printed", expr.span)
+                            .error(
+                                codes::TYPE_MISMATCH,
+                                "an event cannot be printed",
+                                expr.span,
+                            )
                             .with_help("print one of its fields, such as `.at`");
                         self.report(error);
                     }
@@ -123,7 +164,10 @@ impl Checker<'_, '_> {
                 }
             }
         }
-        (self.push(Node::Interpolate(pieces.into_boxed_slice())), Ty::STRING)
+        (
+            self.push(Node::Interpolate(pieces.into_boxed_slice())),
+            Ty::STRING,
+        )
     }
 
     fn list(&mut self, elements: &[Expr], span: Span, scope: Scope<'_>) -> (NodeId, Ty) {
@@ -171,7 +215,12 @@ impl Checker<'_, '_> {
     }
 
     /// A contact attribute; `event_kinds` adds the props in scope to the suggestions.
-    pub(super) fn attribute(&mut self, name: &str, span: Span, event_kinds: Option<&[KindId]>) -> (NodeId, Ty) {
+    pub(super) fn attribute(
+        &mut self,
+        name: &str,
+        span: Span,
+        event_kinds: Option<&[KindId]>,
+    ) -> (NodeId, Ty) {
         if let Some(id) = self.schema.attribute(name) {
             let ty = self.schema.attribute_type(id).map_or(Ty::ANY, Ty::from);
             return (self.push(Node::Attribute(id)), ty);
@@ -183,19 +232,28 @@ impl Checker<'_, '_> {
             }
             candidates.push("at");
         }
-        let mut error = self.error(codes::UNKNOWN_ATTRIBUTE, format!("unknown attribute `{name}`"), span);
+        let mut error = self.error(
+            codes::UNKNOWN_ATTRIBUTE,
+            format!("unknown attribute `{name}`"),
+            span,
+        );
         if let Some(help) = help_did_you_mean(name, candidates) {
             error = error.with_help(help);
         } else if name == "at" {
-            error = error.with_help("`at` is an event's time: use it inside `where`, or read `last(…).at`");
+            error = error
+                .with_help("`at` is an event's time: use it inside `where`, or read `last(…).at`");
         } else if event_kinds.is_none() && self.is_any_prop(name) {
-            error = error.with_help(format!("`{name}` is an event prop: use it inside a query's `where`"));
+            error = error.with_help(format!(
+                "`{name}` is an event prop: use it inside a query's `where`"
+            ));
         }
         self.fail(error)
     }
 
     fn is_any_prop(&self, name: &str) -> bool {
-        self.schema.kinds().any(|(kind, _)| self.schema.prop(kind, name).is_some())
+        self.schema
+            .kinds()
+            .any(|(kind, _)| self.schema.prop(kind, name).is_some())
     }
 
     /// A prop shared by every kind in `kinds`, with one type.
@@ -218,7 +276,11 @@ impl Checker<'_, '_> {
             }
         }
         let (slot, ty) = found?;
-        let slot = if same_slot { PropSlot::Fixed(slot) } else { PropSlot::ByKind(by_kind.into_boxed_slice()) };
+        let slot = if same_slot {
+            PropSlot::Fixed(slot)
+        } else {
+            PropSlot::ByKind(by_kind.into_boxed_slice())
+        };
         Some((slot, Ty::from(ty)))
     }
 
@@ -247,13 +309,23 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> (NodeId, Ty) {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        scope: Scope<'_>,
+    ) -> (NodeId, Ty) {
         let (lhs_node, lhs_ty) = self.expr(lhs, scope);
         let (rhs_node, rhs_ty) = self.expr(rhs, scope);
         let mismatch = |checker: &Self, help: Option<&str>| {
             let error = checker.error(
                 codes::TYPE_MISMATCH,
-                format!("`{}` cannot be applied to `{lhs_ty}` and `{rhs_ty}`", op.symbol()),
+                format!(
+                    "`{}` cannot be applied to `{lhs_ty}` and `{rhs_ty}`",
+                    op.symbol()
+                ),
                 span,
             );
             match help {
@@ -284,7 +356,11 @@ impl Checker<'_, '_> {
             }
             BinaryOp::Coalesce if !lhs_ty.nullable => {
                 let warning = self
-                    .warning(codes::USELESS_DEFAULT, format!("`??` on `{lhs_ty}`, which is never null"), lhs.span)
+                    .warning(
+                        codes::USELESS_DEFAULT,
+                        format!("`??` on `{lhs_ty}`, which is never null"),
+                        lhs.span,
+                    )
                     .with_help("the default is never used");
                 self.report(warning);
             }
@@ -295,19 +371,21 @@ impl Checker<'_, '_> {
             let error = mismatch(self, help);
             return self.fail(error);
         };
-        if matches!(op, BinaryOp::Add | BinaryOp::Sub) && lhs_ty.kind == TyKind::Date {
-            if let ExprKind::Duration(d) = &rhs.node {
-                if d.num_seconds() % SECONDS_PER_DAY != 0 || d.subsec_nanos() != 0 {
-                    let error = self
-                        .error(
-                            codes::NOT_WHOLE_DAYS,
-                            "a date moves by whole days only",
-                            rhs.span,
-                        )
-                        .with_help("use a duration in days or weeks, such as `7d`, or convert to a datetime");
-                    return self.fail(error);
-                }
-            }
+        if matches!(op, BinaryOp::Add | BinaryOp::Sub)
+            && lhs_ty.kind == TyKind::Date
+            && let ExprKind::Duration(d) = &rhs.node
+            && (d.num_seconds() % SECONDS_PER_DAY != 0 || d.subsec_nanos() != 0)
+        {
+            let error = self
+                .error(
+                    codes::NOT_WHOLE_DAYS,
+                    "a date moves by whole days only",
+                    rhs.span,
+                )
+                .with_help(
+                    "use a duration in days or weeks, such as `7d`, or convert to a datetime",
+                );
+            return self.fail(error);
         }
         (self.binary_node(op, lhs_node, rhs_node), ty)
     }
@@ -321,7 +399,8 @@ impl Checker<'_, '_> {
                 (rhs.clone().or_null(true), rhs.clone())
             }
             (other, Null)
-                if *other != Null && !matches!(op, BinaryOp::In | BinaryOp::NotIn | BinaryOp::Contains) =>
+                if *other != Null
+                    && !matches!(op, BinaryOp::In | BinaryOp::NotIn | BinaryOp::Contains) =>
             {
                 (lhs.clone(), lhs.clone().or_null(true))
             }
@@ -336,7 +415,10 @@ impl Checker<'_, '_> {
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let common = lhs.unify(rhs)?;
-                if !matches!(common.kind, Number | String | Date | DateTime | Duration | Any | Null) {
+                if !matches!(
+                    common.kind,
+                    Number | String | Date | DateTime | Duration | Any | Null
+                ) {
                     return None;
                 }
                 TyKind::Bool
@@ -362,14 +444,18 @@ impl Checker<'_, '_> {
                 TyKind::Bool
             }
             BinaryOp::StartsWith | BinaryOp::EndsWith => {
-                if !(lhs.is(&String) || lhs.kind == Null) || !(rhs.is(&String) || rhs.kind == Null) {
+                if !(lhs.is(&String) || lhs.kind == Null) || !(rhs.is(&String) || rhs.kind == Null)
+                {
                     return None;
                 }
                 TyKind::Bool
             }
             BinaryOp::Coalesce => {
                 let common = lhs.unify(rhs)?;
-                return Some(Ty { kind: common.kind, nullable: rhs.nullable });
+                return Some(Ty {
+                    kind: common.kind,
+                    nullable: rhs.nullable,
+                });
             }
             BinaryOp::Add | BinaryOp::Sub => match (&lhs.kind, &rhs.kind, op) {
                 (Any, _, _) | (_, Any, _) => Any,
@@ -392,22 +478,85 @@ impl Checker<'_, '_> {
 
     fn binary_node(&mut self, op: BinaryOp, lhs: NodeId, rhs: NodeId) -> NodeId {
         let node = match op {
-            BinaryOp::Eq => Node::Compare { op: CompareOp::Eq, lhs, rhs },
-            BinaryOp::Ne => Node::Compare { op: CompareOp::Ne, lhs, rhs },
-            BinaryOp::Lt => Node::Compare { op: CompareOp::Lt, lhs, rhs },
-            BinaryOp::Le => Node::Compare { op: CompareOp::Le, lhs, rhs },
-            BinaryOp::Gt => Node::Compare { op: CompareOp::Gt, lhs, rhs },
-            BinaryOp::Ge => Node::Compare { op: CompareOp::Ge, lhs, rhs },
-            BinaryOp::In => Node::In { element: lhs, list: rhs, negated: false },
-            BinaryOp::NotIn => Node::In { element: lhs, list: rhs, negated: true },
-            BinaryOp::Contains => Node::Text { op: TextOp::Contains, lhs, rhs },
-            BinaryOp::StartsWith => Node::Text { op: TextOp::StartsWith, lhs, rhs },
-            BinaryOp::EndsWith => Node::Text { op: TextOp::EndsWith, lhs, rhs },
-            BinaryOp::Coalesce => Node::Coalesce { value: lhs, default: rhs },
-            BinaryOp::Add => Node::Arithmetic { op: ArithmeticOp::Add, lhs, rhs },
-            BinaryOp::Sub => Node::Arithmetic { op: ArithmeticOp::Sub, lhs, rhs },
-            BinaryOp::Mul => Node::Arithmetic { op: ArithmeticOp::Mul, lhs, rhs },
-            BinaryOp::Div => Node::Arithmetic { op: ArithmeticOp::Div, lhs, rhs },
+            BinaryOp::Eq => Node::Compare {
+                op: CompareOp::Eq,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Ne => Node::Compare {
+                op: CompareOp::Ne,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Lt => Node::Compare {
+                op: CompareOp::Lt,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Le => Node::Compare {
+                op: CompareOp::Le,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Gt => Node::Compare {
+                op: CompareOp::Gt,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Ge => Node::Compare {
+                op: CompareOp::Ge,
+                lhs,
+                rhs,
+            },
+            BinaryOp::In => Node::In {
+                element: lhs,
+                list: rhs,
+                negated: false,
+            },
+            BinaryOp::NotIn => Node::In {
+                element: lhs,
+                list: rhs,
+                negated: true,
+            },
+            BinaryOp::Contains => Node::Text {
+                op: TextOp::Contains,
+                lhs,
+                rhs,
+            },
+            BinaryOp::StartsWith => Node::Text {
+                op: TextOp::StartsWith,
+                lhs,
+                rhs,
+            },
+            BinaryOp::EndsWith => Node::Text {
+                op: TextOp::EndsWith,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Coalesce => Node::Coalesce {
+                value: lhs,
+                default: rhs,
+            },
+            BinaryOp::Add => Node::Arithmetic {
+                op: ArithmeticOp::Add,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Sub => Node::Arithmetic {
+                op: ArithmeticOp::Sub,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Mul => Node::Arithmetic {
+                op: ArithmeticOp::Mul,
+                lhs,
+                rhs,
+            },
+            BinaryOp::Div => Node::Arithmetic {
+                op: ArithmeticOp::Div,
+                lhs,
+                rhs,
+            },
         };
         self.push(node)
     }

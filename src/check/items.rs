@@ -7,7 +7,6 @@ use chrono::TimeDelta;
 
 use super::{Checker, Declared, DeclaredItems, Scope, Ty, TyKind};
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
-use crate::model::Type;
 use crate::program::{
     DecisionArms, Item, ItemBody, ItemId, ItemKind, Ranking, ScoreRule, ScoreRules, Take,
 };
@@ -68,7 +67,13 @@ pub(crate) fn declare<'m>(
             }
             declared.insert(
                 name.node.clone(),
-                Declared { name: name.node.clone(), kind, file, name_span: name.span, ast },
+                Declared {
+                    name: name.node.clone(),
+                    kind,
+                    file,
+                    name_span: name.span,
+                    ast,
+                },
             );
         }
     }
@@ -91,7 +96,7 @@ impl<'m> Checker<'_, 'm> {
         self.file = Some(declared.file);
         self.dependencies.clear();
         let scope = Scope::default();
-        let (title, body, ty, reference_ty) = match declared.ast {
+        let (title, body, reference_ty) = match declared.ast {
             ItemAst::Segment(segment) => {
                 let body = match &segment.body {
                     SegmentBody::Condition(condition) => {
@@ -99,16 +104,15 @@ impl<'m> Checker<'_, 'm> {
                     }
                     SegmentBody::Ranked(ranking) => ItemBody::Ranked(self.ranking(ranking)),
                 };
-                (&segment.title, body, Type::Bool, Ty::BOOL)
+                (&segment.title, body, Ty::BOOL)
             }
             ItemAst::Score(score) => {
                 let rules = self.score_rules(score);
-                (&score.title, ItemBody::Score(rules), Type::Number, Ty::NUMBER)
+                (&score.title, ItemBody::Score(rules), Ty::NUMBER)
             }
             ItemAst::Decision(decision) => {
                 let (arms, ty) = self.decision_arms(decision);
-                let value_ty = ty.to_type().unwrap_or(Type::String.optional());
-                (&decision.title, ItemBody::Decision(arms), value_ty, ty)
+                (&decision.title, ItemBody::Decision(arms), ty)
             }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);
@@ -120,7 +124,6 @@ impl<'m> Checker<'_, 'm> {
                 title: title.as_ref().map(|t| t.node.clone()),
                 batch_only: matches!(body, ItemBody::Ranked(_)),
                 body,
-                ty,
                 dependencies: dependencies.into_boxed_slice(),
             },
             ty_for_references: reference_ty,
@@ -156,9 +159,15 @@ impl<'m> Checker<'_, 'm> {
             match &rule.node {
                 ScoreRuleKind::Per { query, points, max } => {
                     if let Some((query, kinds)) = self.query(query, Scope::default()) {
-                        let event_scope = Scope { event: Some(&kinds) };
+                        let event_scope = Scope {
+                            event: Some(&kinds),
+                        };
                         let points = self.expect(points, event_scope, &TyKind::Number, "points");
-                        rules.push(ScoreRule::Per { query, points, max: max.as_ref().map(|m| m.node) });
+                        rules.push(ScoreRule::Per {
+                            query,
+                            points,
+                            max: max.as_ref().map(|m| m.node),
+                        });
                     }
                 }
                 ScoreRuleKind::When { condition, points } => {
@@ -168,10 +177,18 @@ impl<'m> Checker<'_, 'm> {
                 }
                 ScoreRuleKind::Decay(duration) => {
                     if duration.node <= TimeDelta::zero() {
-                        let error = self.error(codes::NOT_ALLOWED, "a half-life must be longer than zero", duration.span);
+                        let error = self.error(
+                            codes::NOT_ALLOWED,
+                            "a half-life must be longer than zero",
+                            duration.span,
+                        );
                         self.report(error);
                     } else if half_life.replace(duration.node).is_some() {
-                        let error = self.error(codes::DUPLICATE, "a score has at most one `decay`", rule.span);
+                        let error = self.error(
+                            codes::DUPLICATE,
+                            "a score has at most one `decay`",
+                            rule.span,
+                        );
                         self.report(error);
                     }
                 }
@@ -179,18 +196,29 @@ impl<'m> Checker<'_, 'm> {
                     if low.node > high.node {
                         let error = self.error(
                             codes::NOT_ALLOWED,
-                            format!("`clamp {} to {}` has its bounds reversed", low.node, high.node),
+                            format!(
+                                "`clamp {} to {}` has its bounds reversed",
+                                low.node, high.node
+                            ),
                             rule.span,
                         );
                         self.report(error);
                     } else if clamp.replace((low.node, high.node)).is_some() {
-                        let error = self.error(codes::DUPLICATE, "a score has at most one `clamp`", rule.span);
+                        let error = self.error(
+                            codes::DUPLICATE,
+                            "a score has at most one `clamp`",
+                            rule.span,
+                        );
                         self.report(error);
                     }
                 }
             }
         }
-        ScoreRules { rules: rules.into_boxed_slice(), half_life, clamp }
+        ScoreRules {
+            rules: rules.into_boxed_slice(),
+            half_life,
+            clamp,
+        }
     }
 
     fn decision_arms(&mut self, decision: &ast::Decision) -> (DecisionArms, Ty) {
@@ -206,22 +234,23 @@ impl<'m> Checker<'_, 'm> {
         for (condition, value) in values {
             let condition = condition.map(|c| self.condition(c, scope));
             let (node, ty) = self.expr(value, scope);
-            value_ty = match &value_ty {
-                None => Some(ty),
-                Some(previous) => match previous.unify(&ty) {
-                    Some(unified) => Some(unified),
-                    None => {
-                        let error = self.error(
+            value_ty =
+                match &value_ty {
+                    None => Some(ty),
+                    Some(previous) => match previous.unify(&ty) {
+                        Some(unified) => Some(unified),
+                        None => {
+                            let error = self.error(
                             codes::TYPE_MISMATCH,
                             format!("this arm gives `{ty}` but the earlier arms give `{previous}`"),
                             value.span,
                         )
                         .with_help("every arm of a decision gives a value of one type");
-                        self.report(error);
-                        Some(previous.clone())
-                    }
-                },
-            };
+                            self.report(error);
+                            Some(previous.clone())
+                        }
+                    },
+                };
             match condition {
                 Some(condition) => arms.push((condition, node)),
                 None => otherwise = Some(node),
@@ -233,7 +262,11 @@ impl<'m> Checker<'_, 'm> {
         } else {
             value_ty.or_null(decision.otherwise.is_none())
         };
-        let arms = DecisionArms { collect: decision.collect, arms: arms.into_boxed_slice(), otherwise };
+        let arms = DecisionArms {
+            collect: decision.collect,
+            arms: arms.into_boxed_slice(),
+            otherwise,
+        };
         (arms, ty)
     }
 }
@@ -263,7 +296,9 @@ pub(crate) fn check_instants(
 ) {
     let mut instants: Vec<BTreeSet<TimeDelta>> = vec![BTreeSet::new(); items.len()];
     for id in order {
-        let Some(item) = items.get(id.index()) else { continue };
+        let Some(item) = items.get(id.index()) else {
+            continue;
+        };
         let mut reachable = BTreeSet::from([TimeDelta::zero()]);
         for (dep, offset) in &item.dependencies {
             for instant in instants.get(dep.index()).into_iter().flatten() {
@@ -275,18 +310,21 @@ pub(crate) fn check_instants(
                 }
             }
         }
-        if reachable.len() > limit {
-            if let Some((_, entry)) = declared.get_index(id.index()) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        codes::BAD_TIME_TRAVEL,
-                        format!("`{}` needs more than {limit} distinct time-travel instants", entry.name),
-                        entry.file,
-                        entry.name_span,
-                    )
-                    .with_help("reduce the `at:` offsets this item reaches through its references"),
-                );
-            }
+        if reachable.len() > limit
+            && let Some((_, entry)) = declared.get_index(id.index())
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::BAD_TIME_TRAVEL,
+                    format!(
+                        "`{}` needs more than {limit} distinct time-travel instants",
+                        entry.name
+                    ),
+                    entry.file,
+                    entry.name_span,
+                )
+                .with_help("reduce the `at:` offsets this item reaches through its references"),
+            );
         }
         if let Some(slot) = instants.get_mut(id.index()) {
             *slot = reachable;

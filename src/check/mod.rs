@@ -31,14 +31,12 @@ pub(crate) struct CheckLimits {
     pub max_instants: usize,
 }
 
-/// What checking produces: the schema, the node arena and the items, in an order
-/// where every item comes after the items it references.
+/// What checking produces: the schema, the node arena and the items, by id.
 #[derive(Debug)]
 pub(crate) struct Checked {
     pub schema: Schema,
     pub nodes: Nodes,
     pub items: Vec<Item>,
-    pub order: Vec<ItemId>,
 }
 
 /// Checks every module against the schema they declare (merged with `base`).
@@ -77,8 +75,18 @@ pub(crate) fn check(
     let nodes = checker.nodes;
     let mut items: Vec<Item> = items.into_iter().flatten().collect();
     items::propagate_batch_only(&mut items, &order.ids);
-    items::check_instants(&items, &order.ids, &declared, limits.max_instants, diagnostics);
-    Checked { schema, nodes, items, order: order.ids }
+    items::check_instants(
+        &items,
+        &order.ids,
+        &declared,
+        limits.max_instants,
+        diagnostics,
+    );
+    Checked {
+        schema,
+        nodes,
+        items,
+    }
 }
 
 /// An item found in the sources, before checking.

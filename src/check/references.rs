@@ -6,11 +6,13 @@
 
 use std::collections::VecDeque;
 
-use super::items::ItemAst;
 use super::DeclaredItems;
+use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
-use crate::syntax::ast::{Arg, Expr, ExprKind, QueryWindow, ScoreRuleKind, SegmentBody, StringPart};
+use crate::syntax::ast::{
+    Arg, Expr, ExprKind, QueryWindow, ScoreRuleKind, SegmentBody, StringPart,
+};
 
 /// For each item (by id), the items it references.
 pub(crate) fn graph(declared: &DeclaredItems<'_>) -> Vec<Vec<ItemId>> {
@@ -50,8 +52,10 @@ pub(crate) fn order(
             }
         }
     }
-    let mut ready: VecDeque<ItemId> =
-        (0..count).filter(|i| waiting_on.get(*i) == Some(&0)).map(item_id).collect();
+    let mut ready: VecDeque<ItemId> = (0..count)
+        .filter(|i| waiting_on.get(*i) == Some(&0))
+        .map(item_id)
+        .collect();
     let mut ids = Vec::with_capacity(count);
     let mut placed = vec![false; count];
     while let Some(id) = ready.pop_front() {
@@ -69,7 +73,11 @@ pub(crate) fn order(
         }
     }
     report_cycles(graph, &placed, declared, diagnostics);
-    ids.extend((0..count).filter(|i| placed.get(*i) == Some(&false)).map(item_id));
+    ids.extend(
+        (0..count)
+            .filter(|i| placed.get(*i) == Some(&false))
+            .map(item_id),
+    );
     Order { ids }
 }
 
@@ -95,14 +103,19 @@ fn report_cycles(
             if let Some(slot) = seen_at.get_mut(current.index()) {
                 *slot = path.len() - 1;
             }
-            let Some(next) = graph.get(current.index()).and_then(|deps| deps.iter().find(|d| unplaced(d)))
+            let Some(next) = graph
+                .get(current.index())
+                .and_then(|deps| deps.iter().find(|d| unplaced(d)))
             else {
                 break;
             };
             let first_seen = seen_at.get(next.index()).copied().unwrap_or(usize::MAX);
             if first_seen != usize::MAX {
                 let cycle = path.get(first_seen..).unwrap_or(&[]);
-                if cycle.iter().all(|id| reported.get(id.index()) == Some(&false)) {
+                if cycle
+                    .iter()
+                    .all(|id| reported.get(id.index()) == Some(&false))
+                {
                     for id in cycle {
                         if let Some(flag) = reported.get_mut(id.index()) {
                             *flag = true;
@@ -119,16 +132,31 @@ fn report_cycles(
 }
 
 fn cycle_error(cycle: &[ItemId], declared: &DeclaredItems<'_>) -> Diagnostic {
-    let name = |id: &ItemId| declared.get_index(id.index()).map_or("?", |(n, _)| n.as_str());
+    let name = |id: &ItemId| {
+        declared
+            .get_index(id.index())
+            .map_or("?", |(n, _)| n.as_str())
+    };
     let mut chain: Vec<String> = cycle.iter().map(|id| format!("`{}`", name(id))).collect();
     if let Some(first) = cycle.first() {
         chain.push(format!("`{}`", name(first)));
     }
-    let first = cycle.first().and_then(|id| declared.get_index(id.index())).map(|(_, d)| d);
-    let message = format!("items reference each other in a cycle: {}", chain.join(" → "));
+    let first = cycle
+        .first()
+        .and_then(|id| declared.get_index(id.index()))
+        .map(|(_, d)| d);
+    let message = format!(
+        "items reference each other in a cycle: {}",
+        chain.join(" → ")
+    );
     match first {
         Some(item) => Diagnostic::error(codes::CYCLE, message, item.file, item.name_span),
-        None => Diagnostic::error(codes::CYCLE, message, &crate::diagnostic::SourceFile::new("", ""), Default::default()),
+        None => Diagnostic::error(
+            codes::CYCLE,
+            message,
+            &crate::diagnostic::SourceFile::new("", ""),
+            Default::default(),
+        ),
     }
     .with_help("an item cannot depend, directly or through others, on itself")
 }
@@ -138,7 +166,9 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
     match ast {
         ItemAst::Segment(segment) => match &segment.body {
             SegmentBody::Condition(condition) => vec![condition],
-            SegmentBody::Ranked(ranking) => std::iter::once(&ranking.by).chain(&ranking.filter).collect(),
+            SegmentBody::Ranked(ranking) => std::iter::once(&ranking.by)
+                .chain(&ranking.filter)
+                .collect(),
         },
         ItemAst::Score(score) => {
             let mut exprs = Vec::new();
@@ -187,14 +217,17 @@ pub(crate) fn referenced_kind(function: &str) -> Option<ItemKind> {
 fn collect(expr: &Expr, declared: &DeclaredItems<'_>, found: &mut Vec<ItemId>) {
     match &expr.node {
         ExprKind::Call { function, args } => {
-            if let (Some(kind), Some(Arg::Expr(Expr { node: ExprKind::Name(name), .. }))) =
-                (referenced_kind(&function.node), args.first())
+            if let (
+                Some(kind),
+                Some(Arg::Expr(Expr {
+                    node: ExprKind::Name(name),
+                    ..
+                })),
+            ) = (referenced_kind(&function.node), args.first())
+                && let Some((index, _, item)) = declared.get_full(name)
+                && item.kind == kind
             {
-                if let Some((index, _, item)) = declared.get_full(name) {
-                    if item.kind == kind {
-                        found.push(item_id(index));
-                    }
-                }
+                found.push(item_id(index));
             }
             for arg in args {
                 match arg {
@@ -224,7 +257,9 @@ fn collect(expr: &Expr, declared: &DeclaredItems<'_>, found: &mut Vec<ItemId>) {
             }
         }
         ExprKind::Field { target, .. } => collect(target, declared, found),
-        ExprKind::Unary { operand, .. } | ExprKind::IsNull { operand, .. } => collect(operand, declared, found),
+        ExprKind::Unary { operand, .. } | ExprKind::IsNull { operand, .. } => {
+            collect(operand, declared, found)
+        }
         ExprKind::Matches { subject, .. } => collect(subject, declared, found),
         ExprKind::Binary { lhs, rhs, .. } => {
             collect(lhs, declared, found);

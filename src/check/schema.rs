@@ -5,7 +5,9 @@ use crate::model::{Schema, SchemaBuilder, SchemaError, SchemaErrorKind, Type};
 use crate::syntax::ast::{Field, Module, SchemaDeclKind, TypeExpr, TypeKind};
 
 /// The names of the built-in types.
-const TYPE_NAMES: &[&str] = &["bool", "number", "string", "date", "datetime", "duration", "list"];
+const TYPE_NAMES: &[&str] = &[
+    "bool", "number", "string", "date", "datetime", "duration", "list",
+];
 
 /// Builds the schema from a Rust-built base (if any) and every `schema` block of
 /// `modules`, reporting duplicates, unknown types and unknown group members.
@@ -41,10 +43,10 @@ fn declare(
     match decl {
         SchemaDeclKind::Contact(fields) => {
             for field in fields {
-                if let Some(ty) = field_type(file, field, diagnostics) {
-                    if let Err(error) = builder.add_attribute(field.name.node.clone(), ty) {
-                        diagnostics.push(schema_diagnostic(&error, file, field.name.span));
-                    }
+                if let Some(ty) = field_type(file, field, diagnostics)
+                    && let Err(error) = builder.add_attribute(field.name.node.clone(), ty)
+                {
+                    diagnostics.push(schema_diagnostic(&error, file, field.name.span));
                 }
             }
         }
@@ -80,7 +82,12 @@ fn typed_fields(
 ) -> Vec<(String, Type)> {
     fields
         .iter()
-        .filter_map(|field| Some((field.name.node.clone(), field_type(file, field, diagnostics)?)))
+        .filter_map(|field| {
+            Some((
+                field.name.node.clone(),
+                field_type(file, field, diagnostics)?,
+            ))
+        })
         .collect()
 }
 
@@ -146,7 +153,10 @@ fn copy_into(base: &Schema, builder: &mut SchemaBuilder) {
         let _ = builder.add_attribute(name.to_string(), ty.clone());
     }
     for (kind, name) in base.kinds() {
-        let props = base.props(kind).map(|(p, t)| (p.to_string(), t.clone())).collect();
+        let props = base
+            .props(kind)
+            .map(|(p, t)| (p.to_string(), t.clone()))
+            .collect();
         let _ = builder.add_event_kind(name.to_string(), props);
     }
     for (group, name) in base.groups() {

@@ -38,10 +38,16 @@ impl Ty {
     pub const DATETIME: Ty = Ty::new(TyKind::DateTime);
     pub const DURATION: Ty = Ty::new(TyKind::Duration);
     pub const ANY: Ty = Ty::new(TyKind::Any);
-    pub const NULL: Ty = Ty { kind: TyKind::Null, nullable: true };
+    pub const NULL: Ty = Ty {
+        kind: TyKind::Null,
+        nullable: true,
+    };
 
     pub const fn new(kind: TyKind) -> Ty {
-        Ty { kind, nullable: false }
+        Ty {
+            kind,
+            nullable: false,
+        }
     }
 
     pub fn list(element: Ty) -> Ty {
@@ -76,22 +82,6 @@ impl Ty {
             _ => return None,
         };
         Some(Ty { kind, nullable })
-    }
-
-    /// The schema type of a value of this type (records and unknowns have none).
-    pub fn to_type(&self) -> Option<Type> {
-        let base = match &self.kind {
-            TyKind::Bool => Type::Bool,
-            TyKind::Number => Type::Number,
-            TyKind::String => Type::String,
-            TyKind::Date => Type::Date,
-            TyKind::DateTime => Type::DateTime,
-            TyKind::Duration => Type::Duration,
-            TyKind::List(element) => Type::List(Box::new(element.to_type()?)),
-            TyKind::Null => return Some(Type::String.optional()),
-            TyKind::Record(_) | TyKind::Any => return None,
-        };
-        Some(if self.nullable { base.optional() } else { base })
     }
 }
 
