@@ -263,19 +263,22 @@ fn needs_parens_as_target(kind: &ExprKind) -> bool {
         )
 }
 
-/// True when an expression is written as a dotted name (`a`, `contact.a`, `a.b.c`),
-/// which the parser reads as a query when it is the first argument of an aggregate.
+/// True when an expression is written as a dotted name (`a`, `contact.a`, `a.b.c`,
+/// `now.x`), which the parser reads as a query when it is the first argument of an
+/// aggregate. A lone keyword (`now`, `true`) is not a kind, so it reads as itself.
 fn reads_as_query(kind: &ExprKind) -> bool {
     let mut current = kind;
+    let mut dotted = false;
     loop {
         match current {
-            ExprKind::Name(_)
-            | ExprKind::ContactAttribute(_)
-            | ExprKind::Now
-            | ExprKind::Today
-            | ExprKind::Null
-            | ExprKind::Bool(_) => return true,
-            ExprKind::Field { target, .. } => current = &target.node,
+            ExprKind::Name(_) | ExprKind::ContactAttribute(_) => return true,
+            ExprKind::Now | ExprKind::Today | ExprKind::Null | ExprKind::Bool(_) => {
+                return dotted;
+            }
+            ExprKind::Field { target, .. } => {
+                current = &target.node;
+                dotted = true;
+            }
             _ => return false,
         }
     }

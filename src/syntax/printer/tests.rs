@@ -533,3 +533,18 @@ fn long_chains_print_without_deep_recursion() {
 fn empty_module_prints_nothing() {
     assert_eq!(print(&Module::default()), "");
 }
+
+#[test]
+fn a_lone_keyword_first_argument_is_not_parenthesised() {
+    let expr = call("count", vec![Arg::Expr(sp(ExprKind::Now))]);
+    assert_eq!(print_expr(&expr), "count(now)");
+    let now_x = sp(ExprKind::Field {
+        target: Box::new(sp(ExprKind::Now)),
+        field: sp("x".to_string()),
+    });
+    let expr = call("count", vec![Arg::Expr(now_x)]);
+    assert_eq!(print_expr(&expr), "count((now.x))");
+    let attribute = sp(ExprKind::ContactAttribute(sp("tags".to_string())));
+    let expr = call("exists", vec![Arg::Expr(attribute)]);
+    assert_eq!(print_expr(&expr), "exists((contact.tags))");
+}
