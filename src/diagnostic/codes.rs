@@ -1,0 +1,58 @@
+//! The diagnostic codes, one per kind of problem, listed in one place.
+//!
+//! Errors are `E0001`…, warnings `W0001`…. A code never changes meaning once given.
+
+/// A token that does not fit the grammar.
+pub const SYNTAX: &str = "E0001";
+/// A malformed literal: number, duration, date, string escape, time of day.
+pub const BAD_LITERAL: &str = "E0002";
+/// A name that is no contact attribute (nor, in event scope, a prop).
+pub const UNKNOWN_ATTRIBUTE: &str = "E0003";
+/// A name that is no event kind or group.
+pub const UNKNOWN_KIND: &str = "E0004";
+/// A field that the event or record does not have.
+pub const UNKNOWN_PROP: &str = "E0005";
+/// A reference to a segment, score or decision that does not exist.
+pub const UNKNOWN_ITEM: &str = "E0006";
+/// A call to a function that does not exist.
+pub const UNKNOWN_FUNCTION: &str = "E0007";
+/// A call with the wrong number or kind of arguments.
+pub const BAD_ARGUMENTS: &str = "E0008";
+/// An operand or value of the wrong type.
+pub const TYPE_MISMATCH: &str = "E0009";
+/// A name declared twice.
+pub const DUPLICATE: &str = "E0010";
+/// Items that reference each other in a cycle.
+pub const CYCLE: &str = "E0011";
+/// A `matches` pattern that is not a valid regular expression, or too large.
+pub const BAD_REGEX: &str = "E0012";
+/// Nesting deeper than the limit.
+pub const TOO_DEEP: &str = "E0013";
+/// A source file larger than the limit.
+pub const SOURCE_TOO_LARGE: &str = "E0014";
+/// A string literal longer than the limit.
+pub const STRING_TOO_LONG: &str = "E0015";
+/// A list literal with more elements than the limit.
+pub const LIST_TOO_LONG: &str = "E0016";
+/// A keyword where a name is needed.
+pub const KEYWORD_AS_NAME: &str = "E0017";
+/// A type name that does not exist.
+pub const UNKNOWN_TYPE: &str = "E0018";
+/// An action that is not declared, or an argument it does not take.
+pub const UNKNOWN_ACTION: &str = "E0019";
+/// A name used where it has no meaning (`at` outside event scope, `entered_at`
+/// outside a workflow, a bare prop outside a query).
+pub const OUT_OF_SCOPE: &str = "E0020";
+/// A time-travel instant that is not `now - DURATION`, or too many instants.
+pub const BAD_TIME_TRAVEL: &str = "E0021";
+/// A rule that is not allowed where it stands (ranked segment referenced from a
+/// reward or workflow, percentages that do not add up, …).
+pub const NOT_ALLOWED: &str = "E0022";
+/// A duration literal that is not whole days where a date needs one.
+pub const NOT_WHOLE_DAYS: &str = "E0023";
+/// Comparing a value that cannot be null with `null`.
+pub const NULL_COMPARISON: &str = "W0001";
+/// `is null` on a value that cannot be null.
+pub const NEVER_NULL: &str = "W0002";
+/// `??` on a value that cannot be null.
+pub const USELESS_DEFAULT: &str = "W0003";

@@ -1,0 +1,104 @@
+//! Items of a compiled program: segments, scores and decisions, resolved.
+
+use chrono::TimeDelta;
+use rust_decimal::Decimal;
+
+use super::node::{ItemId, NodeId, Query};
+use crate::model::Type;
+
+/// One compiled item.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    /// Its name.
+    pub name: String,
+    /// Its optional human title.
+    pub title: Option<String>,
+    /// What it computes.
+    pub body: ItemBody,
+    /// The type of its value.
+    pub ty: Type,
+    /// The items it references directly, with the time-travel offset of each.
+    pub dependencies: Box<[(ItemId, TimeDelta)]>,
+    /// Needs a whole batch (ranked segments, and whatever references one).
+    pub batch_only: bool,
+}
+
+/// What an item computes.
+#[derive(Debug, Clone)]
+pub(crate) enum ItemBody {
+    /// A segment's condition.
+    Segment(NodeId),
+    /// A ranked segment: batch only.
+    Ranked(Ranking),
+    /// A score.
+    Score(ScoreRules),
+    /// A decision.
+    Decision(DecisionArms),
+}
+
+/// The kind of an item, as named in messages and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A segment (`segment`).
+    Segment,
+    /// A score (`score`).
+    Score,
+    /// A decision (`decide`).
+    Decision,
+}
+
+impl ItemBody {
+    /// The kind of item this body belongs to.
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            ItemBody::Segment(_) | ItemBody::Ranked(_) => ItemKind::Segment,
+            ItemBody::Score(_) => ItemKind::Score,
+            ItemBody::Decision(_) => ItemKind::Decision,
+        }
+    }
+}
+
+/// `top N by EXPR [where COND]`.
+#[derive(Debug, Clone)]
+pub(crate) struct Ranking {
+    pub take: Take,
+    pub by: NodeId,
+    pub filter: Option<NodeId>,
+}
+
+/// How many ranked contacts a segment takes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Take {
+    Count(u64),
+    /// A fraction (0.10 for `10%`).
+    Fraction(Decimal),
+}
+
+/// A score's rules and modifiers.
+#[derive(Debug, Clone)]
+pub(crate) struct ScoreRules {
+    pub rules: Box<[ScoreRule]>,
+    pub half_life: Option<TimeDelta>,
+    pub clamp: Option<(Decimal, Decimal)>,
+}
+
+/// One rule of a score.
+#[derive(Debug, Clone)]
+pub(crate) enum ScoreRule {
+    /// Points per matching event, capped in absolute value.
+    Per {
+        query: Query,
+        points: NodeId,
+        max: Option<Decimal>,
+    },
+    /// Points once when a condition holds.
+    When { condition: NodeId, points: NodeId },
+}
+
+/// A decision's arms.
+#[derive(Debug, Clone)]
+pub(crate) struct DecisionArms {
+    pub collect: bool,
+    pub arms: Box<[(NodeId, NodeId)]>,
+    pub otherwise: Option<NodeId>,
+}

@@ -1,0 +1,224 @@
+//! Expression nodes of a compiled program: a flat arena addressed by [`NodeId`].
+//!
+//! Every name is already resolved: attributes and props are slots, items are ids,
+//! functions are enum variants, regular expressions are compiled. Evaluation walks
+//! ids and never sees source text.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use regex::Regex;
+
+use crate::model::{AttrId, KindId, Value};
+
+/// The index of a node in its program's arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct NodeId(pub u32);
+
+/// The index of an item (segment, score, decision, …) in its program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct ItemId(pub u32);
+
+impl ItemId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One expression node.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    /// A constant (literals, and constant-folded percentages).
+    Literal(Value),
+    /// A contact attribute.
+    Attribute(AttrId),
+    /// A prop of the event in scope.
+    Prop(PropSlot),
+    /// The `at` of the event in scope.
+    EventAt,
+    /// The evaluation instant.
+    Now,
+    /// The local date of the evaluation instant.
+    Today,
+    /// `[a, b, …]`.
+    List(Box<[NodeId]>),
+    /// `not x`.
+    Not(NodeId),
+    /// `-x`.
+    Negate(NodeId),
+    /// `a and b and …`.
+    And(Box<[NodeId]>),
+    /// `a or b or …`.
+    Or(Box<[NodeId]>),
+    /// `+ - * /`.
+    Arithmetic {
+        op: ArithmeticOp,
+        lhs: NodeId,
+        rhs: NodeId,
+    },
+    /// `== != < <= > >=`.
+    Compare {
+        op: CompareOp,
+        lhs: NodeId,
+        rhs: NodeId,
+    },
+    /// `x in list`, `x not in list`.
+    In {
+        element: NodeId,
+        list: NodeId,
+        negated: bool,
+    },
+    /// `contains`, `starts_with`, `ends_with`.
+    Text {
+        op: TextOp,
+        lhs: NodeId,
+        rhs: NodeId,
+    },
+    /// `x matches "re"`.
+    Matches { subject: NodeId, regex: Arc<Regex> },
+    /// `x ?? y`.
+    Coalesce { value: NodeId, default: NodeId },
+    /// `x is null`, `x is not null`.
+    IsNull { operand: NodeId, negated: bool },
+    /// A function of §4.5 (item references excepted).
+    Call {
+        function: Function,
+        args: Box<[NodeId]>,
+    },
+    /// `count`, `exists`, `sum`, `avg`, `min`, `max` over a query.
+    Aggregate {
+        aggregate: Aggregate,
+        query: Query,
+        value: Option<NodeId>,
+    },
+    /// A field of `first(Q)` or `last(Q)`; `field: None` asks whether there is one.
+    EventField {
+        last: bool,
+        query: Query,
+        field: Option<EventField>,
+    },
+    /// `segment(x)`, `score(x)`, `decision(x)`, as of `now - offset`.
+    Item { item: ItemId, offset: TimeDelta },
+    /// A string with interpolated parts.
+    Interpolate(Box<[Part]>),
+}
+
+/// Where a prop sits in an event's props, by kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PropSlot {
+    /// The same slot in every kind the query selects.
+    Fixed(usize),
+    /// Per kind (indexed by kind id): groups whose members declare props in different
+    /// orders.
+    ByKind(Box<[Option<usize>]>),
+}
+
+impl PropSlot {
+    /// The slot of the prop in an event of `kind`.
+    pub fn slot(&self, kind: KindId) -> Option<usize> {
+        match self {
+            PropSlot::Fixed(slot) => Some(*slot),
+            PropSlot::ByKind(slots) => slots.get(kind.index()).copied().flatten(),
+        }
+    }
+}
+
+/// A field of an event record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EventField {
+    At,
+    Prop(PropSlot),
+}
+
+/// Arithmetic operators; the operand values choose the meaning (numbers, time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArithmeticOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// String and list tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextOp {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+/// Built-in functions (§4.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Function {
+    Lower,
+    Upper,
+    Trim,
+    Len,
+    Abs,
+    Floor,
+    Ceil,
+    Round,
+    Min,
+    Max,
+    Date,
+    Hour,
+    Weekday,
+    Days,
+    Hours,
+    YearsSince,
+    IsAnniversary,
+    DaysUntilAnniversary,
+}
+
+/// Aggregates over the events a query selects (§4.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aggregate {
+    Count,
+    Exists,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// An event query, resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Query {
+    /// The kinds selected (one, or a group's members).
+    pub kinds: Box<[KindId]>,
+    /// The condition on each event, with the event in scope.
+    pub filter: Option<NodeId>,
+    /// The time window.
+    pub window: Window,
+}
+
+/// A query's time window.
+#[derive(Debug, Clone)]
+pub(crate) enum Window {
+    /// Everything up to `now`.
+    All,
+    /// `now - D < at <= now`.
+    Within(TimeDelta),
+    /// `T <= at <= now`.
+    Since(NodeId),
+    /// `A <= at < B` (and `at <= now`).
+    Between(NodeId, NodeId),
+}
+
+/// A piece of an interpolated string.
+#[derive(Debug, Clone)]
+pub(crate) enum Part {
+    Text(Arc<str>),
+    Value(NodeId),
+}
