@@ -1,6 +1,6 @@
 //! The pretty-printer: syntax tree → canonical source text.
 //!
-//! [`print`] writes a whole [`Module`] and [`print_expr`] one expression. The output is
+//! [`print()`] writes a whole [`Module`] and [`print_expr`] one expression. The output is
 //! canonical and readable — two-space indentation, a blank line between items, one
 //! declaration, rule, arm, header clause or statement per line — and the parser reads it
 //! back to an equal tree (spans aside): `parse(&print(&m)) == Ok(m)` for every tree the
