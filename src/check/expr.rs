@@ -119,13 +119,11 @@ impl Checker<'_, '_> {
                             regex::Error::CompiledTooBig(limit) => {
                                 format!("the pattern compiles to more than {limit} bytes")
                             }
-                            other => other
-                                .to_string()
-                                .lines()
-                                .last()
-                                .unwrap_or("")
-                                .trim()
-                                .to_string(),
+                            other => {
+                                let text = other.to_string();
+                                let last = text.lines().last().unwrap_or("").trim();
+                                last.strip_prefix("error: ").unwrap_or(last).to_string()
+                            }
                         };
                         let diagnostic = self
                             .error(codes::BAD_REGEX, "invalid regular expression", pattern.span)

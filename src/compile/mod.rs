@@ -108,6 +108,7 @@ impl Compiler {
             modules.push((file, module));
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
+            sort_by_position(&mut diagnostics, &self.sources);
             return Err(CompileError::new(diagnostics));
         }
         let modules: Vec<_> = modules
@@ -124,6 +125,7 @@ impl Compiler {
             check_limits,
             &mut diagnostics,
         );
+        sort_by_position(&mut diagnostics, &self.sources);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(CompileError::new(diagnostics));
         }
@@ -148,4 +150,10 @@ impl Compiler {
             max_events: limits.events(),
         })
     }
+}
+
+/// Orders diagnostics by file (in the order the sources were added), then position.
+fn sort_by_position(diagnostics: &mut [Diagnostic], sources: &[SourceFile]) {
+    let file_index = |d: &Diagnostic| sources.iter().position(|f| f.name() == d.file()).unwrap_or(usize::MAX);
+    diagnostics.sort_by_key(|d| (file_index(d), d.span().start));
 }
