@@ -154,6 +154,11 @@ impl Compiler {
 
 /// Orders diagnostics by file (in the order the sources were added), then position.
 fn sort_by_position(diagnostics: &mut [Diagnostic], sources: &[SourceFile]) {
-    let file_index = |d: &Diagnostic| sources.iter().position(|f| f.name() == d.file()).unwrap_or(usize::MAX);
+    let file_index = |d: &Diagnostic| {
+        sources
+            .iter()
+            .position(|f| f.name() == d.file())
+            .unwrap_or(usize::MAX)
+    };
     diagnostics.sort_by_key(|d| (file_index(d), d.span().start));
 }

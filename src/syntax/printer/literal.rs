@@ -55,7 +55,8 @@ impl Printer {
         }
     }
 
-    /// Writes a duration as a compound literal, largest unit first (`1w3d`, `1m30s`,
+    /// Writes a duration as a compound literal, largest unit first, weeks only for a
+    /// whole number of weeks (`2w`, `10d`, `1m30s`,
     /// `0s`). A negative duration gets a leading `-`; fractions of a second are dropped.
     pub(super) fn duration(&mut self, duration: &TimeDelta) {
         let seconds = duration.num_seconds();
@@ -68,6 +69,10 @@ impl Printer {
             return;
         }
         for (length, unit) in DURATION_UNITS {
+            // Weeks only for whole weeks: `30d` reads better than `4w2d`.
+            if unit == 'w' && rest % length != 0 {
+                continue;
+            }
             let count = rest / length;
             if count > 0 {
                 self.write(format_args!("{count}{unit}"));

@@ -177,7 +177,7 @@ fn fields_and_calls() {
         at,
         bin(BinaryOp::Sub, sp(ExprKind::Now), duration(60 * 86_400)),
     );
-    assert_eq!(print_expr(&compare), "last(purchase).at < now - 8w4d");
+    assert_eq!(print_expr(&compare), "last(purchase).at < now - 60d");
     let number_field = sp(ExprKind::Field {
         target: Box::new(num(5)),
         field: sp("x".to_string()),
@@ -210,7 +210,7 @@ fn queries_print_their_filter_and_window() {
     );
     assert_eq!(
         print_expr(&exists),
-        "exists(email.clicked where url contains \"/services\" within 4w2d)"
+        "exists(email.clicked where url contains \"/services\" within 30d)"
     );
     let between = QueryWindow::Between(
         Box::new(bin(BinaryOp::Coalesce, name("a"), name("b"))),
@@ -237,11 +237,12 @@ fn queries_print_their_filter_and_window() {
 
 #[test]
 fn durations_are_compound_largest_unit_first() {
-    assert_eq!(print_expr(&duration(10 * 86_400)), "1w3d");
+    assert_eq!(print_expr(&duration(10 * 86_400)), "10d");
+    assert_eq!(print_expr(&duration(14 * 86_400)), "2w");
     assert_eq!(print_expr(&duration(0)), "0s");
     assert_eq!(print_expr(&duration(90)), "1m30s");
     assert_eq!(print_expr(&duration(86_400 + 7_200)), "1d2h");
-    assert_eq!(print_expr(&duration(30 * 86_400)), "4w2d");
+    assert_eq!(print_expr(&duration(30 * 86_400)), "30d");
 }
 
 #[test]
@@ -409,11 +410,11 @@ fn score_decision_and_reward_layout() {
     };
     assert_eq!(
         print(&module),
-        "score engagement \"Engagement\" {\n  per email.clicked within 4w2d => +10 max 50\n  \
+        "score engagement \"Engagement\" {\n  per email.clicked within 30d => +10 max 50\n  \
          when vip => -15\n  decay half_life 2w\n  clamp -10 to 200\n}\n\n\
          decide all interests {\n  when a => \"x\"\n  else => \"y\"\n}\n\n\
          reward cashback on purchase {\n  else => amount * 5%\n  cap 50 per event\n  \
-         cap 120 per 4w2d\n  round 2\n}\n"
+         cap 120 per 30d\n  round 2\n}\n"
     );
 }
 
