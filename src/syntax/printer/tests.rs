@@ -232,7 +232,7 @@ fn queries_print_their_filter_and_window() {
         value: bin(BinaryOp::Sub, sp(ExprKind::Now), duration(30 * 86_400)),
     });
     let score = call("score", vec![Arg::Expr(name("fit")), at]);
-    assert_eq!(print_expr(&score), "score(fit, at: now - 4w2d)");
+    assert_eq!(print_expr(&score), "score(fit, at: now - 30d)");
 }
 
 #[test]
