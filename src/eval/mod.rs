@@ -107,3 +107,6 @@ impl<'p> Evaluator<'p> {
 pub(crate) fn truthy(value: &Value) -> bool {
     matches!(value, Value::Bool(true))
 }
+
+#[cfg(test)]
+mod tests;
