@@ -152,3 +152,6 @@ impl Checker<'_, '_> {
         (self.push(Node::Literal(crate::model::Value::Null)), Ty::ANY)
     }
 }
+
+#[cfg(test)]
+mod tests;
