@@ -106,3 +106,11 @@ impl Program {
         Some((id, self.items.get(id.index())?))
     }
 }
+
+// A compiled program is shared across threads: this fails to compile if it stops
+// being `Send + Sync`.
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Program>();
+    shared::<crate::model::Contact>();
+};
