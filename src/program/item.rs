@@ -4,7 +4,6 @@ use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
 use super::node::{ItemId, NodeId, Query};
-use crate::model::Type;
 
 /// One compiled item.
 #[derive(Debug, Clone)]
@@ -15,8 +14,6 @@ pub(crate) struct Item {
     pub title: Option<String>,
     /// What it computes.
     pub body: ItemBody,
-    /// The type of its value.
-    pub ty: Type,
     /// The items it references directly, with the time-travel offset of each.
     pub dependencies: Box<[(ItemId, TimeDelta)]>,
     /// Needs a whole batch (ranked segments, and whatever references one).
@@ -29,6 +26,10 @@ pub(crate) enum ItemBody {
     /// A segment's condition.
     Segment(NodeId),
     /// A ranked segment: batch only.
+    #[expect(
+        dead_code,
+        reason = "read by the batch evaluator (issue 3); checked and kept now"
+    )]
     Ranked(Ranking),
     /// A score.
     Score(ScoreRules),
@@ -60,6 +61,10 @@ impl ItemBody {
 
 /// `top N by EXPR [where COND]`.
 #[derive(Debug, Clone)]
+#[expect(
+    dead_code,
+    reason = "read by the batch evaluator (issue 3); checked and kept now"
+)]
 pub(crate) struct Ranking {
     pub take: Take,
     pub by: NodeId,
@@ -68,6 +73,10 @@ pub(crate) struct Ranking {
 
 /// How many ranked contacts a segment takes.
 #[derive(Debug, Clone, Copy)]
+#[expect(
+    dead_code,
+    reason = "read by the batch evaluator (issue 3); checked and kept now"
+)]
 pub(crate) enum Take {
     Count(u64),
     /// A fraction (0.10 for `10%`).

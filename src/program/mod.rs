@@ -9,8 +9,8 @@ mod node;
 pub use item::ItemKind;
 pub(crate) use item::{DecisionArms, Item, ItemBody, Ranking, ScoreRule, ScoreRules, Take};
 pub(crate) use node::{
-    Aggregate, ArithmeticOp, CompareOp, EventField, Function, ItemId, Node, NodeId, Part,
-    PropSlot, Query, TextOp, Window,
+    Aggregate, ArithmeticOp, CompareOp, EventField, Function, ItemId, Node, NodeId, Part, PropSlot,
+    Query, TextOp, Window,
 };
 
 /// The node arena being built, or built.
@@ -31,9 +31,86 @@ impl Nodes {
     pub fn get(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(id.0 as usize)
     }
+}
 
-    /// The number of nodes.
-    pub fn len(&self) -> usize {
-        self.nodes.len()
+/// A compiled rule set: immutable, `Send + Sync`, shared by every evaluation.
+///
+/// Built by [`crate::Compiler`] or [`crate::compile`]; evaluated with
+/// [`Program::segment`], [`Program::segments`], [`Program::evaluate`] and friends.
+///
+/// ```
+/// let program = funil::compile(r#"
+///     schema { contact { stage: string } }
+///     segment customers { stage == "customer" }
+/// "#).unwrap();
+/// let contact = program.contact("c-1").attribute("stage", "customer").build().unwrap();
+/// let context = funil::Context::new("2026-11-22T12:00:00Z".parse().unwrap());
+/// assert!(program.segment("customers", &contact, &context).unwrap());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub(crate) schema: crate::model::Schema,
+    pub(crate) schema_fingerprint: u64,
+    pub(crate) nodes: Nodes,
+    pub(crate) items: Vec<Item>,
+    pub(crate) names: std::collections::HashMap<String, ItemId>,
+    pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
+    pub(crate) max_events: usize,
+}
+
+impl Program {
+    /// The schema the rules were checked against (declared and Rust-built, merged).
+    pub fn schema(&self) -> &crate::model::Schema {
+        &self.schema
+    }
+
+    /// The warnings of the compile that built this program.
+    pub fn warnings(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.warnings
+    }
+
+    /// A builder for a contact of this program's schema, with its event limit.
+    pub fn contact(&self, id: impl Into<String>) -> crate::model::ContactBuilder<'_> {
+        crate::model::Contact::builder(&self.schema, id).max_events(self.max_events)
+    }
+
+    /// Reads a contact from its JSON form (§1.1), validated against this program's
+    /// schema and event limit.
+    ///
+    /// # Errors
+    ///
+    /// A [`crate::ContactError`] naming the contact, the field and the expected type.
+    pub fn contact_from_json(
+        &self,
+        json: &str,
+    ) -> Result<crate::model::Contact, crate::model::ContactError> {
+        let options = crate::model::ContactOptions::new().max_events(self.max_events);
+        crate::model::Contact::from_json_with(&self.schema, json, &options)
+    }
+
+    /// The title of the item `name`, if it has one (`segment dormant "No activity" {…}`).
+    pub fn title(&self, name: &str) -> Option<&str> {
+        self.item_named(name)?.1.title.as_deref()
+    }
+
+    /// The names of the items, with their kinds, in declaration order.
+    pub fn items(&self) -> impl Iterator<Item = (&str, ItemKind)> {
+        self.items
+            .iter()
+            .map(|item| (item.name.as_str(), item.body.kind()))
+    }
+
+    /// The item named `name`.
+    pub(crate) fn item_named(&self, name: &str) -> Option<(ItemId, &Item)> {
+        let id = *self.names.get(name)?;
+        Some((id, self.items.get(id.index())?))
     }
 }
+
+// A compiled program is shared across threads: this fails to compile if it stops
+// being `Send + Sync`.
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Program>();
+    shared::<crate::model::Contact>();
+};

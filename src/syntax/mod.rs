@@ -5,6 +5,9 @@
 
 pub mod ast;
 mod parser;
+pub mod printer;
+
+pub use printer::{print, print_expr};
 
 use crate::diagnostic::{CompileError, Diagnostic, SourceFile};
 pub(crate) use parser::ParseLimits;

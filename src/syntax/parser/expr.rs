@@ -268,14 +268,14 @@ impl<'s> Parser<'s> {
 
     /// Prefix `not` (when the level allows it), `-`, `+`, or a postfix expression.
     fn parse_prefix(&self, input: &'s str, min: Level) -> PResult<'s, Expr> {
-        if min <= Level::Not {
-            if let Ok((rest, not_span)) = self.keyword(input, "not") {
-                return self.nested(rest, |rest| {
-                    let (rest, operand) = self.parse_level(rest, Level::Not).map_err(commit)?;
-                    let span = not_span.to(operand.span);
-                    Ok((rest, unary(UnaryOp::Not, operand, span)))
-                });
-            }
+        if min <= Level::Not
+            && let Ok((rest, not_span)) = self.keyword(input, "not")
+        {
+            return self.nested(rest, |rest| {
+                let (rest, operand) = self.parse_level(rest, Level::Not).map_err(commit)?;
+                let span = not_span.to(operand.span);
+                Ok((rest, unary(UnaryOp::Not, operand, span)))
+            });
         }
         for (symbol, op) in [("-", UnaryOp::Neg), ("+", UnaryOp::Plus)] {
             if let Ok((rest, op_span)) = self.punct(input, symbol) {

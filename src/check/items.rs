@@ -1,0 +1,333 @@
+//! Items (§5, §6): declaring their names, checking their bodies, and the properties
+//! that follow references (batch-only, time-travel instants).
+
+use std::collections::BTreeSet;
+
+use chrono::TimeDelta;
+
+use super::{Checker, Declared, DeclaredItems, Scope, Ty, TyKind};
+use crate::diagnostic::{Diagnostic, SourceFile, codes};
+use crate::program::{
+    DecisionArms, Item, ItemBody, ItemId, ItemKind, Ranking, ScoreRule, ScoreRules, Take,
+};
+use crate::syntax::ast::{self, Module, RankTake, ScoreRuleKind, SegmentBody};
+
+/// The syntax of a declared item.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ItemAst<'m> {
+    Segment(&'m ast::Segment),
+    Score(&'m ast::Score),
+    Decision(&'m ast::Decision),
+}
+
+/// A checked item, with the type references to it see.
+pub(crate) struct CheckedItem {
+    pub item: Item,
+    pub ty_for_references: Ty,
+}
+
+/// Collects the items of every module, reporting names declared twice.
+pub(crate) fn declare<'m>(
+    modules: &[(&'m SourceFile, &'m Module)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> DeclaredItems<'m> {
+    let mut declared = DeclaredItems::new();
+    for (file, module) in modules {
+        for item in &module.items {
+            let (name, kind, ast) = match &item.node {
+                ast::ItemKind::Schema(_) => continue,
+                ast::ItemKind::Segment(s) => (&s.name, ItemKind::Segment, ItemAst::Segment(s)),
+                ast::ItemKind::Score(s) => (&s.name, ItemKind::Score, ItemAst::Score(s)),
+                ast::ItemKind::Decision(d) => (&d.name, ItemKind::Decision, ItemAst::Decision(d)),
+                ast::ItemKind::Reward(r) => {
+                    diagnostics.push(unsupported(file, "reward", &r.name));
+                    continue;
+                }
+                ast::ItemKind::Workflow(w) => {
+                    diagnostics.push(unsupported(file, "workflow", &w.name));
+                    continue;
+                }
+            };
+            if let Some(first) = declared.get(&name.node) {
+                let (line, _) = first.file.locate(first.name_span.start);
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE,
+                        format!("`{}` is declared twice", name.node),
+                        file,
+                        name.span,
+                    )
+                    .with_help(format!(
+                        "segments, scores and decisions share one namespace; the first `{}` is at {}:{line}",
+                        name.node,
+                        first.file.name()
+                    )),
+                );
+                continue;
+            }
+            declared.insert(
+                name.node.clone(),
+                Declared {
+                    name: name.node.clone(),
+                    kind,
+                    file,
+                    name_span: name.span,
+                    ast,
+                },
+            );
+        }
+    }
+    declared
+}
+
+fn unsupported(file: &SourceFile, what: &str, name: &ast::Name) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNSUPPORTED,
+        format!("{what} `{}` cannot be compiled by this version of funil", name.node),
+        file,
+        name.span,
+    )
+    .with_help("rewards and workflows are parsed but not yet evaluated; remove the item to compile the rest")
+}
+
+impl<'m> Checker<'_, 'm> {
+    /// Checks one declared item and writes its nodes.
+    pub(super) fn check_item(&mut self, declared: &Declared<'m>) -> CheckedItem {
+        self.file = Some(declared.file);
+        self.dependencies.clear();
+        let scope = Scope::default();
+        let (title, body, reference_ty) = match declared.ast {
+            ItemAst::Segment(segment) => {
+                let body = match &segment.body {
+                    SegmentBody::Condition(condition) => {
+                        ItemBody::Segment(self.condition(condition, scope))
+                    }
+                    SegmentBody::Ranked(ranking) => ItemBody::Ranked(self.ranking(ranking)),
+                };
+                (&segment.title, body, Ty::BOOL)
+            }
+            ItemAst::Score(score) => {
+                let rules = self.score_rules(score);
+                (&score.title, ItemBody::Score(rules), Ty::NUMBER)
+            }
+            ItemAst::Decision(decision) => {
+                let (arms, ty) = self.decision_arms(decision);
+                (&decision.title, ItemBody::Decision(arms), ty)
+            }
+        };
+        let mut dependencies = std::mem::take(&mut self.dependencies);
+        dependencies.sort_by_key(|(id, offset)| (*id, *offset));
+        dependencies.dedup();
+        CheckedItem {
+            item: Item {
+                name: declared.name.clone(),
+                title: title.as_ref().map(|t| t.node.clone()),
+                batch_only: matches!(body, ItemBody::Ranked(_)),
+                body,
+                dependencies: dependencies.into_boxed_slice(),
+            },
+            ty_for_references: reference_ty,
+        }
+    }
+
+    fn ranking(&mut self, ranking: &ast::Ranking) -> Ranking {
+        let take = match &ranking.take.node {
+            RankTake::Count(n) => Take::Count(*n),
+            RankTake::Percent(p) => {
+                if p.is_sign_negative() || *p > rust_decimal::Decimal::ONE_HUNDRED {
+                    let error = self.error(
+                        codes::NOT_ALLOWED,
+                        format!("`top {p}%` is not a percentage from 0% to 100%"),
+                        ranking.take.span,
+                    );
+                    self.report(error);
+                }
+                Take::Fraction(*p / rust_decimal::Decimal::ONE_HUNDRED)
+            }
+        };
+        let scope = Scope::default();
+        let by = self.expect(&ranking.by, scope, &TyKind::Number, "a ranking key");
+        let filter = ranking.filter.as_ref().map(|f| self.condition(f, scope));
+        Ranking { take, by, filter }
+    }
+
+    fn score_rules(&mut self, score: &ast::Score) -> ScoreRules {
+        let mut rules = Vec::new();
+        let mut half_life = None;
+        let mut clamp = None;
+        for rule in &score.rules {
+            match &rule.node {
+                ScoreRuleKind::Per { query, points, max } => {
+                    if let Some((query, kinds)) = self.query(query, Scope::default()) {
+                        let event_scope = Scope {
+                            event: Some(&kinds),
+                        };
+                        let points = self.expect(points, event_scope, &TyKind::Number, "points");
+                        rules.push(ScoreRule::Per {
+                            query,
+                            points,
+                            max: max.as_ref().map(|m| m.node),
+                        });
+                    }
+                }
+                ScoreRuleKind::When { condition, points } => {
+                    let condition = self.condition(condition, Scope::default());
+                    let points = self.expect(points, Scope::default(), &TyKind::Number, "points");
+                    rules.push(ScoreRule::When { condition, points });
+                }
+                ScoreRuleKind::Decay(duration) => {
+                    if duration.node <= TimeDelta::zero() {
+                        let error = self.error(
+                            codes::NOT_ALLOWED,
+                            "a half-life must be longer than zero",
+                            duration.span,
+                        );
+                        self.report(error);
+                    } else if half_life.replace(duration.node).is_some() {
+                        let error = self.error(
+                            codes::DUPLICATE,
+                            "a score has at most one `decay`",
+                            rule.span,
+                        );
+                        self.report(error);
+                    }
+                }
+                ScoreRuleKind::Clamp { low, high } => {
+                    if low.node > high.node {
+                        let error = self.error(
+                            codes::NOT_ALLOWED,
+                            format!(
+                                "`clamp {} to {}` has its bounds reversed",
+                                low.node, high.node
+                            ),
+                            rule.span,
+                        );
+                        self.report(error);
+                    } else if clamp.replace((low.node, high.node)).is_some() {
+                        let error = self.error(
+                            codes::DUPLICATE,
+                            "a score has at most one `clamp`",
+                            rule.span,
+                        );
+                        self.report(error);
+                    }
+                }
+            }
+        }
+        ScoreRules {
+            rules: rules.into_boxed_slice(),
+            half_life,
+            clamp,
+        }
+    }
+
+    fn decision_arms(&mut self, decision: &ast::Decision) -> (DecisionArms, Ty) {
+        let scope = Scope::default();
+        let mut value_ty: Option<Ty> = None;
+        let mut arms = Vec::new();
+        let values = decision
+            .arms
+            .iter()
+            .map(|arm| (Some(&arm.condition), &arm.value))
+            .chain(decision.otherwise.iter().map(|value| (None, value)));
+        let mut otherwise = None;
+        for (condition, value) in values {
+            let condition = condition.map(|c| self.condition(c, scope));
+            let (node, ty) = self.expr(value, scope);
+            value_ty =
+                match &value_ty {
+                    None => Some(ty),
+                    Some(previous) => match previous.unify(&ty) {
+                        Some(unified) => Some(unified),
+                        None => {
+                            let error = self.error(
+                            codes::TYPE_MISMATCH,
+                            format!("this arm gives `{ty}` but the earlier arms give `{previous}`"),
+                            value.span,
+                        )
+                        .with_help("every arm of a decision gives a value of one type");
+                            self.report(error);
+                            Some(previous.clone())
+                        }
+                    },
+                };
+            match condition {
+                Some(condition) => arms.push((condition, node)),
+                None => otherwise = Some(node),
+            }
+        }
+        let value_ty = value_ty.unwrap_or(Ty::ANY);
+        let ty = if decision.collect {
+            Ty::list(value_ty)
+        } else {
+            value_ty.or_null(decision.otherwise.is_none())
+        };
+        let arms = DecisionArms {
+            collect: decision.collect,
+            arms: arms.into_boxed_slice(),
+            otherwise,
+        };
+        (arms, ty)
+    }
+}
+
+/// Marks every item that references a batch-only item as batch-only too.
+pub(crate) fn propagate_batch_only(items: &mut [Item], order: &[ItemId]) {
+    for id in order {
+        let inherited = items.get(id.index()).is_some_and(|item| {
+            item.dependencies
+                .iter()
+                .any(|(dep, _)| items.get(dep.index()).is_some_and(|d| d.batch_only))
+        });
+        if let Some(item) = items.get_mut(id.index()) {
+            item.batch_only |= inherited;
+        }
+    }
+}
+
+/// Reports items from which more distinct time-travel instants are reachable than
+/// the limit allows.
+pub(crate) fn check_instants(
+    items: &[Item],
+    order: &[ItemId],
+    declared: &DeclaredItems<'_>,
+    limit: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut instants: Vec<BTreeSet<TimeDelta>> = vec![BTreeSet::new(); items.len()];
+    for id in order {
+        let Some(item) = items.get(id.index()) else {
+            continue;
+        };
+        let mut reachable = BTreeSet::from([TimeDelta::zero()]);
+        for (dep, offset) in &item.dependencies {
+            for instant in instants.get(dep.index()).into_iter().flatten() {
+                if reachable.len() > limit {
+                    break;
+                }
+                if let Some(sum) = instant.checked_add(offset) {
+                    reachable.insert(sum);
+                }
+            }
+        }
+        if reachable.len() > limit
+            && let Some((_, entry)) = declared.get_index(id.index())
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::BAD_TIME_TRAVEL,
+                    format!(
+                        "`{}` needs more than {limit} distinct time-travel instants",
+                        entry.name
+                    ),
+                    entry.file,
+                    entry.name_span,
+                )
+                .with_help("reduce the `at:` offsets this item reaches through its references"),
+            );
+        }
+        if let Some(slot) = instants.get_mut(id.index()) {
+            *slot = reachable;
+        }
+    }
+}

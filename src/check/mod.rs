@@ -1,0 +1,157 @@
+//! Checking: names resolved, types checked (§4.4), item references ordered, and the
+//! program's nodes written.
+//!
+//! The checker reads syntax trees and the schema and writes the flat program of
+//! [`crate::program`]. It reports every independent error it finds: a mistake makes
+//! its expression's type unknown, which every later check accepts silently, so one
+//! mistake is reported once.
+
+mod calls;
+mod expr;
+mod items;
+mod references;
+mod schema;
+mod types;
+
+use chrono::TimeDelta;
+use indexmap::IndexMap;
+
+use crate::diagnostic::{Diagnostic, SourceFile, Span};
+use crate::model::{KindId, Schema};
+use crate::program::{Item, ItemId, ItemKind, Node, NodeId, Nodes};
+use crate::syntax::ast::Module;
+pub(crate) use types::{Ty, TyKind};
+
+/// Limits the checker enforces (§10).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckLimits {
+    /// Largest compiled size of one regular expression, in bytes.
+    pub max_regex_bytes: usize,
+    /// Most distinct time-travel instants reachable from one item.
+    pub max_instants: usize,
+}
+
+/// What checking produces: the schema, the node arena and the items, by id.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub schema: Schema,
+    pub nodes: Nodes,
+    pub items: Vec<Item>,
+}
+
+/// Checks every module against the schema they declare (merged with `base`).
+pub(crate) fn check(
+    base: Option<&Schema>,
+    modules: &[(&SourceFile, &Module)],
+    limits: CheckLimits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Checked {
+    let schema = schema::build_schema(base, modules, diagnostics);
+    let declared = items::declare(modules, diagnostics);
+    let graph = references::graph(&declared);
+    let order = references::order(&graph, &declared, diagnostics);
+    let mut checker = Checker {
+        schema: &schema,
+        limits,
+        declared: &declared,
+        types: vec![None; declared.len()],
+        nodes: Nodes::default(),
+        diagnostics,
+        file: None,
+        dependencies: Vec::new(),
+    };
+    let mut items: Vec<Option<Item>> = vec![None; declared.len()];
+    for id in &order.ids {
+        if let Some((_, entry)) = declared.get_index(id.index()) {
+            let item = checker.check_item(entry);
+            if let Some(slot) = checker.types.get_mut(id.index()) {
+                *slot = Some(item.ty_for_references.clone());
+            }
+            if let Some(slot) = items.get_mut(id.index()) {
+                *slot = Some(item.item);
+            }
+        }
+    }
+    let nodes = checker.nodes;
+    let mut items: Vec<Item> = items.into_iter().flatten().collect();
+    items::propagate_batch_only(&mut items, &order.ids);
+    items::check_instants(
+        &items,
+        &order.ids,
+        &declared,
+        limits.max_instants,
+        diagnostics,
+    );
+    Checked {
+        schema,
+        nodes,
+        items,
+    }
+}
+
+/// An item found in the sources, before checking.
+#[derive(Debug)]
+pub(crate) struct Declared<'m> {
+    pub name: String,
+    pub kind: ItemKind,
+    pub file: &'m SourceFile,
+    pub name_span: Span,
+    pub ast: items::ItemAst<'m>,
+}
+
+/// Declared items by name, in declaration order (the index is the [`ItemId`]).
+pub(crate) type DeclaredItems<'m> = IndexMap<String, Declared<'m>>;
+
+/// Where names resolve while checking one expression.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Scope<'k> {
+    /// The kinds of the event in scope (inside `where`, per-event points, …).
+    pub event: Option<&'k [KindId]>,
+}
+
+/// The state of checking one program.
+pub(crate) struct Checker<'a, 'm> {
+    schema: &'a Schema,
+    limits: CheckLimits,
+    declared: &'a DeclaredItems<'m>,
+    /// The type of each item checked so far, by id, for references to it.
+    types: Vec<Option<Ty>>,
+    nodes: Nodes,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// The file of the item being checked.
+    file: Option<&'m SourceFile>,
+    /// The items the item being checked references, with their offsets.
+    dependencies: Vec<(ItemId, TimeDelta)>,
+}
+
+impl Checker<'_, '_> {
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node)
+    }
+
+    /// A diagnostic in the current file.
+    fn error(&self, code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        let fallback = SourceFile::new("", "");
+        let file = self.file.unwrap_or(&fallback);
+        Diagnostic::error(code, message, file, span)
+    }
+
+    fn warning(&self, code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        let fallback = SourceFile::new("", "");
+        let file = self.file.unwrap_or(&fallback);
+        Diagnostic::warning(code, message, file, span)
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Reports `diagnostic` and stands in a null of unknown type for the expression.
+    fn fail(&mut self, diagnostic: Diagnostic) -> (NodeId, Ty) {
+        self.report(diagnostic);
+        (self.push(Node::Literal(crate::model::Value::Null)), Ty::ANY)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,295 @@
+//! The evaluation API on [`Program`]: one item, every segment, or everything at once.
+
+use std::fmt;
+
+use super::{Context, Evaluator};
+use crate::model::{Contact, Value, write_json};
+use crate::program::{ItemId, ItemKind, Program};
+
+/// Why an evaluation could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    kind: EvalErrorKind,
+    name: String,
+}
+
+/// The kinds of [`EvalError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EvalErrorKind {
+    /// No item has that name.
+    UnknownItem,
+    /// The item ranks a whole batch (`top N by …`, or references such a segment).
+    BatchOnly,
+    /// The item exists but is not of the kind asked for.
+    WrongItemKind,
+    /// The contact was built against another schema than the program's.
+    SchemaMismatch,
+}
+
+impl EvalError {
+    fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
+        EvalError {
+            kind,
+            name: name.into(),
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> EvalErrorKind {
+        self.kind
+    }
+
+    /// The item (or, for a schema mismatch, the contact id) concerned.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = &self.name;
+        match self.kind {
+            EvalErrorKind::UnknownItem => write!(f, "no item is named `{name}`"),
+            EvalErrorKind::BatchOnly => {
+                write!(
+                    f,
+                    "`{name}` ranks a whole batch of contacts: evaluate it with the batch API"
+                )
+            }
+            EvalErrorKind::WrongItemKind => write!(f, "`{name}` is not of the kind asked for"),
+            EvalErrorKind::SchemaMismatch => {
+                write!(
+                    f,
+                    "contact `{name}` was built against another schema than this program's"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Everything one contact gets: its segments, scores and decisions.
+///
+/// ```
+/// let program = funil::compile(r#"
+///     schema { contact { country: string? } }
+///     segment lusophone { country in ["BR", "PT"] }
+///     score fit { when country == "BR" => +20 }
+///     decide greeting { when country == "BR" => "Olá!" else => "Hello!" }
+/// "#).unwrap();
+/// let contact = program.contact("c-1").attribute("country", "BR").build().unwrap();
+/// let context = funil::Context::new("2026-11-22T12:00:00Z".parse().unwrap());
+/// let evaluation = program.evaluate(&contact, &context).unwrap();
+/// assert_eq!(evaluation.segments(), ["lusophone"]);
+/// assert_eq!(
+///     evaluation.to_json("c-1"),
+///     r#"{"id":"c-1","segments":["lusophone"],"scores":{"fit":20},"decisions":{"greeting":"Olá!"}}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    segments: Vec<String>,
+    scores: Vec<(String, Value)>,
+    decisions: Vec<(String, Value)>,
+}
+
+impl Evaluation {
+    /// The names of the segments the contact is in, sorted by name.
+    pub fn segments(&self) -> &[String] {
+        &self.segments
+    }
+
+    /// Every score, in declaration order.
+    pub fn scores(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.scores
+            .iter()
+            .map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// Every decision, in declaration order.
+    pub fn decisions(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.decisions
+            .iter()
+            .map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// The line the `eval` command prints (§11):
+    /// `{"id":…,"segments":[…],"scores":{…},"decisions":{…}}`.
+    pub fn to_json(&self, contact_id: &str) -> String {
+        let mut out = String::from("{\"id\":");
+        write_json(&Value::String(contact_id.into()), &mut out);
+        out.push_str(",\"segments\":[");
+        for (i, name) in self.segments.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_json(&Value::String(name.as_str().into()), &mut out);
+        }
+        out.push_str("],\"scores\":");
+        write_object(&self.scores, &mut out);
+        out.push_str(",\"decisions\":");
+        write_object(&self.decisions, &mut out);
+        out.push('}');
+        out
+    }
+}
+
+fn write_object(entries: &[(String, Value)], out: &mut String) {
+    out.push('{');
+    for (i, (name, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json(&Value::String(name.as_str().into()), out);
+        out.push(':');
+        write_json(value, out);
+    }
+    out.push('}');
+}
+
+impl Program {
+    /// Whether `contact` is in the segment `name`, as of the context's `now`.
+    ///
+    /// # Errors
+    ///
+    /// An unknown name, an item that is not a segment, a ranked (batch-only) segment,
+    /// or a contact built against another schema.
+    pub fn segment(
+        &self,
+        name: &str,
+        contact: &Contact,
+        context: &Context,
+    ) -> Result<bool, EvalError> {
+        let id = self.single_contact_item(name, ItemKind::Segment, contact)?;
+        Ok(matches!(
+            Evaluator::new(self, contact, context).item(id, Default::default()),
+            Value::Bool(true)
+        ))
+    }
+
+    /// The names of the segments `contact` is in, sorted by name (ranked segments,
+    /// which need a batch, are left out).
+    ///
+    /// # Errors
+    ///
+    /// A contact built against another schema.
+    pub fn segments(&self, contact: &Contact, context: &Context) -> Result<Vec<&str>, EvalError> {
+        self.check_contact(contact)?;
+        let mut evaluator = Evaluator::new(self, contact, context);
+        let mut names: Vec<&str> = self
+            .single_contact_items(ItemKind::Segment)
+            .filter(|(id, _)| matches!(evaluator.item(*id, Default::default()), Value::Bool(true)))
+            .map(|(_, name)| name)
+            .collect();
+        names.sort_unstable();
+        Ok(names)
+    }
+
+    /// The score `name` for `contact`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Program::segment`].
+    pub fn score(
+        &self,
+        name: &str,
+        contact: &Contact,
+        context: &Context,
+    ) -> Result<Value, EvalError> {
+        let id = self.single_contact_item(name, ItemKind::Score, contact)?;
+        Ok(Evaluator::new(self, contact, context).item(id, Default::default()))
+    }
+
+    /// The decision `name` for `contact`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Program::segment`].
+    pub fn decision(
+        &self,
+        name: &str,
+        contact: &Contact,
+        context: &Context,
+    ) -> Result<Value, EvalError> {
+        let id = self.single_contact_item(name, ItemKind::Decision, contact)?;
+        Ok(Evaluator::new(self, contact, context).item(id, Default::default()))
+    }
+
+    /// Every segment, score and decision for `contact` (batch-only items left out),
+    /// each computed once however many items reference it.
+    ///
+    /// # Errors
+    ///
+    /// A contact built against another schema.
+    pub fn evaluate(&self, contact: &Contact, context: &Context) -> Result<Evaluation, EvalError> {
+        self.check_contact(contact)?;
+        let mut evaluator = Evaluator::new(self, contact, context);
+        let mut evaluation = Evaluation {
+            segments: Vec::new(),
+            scores: Vec::new(),
+            decisions: Vec::new(),
+        };
+        for (index, item) in self.items.iter().enumerate() {
+            if item.batch_only {
+                continue;
+            }
+            let value = evaluator.item(
+                ItemId(u32::try_from(index).unwrap_or(u32::MAX)),
+                Default::default(),
+            );
+            match item.body.kind() {
+                ItemKind::Segment => {
+                    if matches!(value, Value::Bool(true)) {
+                        evaluation.segments.push(item.name.clone());
+                    }
+                }
+                ItemKind::Score => evaluation.scores.push((item.name.clone(), value)),
+                ItemKind::Decision => evaluation.decisions.push((item.name.clone(), value)),
+            }
+        }
+        evaluation.segments.sort_unstable();
+        Ok(evaluation)
+    }
+
+    fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
+        if contact.schema_fingerprint() == self.schema_fingerprint {
+            Ok(())
+        } else {
+            Err(EvalError::new(EvalErrorKind::SchemaMismatch, contact.id()))
+        }
+    }
+
+    fn single_contact_item(
+        &self,
+        name: &str,
+        kind: ItemKind,
+        contact: &Contact,
+    ) -> Result<ItemId, EvalError> {
+        let (id, item) = self
+            .item_named(name)
+            .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownItem, name))?;
+        if item.body.kind() != kind {
+            return Err(EvalError::new(EvalErrorKind::WrongItemKind, name));
+        }
+        if item.batch_only {
+            return Err(EvalError::new(EvalErrorKind::BatchOnly, name));
+        }
+        self.check_contact(contact)?;
+        Ok(id)
+    }
+
+    fn single_contact_items(&self, kind: ItemKind) -> impl Iterator<Item = (ItemId, &str)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(move |(_, item)| item.body.kind() == kind && !item.batch_only)
+            .map(|(index, item)| {
+                (
+                    ItemId(u32::try_from(index).unwrap_or(u32::MAX)),
+                    item.name.as_str(),
+                )
+            })
+    }
+}

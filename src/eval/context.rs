@@ -1,0 +1,45 @@
+//! The evaluation context (§1.3): the instant `now` and the time zone of calendar
+//! functions. The library never reads the clock: the caller says what time it is.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// When and where an evaluation happens.
+///
+/// ```
+/// use funil::{Context, Tz};
+///
+/// let now = "2026-11-22T12:00:00Z".parse().unwrap();
+/// let context = Context::new(now).with_time_zone("America/Sao_Paulo".parse::<Tz>().unwrap());
+/// assert_eq!(context.time_zone(), chrono_tz::America::Sao_Paulo);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    now: DateTime<Utc>,
+    time_zone: Tz,
+}
+
+impl Context {
+    /// A context at `now`, in UTC.
+    pub fn new(now: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            time_zone: Tz::UTC,
+        }
+    }
+
+    /// The same instant, with calendar functions in `time_zone`.
+    pub fn with_time_zone(self, time_zone: Tz) -> Context {
+        Context { time_zone, ..self }
+    }
+
+    /// The evaluation instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The time zone of `today`, `date()`, `hour()`, `weekday()` and anniversaries.
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
+    }
+}

@@ -1,0 +1,300 @@
+//! Calendar helpers for the functions of spec §4.5: local dates, hours and weekdays in
+//! a time zone, and anniversaries.
+//!
+//! All functions are pure and total: none reads the clock, none panics. The 29 February
+//! rule: a 29 February date has its anniversary on 28 February in non-leap years.
+
+// The evaluator uses these; until it lands, only the tests do.
+#![allow(dead_code, reason = "used by the evaluator")]
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// The local calendar date of `t` in `tz`.
+pub(crate) fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+/// The local hour of `t` in `tz`, `0..=23`.
+pub(crate) fn local_hour(t: DateTime<Utc>, tz: Tz) -> u32 {
+    t.with_timezone(&tz).hour()
+}
+
+/// The local ISO weekday of `t` in `tz`: 1 = Monday … 7 = Sunday.
+pub(crate) fn iso_weekday(t: DateTime<Utc>, tz: Tz) -> u32 {
+    t.with_timezone(&tz).weekday().number_from_monday()
+}
+
+/// Whether `year` is a leap year in the proleptic Gregorian calendar.
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The (month, day) on which `d` has its anniversary in `year`: its own, except that
+/// 29 February falls on 28 February in non-leap years.
+fn anniversary_in(d: NaiveDate, year: i32) -> (u32, u32) {
+    if d.month() == 2 && d.day() == 29 && !is_leap(year) {
+        (2, 28)
+    } else {
+        (d.month(), d.day())
+    }
+}
+
+fn month_day(d: NaiveDate) -> (u32, u32) {
+    (d.month(), d.day())
+}
+
+/// Whole years from `birth` to `today`, truncated toward zero: the age of someone born
+/// on `birth`. The year is complete on the anniversary (29 February's on 28 February
+/// in non-leap years). Negative when `birth` is after `today`: `-years_since(today,
+/// birth)`.
+pub(crate) fn years_since(birth: NaiveDate, today: NaiveDate) -> i64 {
+    if birth > today {
+        return -years_since(today, birth);
+    }
+    let years = i64::from(today.year()) - i64::from(birth.year());
+    if month_day(today) < anniversary_in(birth, today.year()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// Whether `today` is an anniversary of `d`: same month and day, and 29 February
+/// matches 28 February in non-leap years.
+pub(crate) fn is_anniversary(d: NaiveDate, today: NaiveDate) -> bool {
+    month_day(today) == anniversary_in(d, today.year())
+}
+
+/// The day of the year (1-based) of `(month, day)` in `year`.
+fn ordinal(year: i32, (month, day): (u32, u32)) -> i64 {
+    const BEFORE_MONTH: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let before = month
+        .checked_sub(1)
+        .and_then(|m| BEFORE_MONTH.get(m as usize))
+        .copied()
+        .unwrap_or(0);
+    let leap_day = i64::from(month > 2 && is_leap(year));
+    before + leap_day + i64::from(day)
+}
+
+fn days_in_year(year: i32) -> i64 {
+    if is_leap(year) { 366 } else { 365 }
+}
+
+/// Days from `today` to the next anniversary of `d` (today included): `0..=365`, 0 on
+/// the day. Computed without building dates, so it is exact even at the end of
+/// chrono's range.
+pub(crate) fn days_until_anniversary(d: NaiveDate, today: NaiveDate) -> i64 {
+    let year = today.year();
+    let today_ordinal = i64::from(today.ordinal());
+    let this_year = ordinal(year, anniversary_in(d, year));
+    if this_year >= today_ordinal {
+        return this_year - today_ordinal;
+    }
+    let next_year = year.saturating_add(1);
+    days_in_year(year) - today_ordinal + ordinal(next_year, anniversary_in(d, next_year))
+}
+
+/// `d` moved by `days` days; `None` when the result is outside chrono's range.
+pub(crate) fn add_days(d: NaiveDate, days: i64) -> Option<NaiveDate> {
+    d.checked_add_signed(TimeDelta::try_days(days)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+    }
+
+    fn instant(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn local_date_follows_the_time_zone() {
+        let t = instant("2026-11-22T02:30:00Z");
+        assert_eq!(local_date(t, Tz::UTC), date(2026, 11, 22));
+        assert_eq!(local_date(t, Tz::America__Sao_Paulo), date(2026, 11, 21));
+        assert_eq!(local_hour(t, Tz::America__Sao_Paulo), 23);
+        assert_eq!(local_date(t, Tz::Asia__Tokyo), date(2026, 11, 22));
+        assert_eq!(local_hour(t, Tz::Asia__Tokyo), 11);
+        assert_eq!(local_hour(t, Tz::Asia__Kolkata), 8); // UTC+5:30
+        let eve = instant("2026-12-31T23:30:00Z");
+        assert_eq!(local_date(eve, Tz::Pacific__Kiritimati), date(2027, 1, 1)); // UTC+14
+        assert_eq!(local_date(eve, Tz::Pacific__Pago_Pago), date(2026, 12, 31)); // UTC-11
+    }
+
+    #[test]
+    fn daylight_saving_changes_the_offset() {
+        // New York: UTC-5 in January, UTC-4 in July.
+        assert_eq!(
+            local_hour(instant("2026-01-15T12:00:00Z"), Tz::America__New_York),
+            7
+        );
+        assert_eq!(
+            local_hour(instant("2026-07-15T12:00:00Z"), Tz::America__New_York),
+            8
+        );
+        // São Paulo has had no daylight saving since 2019.
+        assert_eq!(
+            local_hour(instant("2026-01-15T12:00:00Z"), Tz::America__Sao_Paulo),
+            9
+        );
+        assert_eq!(
+            local_hour(instant("2026-07-15T12:00:00Z"), Tz::America__Sao_Paulo),
+            9
+        );
+    }
+
+    #[test]
+    fn weekday_is_iso_and_local() {
+        // 2026-11-22 is a Sunday; 2026-11-23 a Monday.
+        assert_eq!(iso_weekday(instant("2026-11-22T12:00:00Z"), Tz::UTC), 7);
+        assert_eq!(iso_weekday(instant("2026-11-23T12:00:00Z"), Tz::UTC), 1);
+        // 02:30 UTC on Monday is still Sunday in São Paulo.
+        assert_eq!(
+            iso_weekday(instant("2026-11-23T02:30:00Z"), Tz::America__Sao_Paulo),
+            7
+        );
+        assert_eq!(iso_weekday(instant("2026-11-21T12:00:00Z"), Tz::UTC), 6);
+    }
+
+    #[test]
+    fn years_since_counts_whole_years() {
+        assert_eq!(years_since(date(1990, 11, 22), date(2026, 11, 22)), 36);
+        assert_eq!(years_since(date(1990, 11, 22), date(2026, 11, 21)), 35);
+        assert_eq!(years_since(date(1990, 11, 22), date(2026, 11, 23)), 36);
+        assert_eq!(years_since(date(2026, 11, 22), date(2026, 11, 22)), 0);
+        assert_eq!(years_since(date(1990, 12, 31), date(2026, 1, 1)), 35);
+        assert_eq!(years_since(date(1990, 1, 1), date(2025, 12, 31)), 35);
+    }
+
+    #[test]
+    fn years_since_29_february() {
+        let leapling = date(2000, 2, 29);
+        // Non-leap years: the year completes on 28 February.
+        assert_eq!(years_since(leapling, date(2025, 2, 27)), 24);
+        assert_eq!(years_since(leapling, date(2025, 2, 28)), 25);
+        assert_eq!(years_since(leapling, date(2026, 3, 1)), 26);
+        // Leap years: on 29 February itself.
+        assert_eq!(years_since(leapling, date(2024, 2, 28)), 23);
+        assert_eq!(years_since(leapling, date(2024, 2, 29)), 24);
+        // 2100 is not a leap year.
+        assert_eq!(years_since(leapling, date(2100, 2, 28)), 100);
+        assert_eq!(years_since(leapling, date(2100, 2, 27)), 99);
+    }
+
+    #[test]
+    fn years_since_is_negative_for_a_future_date() {
+        assert_eq!(years_since(date(2028, 6, 1), date(2026, 6, 1)), -2);
+        assert_eq!(years_since(date(2028, 6, 2), date(2026, 6, 1)), -2);
+        assert_eq!(years_since(date(2027, 6, 2), date(2026, 6, 1)), -1);
+        assert_eq!(years_since(date(2026, 6, 2), date(2026, 6, 1)), 0);
+        assert!(years_since(NaiveDate::MAX, NaiveDate::MIN) < 0);
+        assert!(years_since(NaiveDate::MIN, NaiveDate::MAX) > 0);
+    }
+
+    #[test]
+    fn anniversaries() {
+        assert!(is_anniversary(date(1990, 11, 22), date(2026, 11, 22)));
+        assert!(!is_anniversary(date(1990, 11, 22), date(2026, 11, 21)));
+        assert!(!is_anniversary(date(1990, 11, 22), date(2026, 10, 22)));
+        let leapling = date(2000, 2, 29);
+        assert!(is_anniversary(leapling, date(2025, 2, 28)));
+        assert!(is_anniversary(leapling, date(2026, 2, 28)));
+        assert!(!is_anniversary(leapling, date(2025, 3, 1)));
+        assert!(is_anniversary(leapling, date(2024, 2, 29)));
+        assert!(!is_anniversary(leapling, date(2024, 2, 28)));
+        assert!(is_anniversary(leapling, date(2100, 2, 28)));
+        assert!(!is_anniversary(date(2001, 2, 28), date(2024, 2, 29)));
+        assert!(is_anniversary(date(2001, 2, 28), date(2024, 2, 28)));
+    }
+
+    #[test]
+    fn days_until_anniversary_counts_forward() {
+        let birthday = date(1990, 11, 22);
+        assert_eq!(days_until_anniversary(birthday, date(2026, 11, 22)), 0);
+        assert_eq!(days_until_anniversary(birthday, date(2026, 11, 21)), 1);
+        assert_eq!(days_until_anniversary(birthday, date(2026, 11, 1)), 21);
+        // Wraps to next year: 2026-11-23 → 2027-11-22.
+        assert_eq!(days_until_anniversary(birthday, date(2026, 11, 23)), 364);
+        // 31 Dec → 1 Jan.
+        assert_eq!(
+            days_until_anniversary(date(1990, 1, 1), date(2025, 12, 31)),
+            1
+        );
+        assert_eq!(
+            days_until_anniversary(date(1990, 12, 31), date(2026, 1, 1)),
+            364
+        );
+        // Across a leap day: 2024-01-02 → 2025-01-01 is 365 days.
+        assert_eq!(
+            days_until_anniversary(date(1990, 1, 1), date(2024, 1, 2)),
+            365
+        );
+        assert_eq!(
+            days_until_anniversary(date(1990, 3, 1), date(2024, 2, 28)),
+            2
+        );
+    }
+
+    #[test]
+    fn days_until_anniversary_29_february() {
+        let leapling = date(2000, 2, 29);
+        assert_eq!(days_until_anniversary(leapling, date(2024, 2, 29)), 0);
+        assert_eq!(days_until_anniversary(leapling, date(2024, 2, 28)), 1);
+        assert_eq!(days_until_anniversary(leapling, date(2026, 2, 28)), 0);
+        assert_eq!(days_until_anniversary(leapling, date(2026, 2, 27)), 1);
+        // 2023-03-01 → 2024-02-29.
+        assert_eq!(days_until_anniversary(leapling, date(2023, 3, 1)), 365);
+        // 2024-03-01 → 2025-02-28.
+        assert_eq!(days_until_anniversary(leapling, date(2024, 3, 1)), 364);
+        // 2099-03-01 → 2100-02-28 (2100 is not leap).
+        assert_eq!(days_until_anniversary(leapling, date(2099, 3, 1)), 364);
+    }
+
+    #[test]
+    fn days_until_anniversary_stays_in_range() {
+        let mut today = date(2023, 1, 1);
+        let birthdays = [
+            date(2000, 2, 29),
+            date(1990, 1, 1),
+            date(1990, 12, 31),
+            date(1985, 3, 1),
+        ];
+        for _ in 0..(366 * 4) {
+            for birthday in birthdays {
+                let days = days_until_anniversary(birthday, today);
+                assert!((0..=365).contains(&days), "{birthday} {today} {days}");
+                let target = add_days(today, days).unwrap_or(NaiveDate::MIN);
+                assert!(
+                    is_anniversary(birthday, target),
+                    "{birthday} {today} {days}"
+                );
+                assert_eq!(days == 0, is_anniversary(birthday, today));
+            }
+            today = add_days(today, 1).unwrap_or(NaiveDate::MIN);
+        }
+        // Exact even at the end of chrono's range, where next year's date does not exist.
+        let last = NaiveDate::MAX;
+        assert_eq!(days_until_anniversary(date(2000, 1, 1), last), 1);
+    }
+
+    #[test]
+    fn add_days_is_checked() {
+        assert_eq!(add_days(date(2025, 12, 31), 1), Some(date(2026, 1, 1)));
+        assert_eq!(add_days(date(2024, 2, 28), 1), Some(date(2024, 2, 29)));
+        assert_eq!(add_days(date(2025, 2, 28), 1), Some(date(2025, 3, 1)));
+        assert_eq!(add_days(date(2100, 2, 28), 1), Some(date(2100, 3, 1)));
+        assert_eq!(add_days(date(2026, 1, 1), -1), Some(date(2025, 12, 31)));
+        assert_eq!(add_days(NaiveDate::MAX, 1), None);
+        assert_eq!(add_days(NaiveDate::MIN, -1), None);
+        assert_eq!(add_days(date(2026, 1, 1), i64::MAX), None);
+        assert_eq!(add_days(date(2026, 1, 1), i64::MIN), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! The pretty-printer: syntax tree → canonical source text.
+//!
+//! [`print()`] writes a whole [`Module`] and [`print_expr`] one expression. The output is
+//! canonical and readable — two-space indentation, a blank line between items, one
+//! declaration, rule, arm, header clause or statement per line — and the parser reads it
+//! back to an equal tree (spans aside): `parse(&print(&m)) == Ok(m)` for every tree the
+//! parser can produce.
+//!
+//! Parentheses are written only where precedence (§4.1) needs them, so a tree with
+//! redundant grouping in its source prints without it. Everything is written into one
+//! `String` buffer.
+//!
+//! Recursion follows the nesting of the tree, except along the chains that the parser
+//! builds without nesting in the source — left-associative operator chains
+//! (`a + b + c …`), field chains (`a.b.c …`) and `step` label chains — which are
+//! printed iteratively. So a tree read from source prints with a recursion depth bounded
+//! by the parser's nesting limit (§10), however long its chains.
+//!
+//! What no source text can express is printed as closely as the syntax allows, without
+//! panicking: a negative number literal (which the parser reads as a unary minus), an
+//! empty `and`/`or` (printed `true`/`false`), sub-second parts of durations and
+//! datetimes (dropped).
+
+mod expr;
+mod items;
+mod literal;
+mod workflow;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use crate::syntax::ast::{Expr, Module};
+
+/// Prints a module as canonical source text, one item per block with a blank line
+/// between items.
+///
+/// The parser reads the result back to an equal module (spans are ignored by equality).
+///
+/// ```
+/// use funil::diagnostic::Span;
+/// use funil::syntax::ast::{Expr, ExprKind, Item, ItemKind, Module, Segment, SegmentBody, Spanned};
+/// use funil::syntax::printer::print;
+///
+/// let span = Span::default();
+/// let body = Expr::new(ExprKind::Name("vip".to_string()), span);
+/// let segment = Segment {
+///     name: Spanned::new("vips".to_string(), span),
+///     title: Some(Spanned::new("Very \"important\"".to_string(), span)),
+///     body: SegmentBody::Condition(body),
+/// };
+/// let module = Module { items: vec![Item::new(ItemKind::Segment(segment), span)] };
+/// assert_eq!(print(&module), "segment vips \"Very \\\"important\\\"\" {\n  vip\n}\n");
+/// ```
+pub fn print(module: &Module) -> String {
+    let mut printer = Printer::default();
+    for (index, item) in module.items.iter().enumerate() {
+        if index > 0 {
+            printer.text("\n");
+        }
+        printer.item(item);
+    }
+    printer.out
+}
+
+/// Prints one expression as canonical source text, on one line, with the parentheses
+/// its precedence needs.
+///
+/// ```
+/// use funil::diagnostic::Span;
+/// use funil::syntax::ast::{BinaryOp, Expr, ExprKind};
+/// use funil::syntax::printer::print_expr;
+///
+/// let span = Span::default();
+/// let name = |n: &str| Box::new(Expr::new(ExprKind::Name(n.to_string()), span));
+/// let sum = Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: name("a"), rhs: name("b") }, span);
+/// let product = Expr::new(
+///     ExprKind::Binary { op: BinaryOp::Mul, lhs: Box::new(sum), rhs: name("c") },
+///     span,
+/// );
+/// assert_eq!(print_expr(&product), "(a + b) * c");
+/// ```
+pub fn print_expr(expr: &Expr) -> String {
+    let mut printer = Printer::default();
+    printer.expr(expr);
+    printer.out
+}
+
+/// The output buffer and the current indentation.
+#[derive(Default)]
+struct Printer {
+    /// Everything written so far.
+    out: String,
+    /// The indentation of the current line, in levels of two spaces.
+    indent: usize,
+}
+
+impl Printer {
+    /// Appends `text`.
+    fn text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    /// Appends formatted text.
+    fn write(&mut self, args: fmt::Arguments<'_>) {
+        // Writing into a `String` cannot fail.
+        let _ = fmt::Write::write_fmt(&mut self.out, args);
+    }
+
+    /// Starts a line at the current indentation.
+    fn line_start(&mut self) {
+        for _ in 0..self.indent {
+            self.out.push_str("  ");
+        }
+    }
+
+    /// Writes ` {`, then the lines written by `body` one level deeper, then `}` at the
+    /// current indentation; an empty body prints ` { }`.
+    fn braced(&mut self, empty: bool, body: impl FnOnce(&mut Self)) {
+        if empty {
+            self.text(" { }");
+            return;
+        }
+        self.text(" {\n");
+        self.indent += 1;
+        body(self);
+        self.indent = self.indent.saturating_sub(1);
+        self.line_start();
+        self.text("}");
+    }
+}

@@ -1,0 +1,230 @@
+//! Items: schema blocks, segments, scores, decisions and rewards (workflows have their
+//! own file).
+
+use super::Printer;
+use crate::syntax::ast::{
+    Arm, CapPer, Decision, Expr, Field, Item, ItemKind, PlainString, RankTake, Reward, Schema,
+    SchemaDeclKind, Score, ScoreRuleKind, Segment, SegmentBody,
+};
+
+impl Printer {
+    /// Writes one item, ending with a line break.
+    pub(super) fn item(&mut self, item: &Item) {
+        match &item.node {
+            ItemKind::Schema(schema) => self.schema(schema),
+            ItemKind::Segment(segment) => self.segment(segment),
+            ItemKind::Score(score) => self.score(score),
+            ItemKind::Decision(decision) => self.decision(decision),
+            ItemKind::Reward(reward) => self.reward(reward),
+            ItemKind::Workflow(workflow) => self.workflow(workflow),
+        }
+        self.text("\n");
+    }
+
+    /// Writes `KEYWORD NAME ["title"]`, the start of every named item.
+    pub(super) fn item_head(&mut self, keyword: &str, name: &str, title: Option<&PlainString>) {
+        self.text(keyword);
+        self.text(" ");
+        self.text(name);
+        if let Some(title) = title {
+            self.text(" ");
+            self.plain_string(&title.node);
+        }
+    }
+
+    /// Writes a `schema` block, one declaration per line.
+    fn schema(&mut self, schema: &Schema) {
+        self.text("schema");
+        self.braced(schema.decls.is_empty(), |printer| {
+            for decl in &schema.decls {
+                printer.line_start();
+                printer.schema_decl(&decl.node);
+                printer.text("\n");
+            }
+        });
+    }
+
+    /// Writes one schema declaration, without its line break.
+    fn schema_decl(&mut self, decl: &SchemaDeclKind) {
+        match decl {
+            SchemaDeclKind::Contact(fields) => {
+                self.text("contact");
+                self.braced(fields.is_empty(), |printer| {
+                    for field in fields {
+                        printer.line_start();
+                        printer.field(field);
+                        printer.text("\n");
+                    }
+                });
+            }
+            SchemaDeclKind::Event { kind, props } => {
+                self.text("event ");
+                self.text(&kind.node);
+                if props.is_empty() {
+                    self.text(" { }");
+                } else {
+                    self.text(" { ");
+                    self.fields(props);
+                    self.text(" }");
+                }
+            }
+            SchemaDeclKind::Group { name, members } => {
+                self.text("group ");
+                self.text(&name.node);
+                self.text(" =");
+                for (index, member) in members.iter().enumerate() {
+                    self.text(if index > 0 { " | " } else { " " });
+                    self.text(&member.node);
+                }
+            }
+            SchemaDeclKind::Action { name, params } => {
+                self.text("action ");
+                self.text(&name.node);
+                self.text("(");
+                self.fields(params);
+                self.text(")");
+            }
+        }
+    }
+
+    /// Writes `name: type` fields separated by commas.
+    fn fields(&mut self, fields: &[Field]) {
+        for (index, field) in fields.iter().enumerate() {
+            if index > 0 {
+                self.text(", ");
+            }
+            self.field(field);
+        }
+    }
+
+    /// Writes `name: type`.
+    fn field(&mut self, field: &Field) {
+        self.text(&field.name.node);
+        self.text(": ");
+        self.type_expr(&field.ty.node);
+    }
+
+    /// Writes a segment: its condition, or its ranking, on one line.
+    fn segment(&mut self, segment: &Segment) {
+        self.item_head("segment", &segment.name.node, segment.title.as_ref());
+        self.braced(false, |printer| {
+            printer.line_start();
+            match &segment.body {
+                SegmentBody::Condition(condition) => printer.expr(condition),
+                SegmentBody::Ranked(ranking) => {
+                    printer.text("top ");
+                    match &ranking.take.node {
+                        RankTake::Count(count) => printer.write(format_args!("{count}")),
+                        RankTake::Percent(percent) => printer.write(format_args!("{percent}%")),
+                    }
+                    printer.text(" by ");
+                    printer.expr(&ranking.by);
+                    if let Some(filter) = &ranking.filter {
+                        printer.text(" where ");
+                        printer.expr(filter);
+                    }
+                }
+            }
+            printer.text("\n");
+        });
+    }
+
+    /// Writes a score, one rule per line.
+    fn score(&mut self, score: &Score) {
+        self.item_head("score", &score.name.node, score.title.as_ref());
+        self.braced(score.rules.is_empty(), |printer| {
+            for rule in &score.rules {
+                printer.line_start();
+                printer.score_rule(&rule.node);
+                printer.text("\n");
+            }
+        });
+    }
+
+    /// Writes one score rule, without its line break.
+    fn score_rule(&mut self, rule: &ScoreRuleKind) {
+        match rule {
+            ScoreRuleKind::Per { query, points, max } => {
+                self.text("per ");
+                self.query(query);
+                self.text(" => ");
+                self.expr(points);
+                if let Some(max) = max {
+                    self.write(format_args!(" max {}", max.node));
+                }
+            }
+            ScoreRuleKind::When { condition, points } => self.arm_line(condition, points),
+            ScoreRuleKind::Decay(half_life) => {
+                self.text("decay half_life ");
+                self.duration(&half_life.node);
+            }
+            ScoreRuleKind::Clamp { low, high } => {
+                self.write(format_args!("clamp {} to {}", low.node, high.node));
+            }
+        }
+    }
+
+    /// Writes a decision, one arm per line.
+    fn decision(&mut self, decision: &Decision) {
+        let keyword = if decision.collect {
+            "decide all"
+        } else {
+            "decide"
+        };
+        self.item_head(keyword, &decision.name.node, decision.title.as_ref());
+        let empty = decision.arms.is_empty() && decision.otherwise.is_none();
+        self.braced(empty, |printer| {
+            printer.arms(&decision.arms, decision.otherwise.as_ref());
+        });
+    }
+
+    /// Writes a reward: its arms, then `else`, then its caps in order, then `round`.
+    fn reward(&mut self, reward: &Reward) {
+        self.item_head("reward", &reward.name.node, reward.title.as_ref());
+        self.text(" on ");
+        self.text(&reward.trigger.node);
+        let empty = reward.arms.is_empty()
+            && reward.otherwise.is_none()
+            && reward.caps.is_empty()
+            && reward.round.is_none();
+        self.braced(empty, |printer| {
+            printer.arms(&reward.arms, reward.otherwise.as_ref());
+            for cap in &reward.caps {
+                printer.line_start();
+                printer.write(format_args!("cap {} per ", cap.amount.node));
+                match &cap.per.node {
+                    CapPer::Event => printer.text("event"),
+                    CapPer::Window(window) => printer.duration(window),
+                }
+                printer.text("\n");
+            }
+            if let Some(places) = &reward.round {
+                printer.line_start();
+                printer.write(format_args!("round {}\n", places.node));
+            }
+        });
+    }
+
+    /// Writes `when COND => VALUE` lines, then `else => VALUE`.
+    fn arms(&mut self, arms: &[Arm], otherwise: Option<&Expr>) {
+        for arm in arms {
+            self.line_start();
+            self.arm_line(&arm.condition, &arm.value);
+            self.text("\n");
+        }
+        if let Some(value) = otherwise {
+            self.line_start();
+            self.text("else => ");
+            self.expr(value);
+            self.text("\n");
+        }
+    }
+
+    /// Writes `when COND => VALUE`, without its line break.
+    fn arm_line(&mut self, condition: &Expr, value: &Expr) {
+        self.text("when ");
+        self.expr(condition);
+        self.text(" => ");
+        self.expr(value);
+    }
+}

@@ -1,0 +1,151 @@
+//! Workflows: header clauses and statements.
+
+use super::Printer;
+use crate::syntax::ast::{Block, HeaderKind, NamedArg, Reentry, Stmt, StmtKind, Workflow};
+
+impl Printer {
+    /// Writes a workflow: its header clauses, a blank line, then its statements.
+    pub(super) fn workflow(&mut self, workflow: &Workflow) {
+        self.item_head("workflow", &workflow.name.node, workflow.title.as_ref());
+        let empty = workflow.header.is_empty() && workflow.body.is_empty();
+        self.braced(empty, |printer| {
+            for header in &workflow.header {
+                printer.line_start();
+                printer.header(&header.node);
+                printer.text("\n");
+            }
+            if !workflow.header.is_empty() && !workflow.body.is_empty() {
+                printer.text("\n");
+            }
+            printer.statements(&workflow.body);
+        });
+    }
+
+    /// Writes one header clause, without its line break.
+    fn header(&mut self, header: &HeaderKind) {
+        match header {
+            HeaderKind::EnterOn { kind, filter } => {
+                self.text("enter on ");
+                self.text(&kind.node);
+                if let Some(filter) = filter {
+                    self.text(" where ");
+                    self.expr(filter);
+                }
+            }
+            HeaderKind::EnterWhen(condition) => {
+                self.text("enter when ");
+                self.expr(condition);
+            }
+            HeaderKind::Reenter(Reentry::Never) => self.text("reenter never"),
+            HeaderKind::Reenter(Reentry::Always) => self.text("reenter always"),
+            HeaderKind::Reenter(Reentry::After(delay)) => {
+                self.text("reenter after ");
+                self.duration(&delay.node);
+            }
+            HeaderKind::Exit(condition) => {
+                self.text("exit when ");
+                self.expr(condition);
+            }
+            HeaderKind::Goal(condition) => {
+                self.text("goal when ");
+                self.expr(condition);
+            }
+            HeaderKind::Window(window) => {
+                self.text("window ");
+                self.time_of_day(&window.start.node);
+                self.text(" to ");
+                self.time_of_day(&window.end.node);
+                if let Some(days) = &window.days {
+                    self.text(" on ");
+                    self.days(&days.node);
+                }
+            }
+        }
+    }
+
+    /// Writes statements one per line at the current indentation.
+    fn statements(&mut self, block: &Block) {
+        for stmt in block {
+            self.line_start();
+            self.stmt(stmt);
+            self.text("\n");
+        }
+    }
+
+    /// Writes ` {`, the statements one level deeper, then `}`; an empty block is `{ }`.
+    fn block(&mut self, block: &Block) {
+        self.braced(block.is_empty(), |printer| printer.statements(block));
+    }
+
+    /// Writes one statement, without its line break; a block inside it spans lines.
+    fn stmt(&mut self, stmt: &Stmt) {
+        // A chain of labels (`step a: step b: …`) is written iteratively.
+        let mut current = stmt;
+        while let StmtKind::Step { label, stmt } = &current.node {
+            self.text("step ");
+            self.text(&label.node);
+            self.text(": ");
+            current = stmt;
+        }
+        match &current.node {
+            StmtKind::Action { name, args } => {
+                self.text(&name.node);
+                self.text("(");
+                self.named_args(args);
+                self.text(")");
+            }
+            StmtKind::Wait(delay) => {
+                self.text("wait ");
+                self.duration(&delay.node);
+            }
+            StmtKind::WaitUntil { condition, max } => {
+                self.text("wait until ");
+                self.expr(condition);
+                if let Some(max) = max {
+                    self.text(" max ");
+                    self.duration(&max.node);
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (index, branch) in branches.iter().enumerate() {
+                    self.text(if index > 0 { " else if " } else { "if " });
+                    self.expr(&branch.condition);
+                    self.block(&branch.body);
+                }
+                if let Some(otherwise) = otherwise {
+                    self.text(" else");
+                    self.block(otherwise);
+                }
+            }
+            StmtKind::Split(arms) => {
+                self.text("split");
+                self.braced(arms.is_empty(), |printer| {
+                    for arm in arms {
+                        printer.line_start();
+                        printer.write(format_args!("{}% =>", arm.weight.node));
+                        printer.block(&arm.body);
+                        printer.text("\n");
+                    }
+                });
+            }
+            StmtKind::Stop => self.text("stop"),
+            // Unreachable: the loop above walked every label.
+            StmtKind::Step { .. } => {}
+        }
+    }
+
+    /// Writes `name: EXPR` arguments separated by commas.
+    fn named_args(&mut self, args: &[NamedArg]) {
+        for (index, arg) in args.iter().enumerate() {
+            if index > 0 {
+                self.text(", ");
+            }
+            self.text(&arg.name.node);
+            self.text(": ");
+            self.expr(&arg.value);
+        }
+    }
+}
