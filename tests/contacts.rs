@@ -8,22 +8,33 @@
 
 mod support;
 
+use funil::model::ContactErrorKind;
 use funil::{Compiler, ContactError, Limits, Value};
 use serde_json::json;
 use support::{SCHEMA, SPEC_CONTACT, at, contact, ctx, dec, holds, holds_at, spec_program};
 
-/// Asserts that `error` names the contact, the field and the expected type.
-fn assert_names(error: &ContactError, id: &str, field: &str, expected: &str) {
+/// Asserts that `error` is of `kind` and names the contact, the field and the expected
+/// type, through its accessors and in its message.
+fn assert_names(
+    error: &ContactError,
+    kind: ContactErrorKind,
+    id: &str,
+    field: &str,
+    expected: &str,
+) {
     let shown = error.to_string();
-    assert_eq!(error.contact_id(), id, "{shown}");
+    assert_eq!(error.kind(), kind, "{shown}");
+    assert_eq!(error.contact_id(), Some(id), "{shown}");
     assert_eq!(error.field(), field, "{shown}");
+    assert_eq!(error.expected(), Some(expected), "{shown}");
     assert!(
         shown.contains(id),
         "`{shown}` should name the contact `{id}`"
     );
+    let name = field.rsplit('.').next().unwrap_or(field);
     assert!(
-        shown.contains(field),
-        "`{shown}` should name the field `{field}`"
+        shown.contains(name),
+        "`{shown}` should name the field `{name}`"
     );
     assert!(
         shown.contains(expected),
@@ -106,7 +117,13 @@ fn a_string_that_is_not_a_decimal_is_an_error() {
         .id("c-001")
         .attr("total_spent", json!("19,99"))
         .build_err(&program);
-    assert_names(&error, "c-001", "total_spent", "number");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-001",
+        "attributes.total_spent",
+        "number",
+    );
 }
 
 #[test]
@@ -116,33 +133,64 @@ fn an_attribute_of_the_wrong_type_is_an_error() {
         .id("c-001")
         .attr("country", json!(5))
         .build_err(&program);
-    assert_names(&error, "c-001", "country", "string");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-001",
+        "attributes.country",
+        "string?",
+    );
     let error = contact()
         .id("c-002")
         .attr("total_spent", json!(true))
         .build_err(&program);
-    assert_names(&error, "c-002", "total_spent", "number");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-002",
+        "attributes.total_spent",
+        "number",
+    );
     let error = contact()
         .id("c-003")
         .attr("tags", json!("vip"))
         .build_err(&program);
-    assert_names(&error, "c-003", "tags", "list<string>");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-003",
+        "attributes.tags",
+        "list<string>",
+    );
     let error = contact()
         .id("c-004")
         .attr("tags", json!(["vip", 3]))
         .build_err(&program);
-    assert_eq!(error.contact_id(), "c-004");
+    assert_eq!(error.kind(), ContactErrorKind::WrongType);
+    assert_eq!(error.contact_id(), Some("c-004"));
     assert!(error.to_string().contains("tags"), "{error}");
     let error = contact()
         .id("c-005")
         .attr("birthday", json!("22/11/1990"))
         .build_err(&program);
-    assert_names(&error, "c-005", "birthday", "date");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-005",
+        "attributes.birthday",
+        "date?",
+    );
     let error = contact()
         .id("c-006")
         .attr("created_at", json!("2026-01-10"))
         .build_err(&program);
-    assert_names(&error, "c-006", "created_at", "datetime");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-006",
+        "attributes.created_at",
+        "datetime",
+    );
 }
 
 #[test]
@@ -152,8 +200,9 @@ fn an_undeclared_attribute_is_an_error() {
         .id("c-001")
         .attr("favourite_colour", json!("blue"))
         .build_err(&program);
-    assert_eq!(error.contact_id(), "c-001");
-    assert_eq!(error.field(), "favourite_colour");
+    assert_eq!(error.kind(), ContactErrorKind::UndeclaredAttribute);
+    assert_eq!(error.contact_id(), Some("c-001"));
+    assert_eq!(error.field(), "attributes.favourite_colour");
     assert!(error.to_string().contains("favourite_colour"), "{error}");
 }
 
@@ -164,7 +213,9 @@ fn an_undeclared_event_kind_is_an_error() {
         .id("c-001")
         .event("email.forwarded", "2026-11-01T00:00:00Z", json!({}))
         .build_err(&program);
-    assert_eq!(error.contact_id(), "c-001");
+    assert_eq!(error.kind(), ContactErrorKind::UndeclaredKind);
+    assert_eq!(error.contact_id(), Some("c-001"));
+    assert_eq!(error.field(), "events[0].kind");
     assert!(error.to_string().contains("email.forwarded"), "{error}");
 }
 
@@ -172,12 +223,25 @@ fn an_undeclared_event_kind_is_an_error() {
 fn a_missing_non_optional_attribute_is_an_error() {
     let program = spec_program();
     let error = contact().id("c-001").without("stage").build_err(&program);
-    assert_names(&error, "c-001", "stage", "string");
+    assert_names(
+        &error,
+        ContactErrorKind::MissingAttribute,
+        "c-001",
+        "attributes.stage",
+        "string",
+    );
     let error = contact()
         .id("c-001")
         .attr("stage", serde_json::Value::Null)
         .build_err(&program);
-    assert_names(&error, "c-001", "stage", "string");
+    // An explicit null for a non-optional attribute is a value of the wrong type.
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-001",
+        "attributes.stage",
+        "string",
+    );
 }
 
 #[test]
@@ -191,7 +255,10 @@ fn a_prop_of_the_wrong_type_is_an_error() {
             json!({"order_id": "o", "amount": "lots", "category": "a"}),
         )
         .build_err(&program);
-    assert_eq!(error.contact_id(), "c-001");
+    assert_eq!(error.kind(), ContactErrorKind::WrongType);
+    assert_eq!(error.contact_id(), Some("c-001"));
+    assert_eq!(error.field(), "events[0].props.amount");
+    assert_eq!(error.expected(), Some("number"));
     let shown = error.to_string();
     assert!(
         shown.contains("amount") && shown.contains("number"),
@@ -209,10 +276,13 @@ fn an_undeclared_or_missing_prop_is_an_error() {
             json!({"path": "/", "referrer": "x"}),
         )
         .build_err(&program);
+    assert_eq!(extra.kind(), ContactErrorKind::UndeclaredProp);
     assert!(extra.to_string().contains("referrer"), "{extra}");
     let missing = contact()
         .event("page.viewed", "2026-11-01T00:00:00Z", json!({}))
         .build_err(&program);
+    assert_eq!(missing.kind(), ContactErrorKind::MissingProp);
+    assert_eq!(missing.field(), "events[0].props.path");
     assert!(missing.to_string().contains("path"), "{missing}");
 }
 
@@ -223,7 +293,8 @@ fn an_event_with_a_bad_instant_is_an_error() {
         .id("c-7")
         .event("page.viewed", "yesterday", json!({"path": "/"}))
         .build_err(&program);
-    assert_eq!(error.contact_id(), "c-7");
+    assert_eq!(error.contact_id(), Some("c-7"));
+    assert_eq!(error.field(), "events[0].at");
     assert!(error.to_string().contains("datetime"), "{error}");
 }
 
@@ -231,7 +302,8 @@ fn an_event_with_a_bad_instant_is_an_error() {
 fn an_empty_id_is_an_error() {
     let program = spec_program();
     let error = contact().id("").build_err(&program);
-    assert!(error.to_string().contains("id"), "{error}");
+    assert_eq!(error.kind(), ContactErrorKind::InvalidId);
+    assert_eq!(error.field(), "id");
 }
 
 #[test]
@@ -365,13 +437,20 @@ fn the_builder_rejects_wrong_types_and_missing_attributes() {
         .attribute("tags", Value::List(Vec::new().into()))
         .build()
         .unwrap_err();
-    assert_names(&error, "c-43", "stage", "string");
+    assert_names(
+        &error,
+        ContactErrorKind::WrongType,
+        "c-43",
+        "attributes.stage",
+        "string",
+    );
     let error = program
         .contact("c-44")
         .attribute("email", "x")
         .build()
         .unwrap_err();
-    assert_eq!(error.contact_id(), "c-44");
+    assert_eq!(error.kind(), ContactErrorKind::MissingAttribute);
+    assert_eq!(error.contact_id(), Some("c-44"));
 }
 
 #[test]
@@ -397,7 +476,8 @@ fn the_event_limit_rejects_a_contact_with_too_many_events() {
         &json!({"path": "/"}),
     );
     let error = four.build_err(&program);
-    assert_eq!(error.contact_id(), "c-9");
+    assert_eq!(error.kind(), ContactErrorKind::TooManyEvents);
+    assert_eq!(error.contact_id(), Some("c-9"));
     assert!(
         error.to_string().contains('3'),
         "the error should name the limit: {error}"

@@ -10,7 +10,7 @@ mod support;
 
 use chrono::{NaiveDate, TimeDelta};
 use funil::Value;
-use funil::model::format::{write_json, write_text};
+use funil::model::{write_json, write_text};
 use serde_json::json;
 use support::{at, contact, dec, holds, is_true, list, num, text, value_of};
 
@@ -206,7 +206,7 @@ fn evaluation_json_lists_scores_and_decisions_in_declaration_order() {
            decide first { else => @2026-11-22 }
            segment z_seg { true }
            segment a_seg { true }
-           segment never { false }"#,
+           segment nobody { false }"#,
     );
     let built = contact().id("c-9").build(&program);
     let evaluation = program

@@ -226,11 +226,11 @@ fn unknown_function_wrong_arity_and_wrong_argument_types_are_compile_errors() {
     );
     assert_eq!(
         codes(&compile_err("segment s { lower(5) == \"5\" }")),
-        ["E0008"]
+        ["E0009"]
     );
     assert_eq!(
         codes(&compile_err("segment s { years_since(created_at) > 1 }")),
-        ["E0008"]
+        ["E0009"]
     );
 }
 

@@ -289,7 +289,7 @@ fn aggregates_over_three_purchases() {
         &c
     ));
     assert!(holds("sum(purchase, amount * 2) == 121", &c));
-    assert!(holds("max(purchase within 20d, amount) == 30", &c));
+    assert!(holds("max(purchase within 21d, amount) == 30", &c));
     assert_eq!(value_of("sum(purchase, amount)", &c), num("60.5"));
 }
 
@@ -378,7 +378,7 @@ fn a_group_has_the_props_shared_by_every_member() {
         r#"schema { group mail = email.opened | email.clicked }
         segment s { exists(mail where url == "u") }"#,
     );
-    assert_eq!(codes(&error), ["E0005"]);
+    assert_eq!(codes(&error), ["E0003"]);
 }
 
 #[test]
