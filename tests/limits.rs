@@ -1,0 +1,240 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Spec §10: resource limits on untrusted rules — rejected with a clear error, never a
+//! panic or a stack overflow.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use funil::{CompileError, Compiler, Limits};
+use support::{SCHEMA, codes, compile, contact, ctx, in_segment};
+
+fn compile_with(limits: Limits, rules: &str) -> Result<funil::Program, CompileError> {
+    Compiler::new()
+        .limits(limits)
+        .source("schema.funil", SCHEMA)
+        .source("rules.funil", rules)
+        .compile()
+}
+
+fn error_codes(limits: Limits, rules: &str) -> Vec<String> {
+    match compile_with(limits, rules) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .diagnostics()
+            .iter()
+            .map(|d| d.code().to_string())
+            .collect(),
+    }
+}
+
+fn parens(depth: usize) -> String {
+    format!(
+        "segment s {{ {}true{} }}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    )
+}
+
+#[test]
+fn nesting_within_the_default_limit_compiles() {
+    let program = compile(&parens(120));
+    assert!(in_segment(&program, "s", &contact(), support::NOW));
+}
+
+#[test]
+fn nesting_past_the_default_limit_is_rejected() {
+    assert_eq!(error_codes(Limits::default(), &parens(129)), ["E0013"]);
+}
+
+#[test]
+fn the_depth_limit_is_configurable() {
+    assert_eq!(
+        error_codes(Limits::default().max_depth(10), &parens(20)),
+        ["E0013"]
+    );
+    assert!(compile_with(Limits::default().max_depth(300), &parens(250)).is_ok());
+}
+
+#[test]
+fn long_and_or_chains_do_not_count_as_nesting() {
+    let mut body = String::from("false");
+    for i in 0..20_000 {
+        write!(body, " or total_spent == {i}").unwrap();
+    }
+    let program = compile(&format!("segment s {{ {body} }}"));
+    let c = contact().attr("total_spent", serde_json::json!(19_999));
+    assert!(in_segment(&program, "s", &c, support::NOW));
+    let and_chain = vec!["true"; 20_000].join(" and ");
+    let program = compile(&format!("segment s {{ {and_chain} }}"));
+    assert!(in_segment(&program, "s", &contact(), support::NOW));
+}
+
+#[test]
+fn a_chain_of_a_thousand_references_works() {
+    let mut rules = String::from("segment s0 { country == \"BR\" }\n");
+    for i in 1..=1_000 {
+        writeln!(rules, "segment s{i} {{ segment(s{}) }}", i - 1).unwrap();
+    }
+    let program = compile(&rules);
+    let br = contact().attr("country", serde_json::json!("BR"));
+    assert!(in_segment(&program, "s1000", &br, support::NOW));
+    assert!(!in_segment(&program, "s1000", &contact(), support::NOW));
+    let built = br.build(&program);
+    assert_eq!(
+        program.segments(&built, &ctx(support::NOW)).unwrap().len(),
+        1_001
+    );
+}
+
+#[test]
+fn a_chain_of_references_between_scores_works() {
+    let mut rules = String::from("score p0 { when true => 1 }\n");
+    for i in 1..=1_000 {
+        writeln!(rules, "score p{i} {{ when true => score(p{}) + 1 }}", i - 1).unwrap();
+    }
+    let program = compile(&rules);
+    let built = contact().build(&program);
+    let value = program.score("p1000", &built, &ctx(support::NOW)).unwrap();
+    assert_eq!(value, support::num("1001"));
+}
+
+#[test]
+fn a_source_larger_than_the_limit_is_rejected() {
+    let rules = format!("segment s {{ true }}\n#{}\n", "x".repeat(200));
+    assert_eq!(
+        error_codes(Limits::default().max_source_bytes(100_000), &rules),
+        Vec::<String>::new()
+    );
+    let codes = error_codes(Limits::default().max_source_bytes(150), &rules);
+    assert!(codes.contains(&"E0014".to_string()), "{codes:?}");
+}
+
+#[test]
+fn the_default_source_limit_is_one_mebibyte() {
+    let just_under = format!("segment s {{ true }}\n#{}\n", "x".repeat(1024 * 1024 - 22));
+    assert!(just_under.len() <= 1024 * 1024);
+    let program = Compiler::new().source("rules.funil", just_under).compile();
+    assert!(program.is_ok());
+    let over = format!("segment s {{ true }}\n#{}\n", "x".repeat(1024 * 1024));
+    let error = Compiler::new()
+        .source("rules.funil", over)
+        .compile()
+        .err()
+        .unwrap();
+    assert_eq!(codes(&error), ["E0014"]);
+}
+
+#[test]
+fn string_literals_beyond_the_limit_are_rejected() {
+    let rules = |n: usize| format!("segment s {{ email == \"{}\" }}", "a".repeat(n));
+    assert!(compile_with(Limits::default().max_string_bytes(10), &rules(10)).is_ok());
+    assert_eq!(
+        error_codes(Limits::default().max_string_bytes(10), &rules(11)),
+        ["E0015"]
+    );
+    assert_eq!(
+        error_codes(Limits::default(), &rules(64 * 1024 + 1)),
+        ["E0015"]
+    );
+}
+
+#[test]
+fn list_literals_beyond_the_limit_are_rejected() {
+    let rules = |n: usize| {
+        let items: Vec<String> = (0..n).map(|i| format!("\"c{i}\"")).collect();
+        format!("segment s {{ country in [{}] }}", items.join(", "))
+    };
+    assert!(compile_with(Limits::default().max_list_len(5), &rules(5)).is_ok());
+    assert_eq!(
+        error_codes(Limits::default().max_list_len(5), &rules(6)),
+        ["E0016"]
+    );
+    assert_eq!(error_codes(Limits::default(), &rules(10_001)), ["E0016"]);
+}
+
+#[test]
+fn regular_expressions_beyond_the_size_limit_are_rejected() {
+    let rules = r#"segment s { email matches r"^[a-z]{1,20}@[a-z]{1,20}\.(com|org)$" }"#;
+    assert!(compile_with(Limits::default(), rules).is_ok());
+    assert!(compile_with(Limits::default().max_regex_bytes(100_000), rules).is_ok());
+    assert_eq!(
+        error_codes(Limits::default().max_regex_bytes(100), rules),
+        ["E0012"]
+    );
+}
+
+#[test]
+fn a_huge_regex_is_rejected_with_the_default_limit() {
+    let rules = r#"segment s { email matches "(\\w{1000}){1000}" }"#;
+    assert_eq!(error_codes(Limits::default(), rules), ["E0012"]);
+}
+
+#[test]
+fn more_time_travel_instants_than_the_limit_are_rejected() {
+    let refs = |n: usize| -> String {
+        let mut rules = String::from("segment a { true }\nsegment b { false");
+        for d in 1..=n {
+            write!(rules, " or segment(a, at: now - {d}d)").unwrap();
+        }
+        rules.push_str(" }");
+        rules
+    };
+    // `now` itself is one instant, so 63 offsets make 64.
+    assert!(compile_with(Limits::default(), &refs(63)).is_ok());
+    assert_eq!(error_codes(Limits::default(), &refs(100)), ["E0021"]);
+    assert_eq!(
+        error_codes(Limits::default().max_instants(4), &refs(10)),
+        ["E0021"]
+    );
+}
+
+#[test]
+fn nested_instants_count_every_sum_of_offsets() {
+    // Each level doubles the distinct instants: 1, 2, 4, … 128 after seven levels.
+    let mut rules = String::from("segment l0 { true }\n");
+    for i in 1..=7 {
+        writeln!(
+            rules,
+            "segment l{i} {{ segment(l{p}) or segment(l{p}, at: now - {d}d) }}",
+            p = i - 1,
+            d = 1 << (i - 1)
+        )
+        .unwrap();
+    }
+    let codes = error_codes(Limits::default(), &rules);
+    assert_eq!(codes, ["E0021"]);
+}
+
+#[test]
+fn compiling_a_large_source_takes_little_time() {
+    let mut rules = String::new();
+    for i in 0..5_000 {
+        writeln!(
+            rules,
+            "segment s{i} {{ count(email.bounced where kind == \"soft\" within {d}d) >= 4 or country == \"BR\" }}",
+            d = i % 300 + 1
+        )
+        .unwrap();
+    }
+    let start = Instant::now();
+    let program = compile(&rules);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(20),
+        "compiling took {elapsed:?}"
+    );
+    let built = contact().build(&program);
+    assert!(
+        program
+            .segments(&built, &ctx(support::NOW))
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -1,0 +1,187 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Spec §10: no input overflows the stack — absurdly nested rules are rejected with
+//! E0013 on an ordinary 2 MiB test thread.
+//!
+//! A stack overflow aborts the whole process, so each input is compiled in a child
+//! process (this test binary, running the ignored test `child` with the case named in
+//! `FUNIL_STACK_CASE`): an overflow fails that input's test, not every test here.
+
+mod support;
+
+use std::process::Command;
+
+const CASE_VAR: &str = "FUNIL_STACK_CASE";
+
+/// `open` `n` times, then `inner`, then `close` `n` times, as a segment body.
+fn nest(open: &str, inner: &str, close: &str, n: usize) -> String {
+    format!(
+        "segment s {{ {}{inner}{} }}",
+        open.repeat(n),
+        close.repeat(n)
+    )
+}
+
+/// `n` string interpolations, each inside the previous one: `"{"{"x"}"}"`.
+fn interpolations(n: usize) -> String {
+    let mut s = String::from("\"x\"");
+    for _ in 0..n {
+        s = format!("\"{{{s}}}\"");
+    }
+    format!("segment s {{ {s} == \"x\" }}")
+}
+
+/// The rules text of each case.
+fn rules(case: &str) -> String {
+    const DEEP: usize = 100_000;
+    match case {
+        "parentheses" => nest("(", "true", ")", DEEP),
+        "parentheses_100" => nest("(", "true", ")", 100),
+        "not" => nest("not ", "true", "", DEEP),
+        "unary_minus" => nest("-", "1 > 0", "", DEEP),
+        "brackets" => nest("[", "1", "]", DEEP).replace("{ [", "{ 1 in ["),
+        "null_default" => {
+            nest("", "(country", " ?? country", DEEP / 4).replace(" }", " ?? \"x\") == \"x\" }")
+        }
+        "calls" => nest("abs(", "1", ")", DEEP).replace(" }", " > 0 }"),
+        "calls_100" => nest("abs(", "1", ")", 100).replace(" }", " > 0 }"),
+        "interpolation_100" => interpolations(100),
+        "interpolation_closed" => interpolations(300),
+        "interpolation_open" => nest("\"{", "\"", "", DEEP / 2).replace(" }", " == \"\" }"),
+        other => panic!("unknown case {other}"),
+    }
+}
+
+/// Runs in the child: compiles the case and prints the codes of its diagnostics.
+#[test]
+#[ignore = "run by the other tests of this file, in a child process"]
+fn child() {
+    let case = std::env::var(CASE_VAR).expect("the case to run");
+    let result = funil::Compiler::new()
+        .source("schema.funil", support::SCHEMA)
+        .source("rules.funil", rules(&case))
+        .compile();
+    let codes: Vec<&str> = match &result {
+        Ok(_) => Vec::new(),
+        Err(e) => e.diagnostics().iter().map(|d| d.code()).collect(),
+    };
+    println!("codes: {codes:?}");
+}
+
+/// Runs `case` in a child process and asserts that it was rejected with E0013.
+fn assert_rejected_without_overflow(case: &str) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child",
+            "--include-ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(CASE_VAR, case)
+        .env_remove("RUST_MIN_STACK")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "compiling `{case}` crashed ({}): {}",
+        output.status,
+        stderr
+            .lines()
+            .find(|l| l.contains("overflow") || l.contains("panicked"))
+            .unwrap_or("")
+    );
+    assert!(
+        stdout.contains("\"E0013\""),
+        "`{case}` was not rejected as too deep: {stdout}"
+    );
+}
+
+/// Runs `case` in a child process and asserts that it compiled.
+fn assert_compiles_without_overflow(case: &str) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child",
+            "--include-ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(CASE_VAR, case)
+        .env_remove("RUST_MIN_STACK")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "compiling `{case}` crashed ({})",
+        output.status
+    );
+    assert!(
+        stdout.contains("codes: []"),
+        "`{case}` did not compile: {stdout}"
+    );
+}
+
+#[test]
+fn nesting_of_100_parentheses_compiles() {
+    assert_compiles_without_overflow("parentheses_100");
+}
+
+#[test]
+fn nesting_of_100_interpolations_compiles() {
+    assert_compiles_without_overflow("interpolation_100");
+}
+
+#[test]
+fn nesting_of_100_calls_compiles() {
+    assert_compiles_without_overflow("calls_100");
+}
+
+#[test]
+fn deep_parentheses() {
+    assert_rejected_without_overflow("parentheses");
+}
+
+#[test]
+fn deep_not() {
+    assert_rejected_without_overflow("not");
+}
+
+#[test]
+fn deep_unary_minus() {
+    assert_rejected_without_overflow("unary_minus");
+}
+
+#[test]
+fn deep_brackets() {
+    assert_rejected_without_overflow("brackets");
+}
+
+#[test]
+fn long_null_default_chain() {
+    assert_rejected_without_overflow("null_default");
+}
+
+#[test]
+fn deep_calls() {
+    assert_rejected_without_overflow("calls");
+}
+
+#[test]
+fn deep_closed_interpolation() {
+    assert_rejected_without_overflow("interpolation_closed");
+}
+
+#[test]
+fn deep_unclosed_interpolation() {
+    assert_rejected_without_overflow("interpolation_open");
+}
