@@ -1,0 +1,207 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Property: evaluating a fixed rule set never panics or fails on any schema-valid
+//! contact, is deterministic, and keeps invariants that hold for every contact.
+
+mod support;
+
+use std::sync::OnceLock;
+
+use funil::Program;
+use proptest::prelude::*;
+use serde_json::{Value as Json, json};
+
+/// Invariants, as segments every contact must be in.
+const INVARIANTS: &str = r#"
+segment inv_exists_is_count { exists(activity within 30d) == (count(activity within 30d) > 0) }
+segment inv_sum_at_least_max { sum(purchase, amount) >= (max(purchase, amount) ?? 0) }
+segment inv_min_at_most_max { (min(purchase, amount) ?? 0) <= (max(purchase, amount) ?? 0) }
+segment inv_engagement_clamped { score(engagement) >= 0 and score(engagement) <= 200 }
+segment inv_not_equal { (country != "BR") == (not (country == "BR")) }
+segment inv_not_in { (country not in ["BR", "PT"]) == (not (country in ["BR", "PT"])) }
+segment inv_window_split {
+  count(page.viewed within 30d) + count(page.viewed between @2000-01-01T00:00:00Z and now - 30d + 1s)
+    == count(page.viewed)
+}
+segment inv_last_after_first { not exists(activity) or last(activity).at >= first(activity).at }
+segment inv_last_is_visible { not exists(activity) or last(activity).at <= now }
+"#;
+
+const INVARIANT_NAMES: &[&str] = &[
+    "inv_exists_is_count",
+    "inv_sum_at_least_max",
+    "inv_min_at_most_max",
+    "inv_engagement_clamped",
+    "inv_not_equal",
+    "inv_not_in",
+    "inv_window_split",
+    "inv_last_after_first",
+    "inv_last_is_visible",
+];
+
+/// Extra items that exercise the functions on every attribute.
+const EXTRA: &str = r#"
+segment birthday_soon { days_until_anniversary(birthday) <= 7 or is_anniversary(birthday) }
+segment old_friend { years_since(date(created_at)) >= 1 }
+segment named { len(trim(lower(first_name ?? ""))) > 0 and upper(email) contains "@" }
+segment night_owl { exists(activity where hour(at) >= 22 or weekday(at) >= 6) }
+score spend { per purchase within 365d => amount / 100 max 1000 when total_spent > 10000 => 5 }
+decide label { else => "{first_name} {country} {total_spent} {birthday} {tags}" }
+decide rising { else => score(engagement) - score(engagement, at: now - 30d) }
+"#;
+
+fn program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| support::compile(&format!("{}{INVARIANTS}{EXTRA}", support::SPEC_ITEMS)))
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "[a-z]{1,8}",
+        "(Ana|João|Ação|Zoë|Łukasz|😀|/services|/pricing|/shoes/x)",
+        any::<String>(),
+    ]
+}
+
+fn instant() -> impl Strategy<Value = String> {
+    // From about 400 days before now to 3 days after it, in seconds.
+    (-34_560_000_i64..259_200).prop_map(|offset| {
+        (support::at(support::NOW) + chrono::TimeDelta::seconds(offset))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    })
+}
+
+fn amount() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        (0_u32..1_000_000).prop_map(|cents| json!(f64::from(cents) / 100.0)),
+        (0_u64..u64::MAX).prop_map(|n| json!(format!("{n}.{}", n % 100))),
+        Just(json!("0")),
+    ]
+}
+
+fn event() -> impl Strategy<Value = Json> {
+    let kinds = prop_oneof![
+        text().prop_map(|c| ("email.sent", json!({"campaign": c}))),
+        text().prop_map(|c| ("email.opened", json!({"campaign": c}))),
+        (text(), text()).prop_map(|(c, u)| ("email.clicked", json!({"campaign": c, "url": u}))),
+        (text(), prop_oneof![Just("soft"), Just("hard")])
+            .prop_map(|(c, k)| ("email.bounced", json!({"campaign": c, "kind": k}))),
+        text().prop_map(|p| ("page.viewed", json!({"path": p}))),
+        text().prop_map(|f| ("form.submitted", json!({"form": f}))),
+        text().prop_map(|a| ("content.downloaded", json!({"asset": a}))),
+        text().prop_map(|t| ("search.performed", json!({"term": t}))),
+        (text(), amount(), text()).prop_map(|(o, a, c)| (
+            "purchase",
+            json!({"order_id": o, "amount": a, "category": c})
+        )),
+        amount().prop_map(|v| ("cart.abandoned", json!({"value": v}))),
+        Just(("contact.created", json!({}))),
+        Just(("unsubscribed", json!({}))),
+    ];
+    (kinds, instant())
+        .prop_map(|((kind, props), at)| json!({"kind": kind, "at": at, "props": props}))
+}
+
+fn optional<T: Strategy<Value = Json>>(s: T) -> impl Strategy<Value = Option<Json>> {
+    prop_oneof![Just(None), Just(Some(Json::Null)), s.prop_map(Some)]
+}
+
+fn date() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        (1900_i32..2030, 1_u32..=12, 1_u32..=28)
+            .prop_map(|(y, m, d)| json!(format!("{y:04}-{m:02}-{d:02}"))),
+        Just(json!("2000-02-29")),
+        Just(json!("1990-11-22")),
+    ]
+}
+
+fn contact() -> impl Strategy<Value = String> {
+    (
+        "[a-z0-9]{1,12}",
+        (
+            text(),
+            optional(text().prop_map(Json::from)),
+            optional(
+                prop_oneof![Just("BR"), Just("PT"), Just("US"), Just("")].prop_map(Json::from),
+            ),
+        ),
+        (
+            text(),
+            optional(text().prop_map(Json::from)),
+            optional(date()),
+        ),
+        (instant(), amount(), proptest::collection::vec(text(), 0..4)),
+        proptest::collection::vec(event(), 0..40),
+    )
+        .prop_map(
+            |(
+                id,
+                (email, first_name, country),
+                (stage, owner, birthday),
+                (created_at, spent, tags),
+                events,
+            )| {
+                let mut attributes = serde_json::Map::new();
+                attributes.insert("email".into(), json!(email));
+                attributes.insert("stage".into(), json!(stage));
+                attributes.insert("created_at".into(), json!(created_at));
+                attributes.insert("total_spent".into(), spent);
+                attributes.insert("tags".into(), json!(tags));
+                for (name, value) in [
+                    ("first_name", first_name),
+                    ("country", country),
+                    ("owner", owner),
+                    ("birthday", birthday),
+                ] {
+                    if let Some(value) = value {
+                        attributes.insert(name.into(), value);
+                    }
+                }
+                json!({"id": id, "attributes": attributes, "events": events}).to_string()
+            },
+        )
+}
+
+fn time_zone() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("UTC"),
+        Just("America/Sao_Paulo"),
+        Just("Asia/Kathmandu"),
+        Just("Pacific/Kiritimati")
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn evaluation_never_fails_and_keeps_the_invariants(json in contact(), tz in time_zone()) {
+        let program = program();
+        let built = program.contact_from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        let context = support::ctx_tz(support::NOW, tz);
+        let evaluation = program.evaluate(&built, &context).unwrap();
+        let segments = evaluation.segments();
+        for name in INVARIANT_NAMES {
+            prop_assert!(segments.iter().any(|s| s == name), "{name} fails for {json}");
+        }
+        let mut sorted = segments.to_vec();
+        sorted.sort();
+        prop_assert_eq!(&sorted, segments);
+        // Deterministic: the same inputs give the same output.
+        let line = evaluation.to_json("x");
+        let again = program.evaluate(&built, &context).unwrap().to_json("x");
+        prop_assert_eq!(&line, &again);
+        // The output line is JSON with every score and decision.
+        let parsed: Json = serde_json::from_str(&line).unwrap();
+        prop_assert_eq!(parsed["scores"].as_object().map(serde_json::Map::len), Some(4));
+        prop_assert_eq!(parsed["decisions"].as_object().map(serde_json::Map::len), Some(6));
+        // Asking for one segment agrees with the full evaluation.
+        let dormant = program.segment("dormant", &built, &context).unwrap();
+        prop_assert_eq!(dormant, segments.iter().any(|s| s == "dormant"));
+    }
+}
