@@ -1,0 +1,354 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Spec §11: the command-line example, `check` and `eval`, run in-process.
+
+#[path = "../examples/funil/cli.rs"]
+mod cli;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const SCHEMA: &str = include_str!("data/spec_schema.funil");
+const ITEMS: &str = include_str!("data/spec_items.funil");
+const SPEC_CONTACT: &str = include_str!("data/spec_contact.jsonl");
+
+/// The line spec §11 gives for the contact of §1.1 at 2026-11-22T12:00:00Z.
+const SPEC_LINE: &str = r#"{"id":"c-001","segments":["service_interest"],"scores":{"engagement":9.53,"fit":35,"value":0},"decisions":{"grade":"A","lifecycle_stage":"subscriber","greeting":"Olá, Ana!","interests":["services"]}}"#;
+
+/// A file in the temp directory with a name no other test uses.
+fn temp_file(name: &str, text: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir: PathBuf = std::env::temp_dir().join(format!("funil-cli-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let code = cli::run(&args, &mut stdout, &mut stderr);
+    Run {
+        code,
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+fn spec_files() -> (String, String) {
+    (
+        temp_file("schema.funil", SCHEMA),
+        temp_file("items.funil", ITEMS),
+    )
+}
+
+#[test]
+fn eval_gives_the_spec_line_for_the_spec_contact() {
+    let (schema, items) = spec_files();
+    let contacts = temp_file("contacts.jsonl", SPEC_CONTACT);
+    let out = run(&[
+        "eval",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(
+        out.stdout,
+        format!("{SPEC_LINE}\n"),
+        "stderr: {}",
+        out.stderr
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn eval_prints_one_line_per_contact_in_input_order() {
+    let (schema, items) = spec_files();
+    let second = r#"{"id":"c-002","attributes":{"email":"rh@example.org","stage":"lead","created_at":"2026-01-10T09:00:00Z","total_spent":"0","tags":[]},"events":[]}"#;
+    let contacts = temp_file("contacts.jsonl", &format!("{second}\n{}", SPEC_CONTACT));
+    let out = run(&[
+        "eval",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(
+        lines[0],
+        r#"{"id":"c-002","segments":["dormant"],"scores":{"engagement":0,"fit":-30,"value":0},"decisions":{"grade":"D","lifecycle_stage":"subscriber","greeting":"Olá!","interests":[]}}"#
+    );
+    assert_eq!(lines[1], SPEC_LINE);
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn eval_reports_a_bad_line_and_goes_on() {
+    let (schema, items) = spec_files();
+    let wrong_type = r#"{"id":"c-bad","attributes":{"email":"a@b","stage":"lead","created_at":"2026-01-10T09:00:00Z","total_spent":"lots","tags":[]},"events":[]}"#;
+    let text = format!("{wrong_type}\nnot json at all\n{}", SPEC_CONTACT);
+    let contacts = temp_file("contacts.jsonl", &text);
+    let out = run(&[
+        "eval",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["id"], "c-bad");
+    assert_eq!(first["line"], 1);
+    let message = first["error"].as_str().unwrap();
+    assert!(
+        message.contains("total_spent") && message.contains("number"),
+        "{message}"
+    );
+    assert!(
+        lines[0].starts_with(r#"{"id":"c-bad","line":1,"error":"#),
+        "{}",
+        lines[0]
+    );
+    let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(second["id"], serde_json::Value::Null);
+    assert_eq!(second["line"], 2);
+    assert!(
+        lines[1].starts_with(r#"{"id":null,"line":2,"error":"#),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], SPEC_LINE);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn eval_counts_lines_from_one_including_blank_ones() {
+    let (schema, items) = spec_files();
+    let contacts = temp_file(
+        "contacts.jsonl",
+        &format!("{}\n\n{{\"id\":\"x\"}}\n", SPEC_CONTACT.trim()),
+    );
+    let out = run(&[
+        "eval",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[1].starts_with(r#"{"id":"x","line":3,"error":"#),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn eval_uses_the_time_zone() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file(
+        "tz.funil",
+        "segment bought_yesterday { exists(purchase where date(at) == today - 1d) }",
+    );
+    let contact = r#"{"id":"sp","attributes":{"email":"a@b","stage":"lead","created_at":"2026-01-10T09:00:00Z","total_spent":0,"tags":[]},"events":[{"kind":"purchase","at":"2026-11-22T02:30:00Z","props":{"order_id":"o","amount":1,"category":"c"}}]}"#;
+    let contacts = temp_file("contacts.jsonl", contact);
+    let now = "2026-11-22T12:00:00Z";
+    let utc = run(&[
+        "eval",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        now,
+    ]);
+    assert_eq!(
+        utc.stdout,
+        "{\"id\":\"sp\",\"segments\":[],\"scores\":{},\"decisions\":{}}\n"
+    );
+    let sp = run(&[
+        "eval",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        now,
+        "--tz",
+        "America/Sao_Paulo",
+    ]);
+    assert_eq!(
+        sp.stdout,
+        "{\"id\":\"sp\",\"segments\":[\"bought_yesterday\"],\"scores\":{},\"decisions\":{}}\n"
+    );
+}
+
+#[test]
+fn eval_with_rules_that_do_not_compile_exits_2_with_diagnostics() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("bad.funil", "segment br {\n  contry == \"BR\"\n}\n");
+    let contacts = temp_file("contacts.jsonl", SPEC_CONTACT);
+    let out = run(&[
+        "eval",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("error[E0003]: unknown attribute `contry`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("--> {rules}:2:3")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn eval_rejects_a_bad_now_or_zone() {
+    let (schema, items) = spec_files();
+    let contacts = temp_file("contacts.jsonl", SPEC_CONTACT);
+    let out = run(&[
+        "eval",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "yesterday",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--now"), "{}", out.stderr);
+    let out = run(&[
+        "eval",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+        "--tz",
+        "Mars/Olympus",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("Mars/Olympus"), "{}", out.stderr);
+    let out = run(&["eval", &schema, &items, "--now", "2026-11-22T12:00:00Z"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--contacts"), "{}", out.stderr);
+}
+
+#[test]
+fn check_accepts_good_rules_silently() {
+    let (schema, items) = spec_files();
+    let out = run(&["check", &schema, &items]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn check_prints_warnings_and_exits_0() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("warn.funil", "segment s { email == null }\n");
+    let out = run(&["check", &schema, &rules]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains("warning[W0001]: comparing `string`, which is never null, with `null`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("--> {rules}:1:13")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn check_prints_every_error_and_exits_2() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file(
+        "bad.funil",
+        "segment a { contry == \"BR\" }\nsegment b { exists(email.clickd) }\n",
+    );
+    let out = run(&["check", &schema, &rules]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("error[E0003]"), "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0004]"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("  |             ^^^^^^ help: did you mean `country`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn check_without_rules_or_with_a_missing_file_exits_2() {
+    assert_eq!(run(&["check"]).code, 2);
+    let out = run(&["check", "/nonexistent/rules.funil"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("/nonexistent/rules.funil"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn later_commands_are_not_available_yet() {
+    for command in ["batch", "reward", "simulate"] {
+        let out = run(&[command, "rules.funil"]);
+        assert_eq!(out.code, 2, "{command}");
+        assert!(out.stderr.contains("not available yet"), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
+    }
+}
+
+#[test]
+fn unknown_commands_and_options_exit_2_with_usage() {
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("usage:"), "{}", out.stderr);
+    let out = run(&["eval", "rules.funil", "--later", "x"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--later"), "{}", out.stderr);
+    assert_eq!(run(&[]).code, 2);
+}
