@@ -6,6 +6,7 @@ mod check;
 mod compile;
 pub mod diagnostic;
 mod eval;
+pub mod language;
 pub mod model;
 mod program;
 pub mod syntax;
