@@ -22,7 +22,10 @@ fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
     text.parse().unwrap()
 }
 
-fn contact(program: &Program, events: &[(&str, &str, &[(&str, crate::Value)])]) -> crate::Contact {
+/// An event: kind, time, props.
+type EventSpec<'a> = (&'a str, &'a str, &'a [(&'a str, crate::Value)]);
+
+fn contact(program: &Program, events: &[EventSpec<'_>]) -> crate::Contact {
     let mut builder = program
         .contact("c")
         .attribute("spent", 10)

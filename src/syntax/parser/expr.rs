@@ -396,38 +396,22 @@ impl<'s> Parser<'s> {
 
     /// `[a, b, …]` (a trailing comma is allowed).
     fn parse_list(&self, start: &'s str) -> PResult<'s, Expr> {
-        self.nested(start, |start| {
-            let (mut rest, _) = self.punct(start, "[")?;
-            let mut elements = Vec::new();
-            while !self.at_punct(rest, "]") {
-                if elements.len() >= self.limits.max_list_len {
-                    let at = skip_trivia(rest);
-                    return Err(NomErr::Failure(SyntaxError::new(
-                        codes::LIST_TOO_LONG,
-                        at,
-                        1,
-                        format!(
-                            "list literal longer than {} elements",
-                            self.limits.max_list_len
-                        ),
-                    )));
-                }
-                let (next, element) = self.parse_expr(rest)?;
-                elements.push(element);
-                rest = next;
-                match self.punct(rest, ",") {
-                    Ok((next, _)) => rest = next,
-                    Err(_) => break,
-                }
+        let max = self.limits.max_list_len;
+        let (rest, elements) = self.separated(start, "[", "]", |rest, count| {
+            if count >= max {
+                let at = skip_trivia(rest);
+                let message = format!("list literal longer than {max} elements");
+                return Err(NomErr::Failure(SyntaxError::new(
+                    codes::LIST_TOO_LONG,
+                    at,
+                    1,
+                    message,
+                )));
             }
-            let (rest, _) = self
-                .punct(rest, "]")
-                .map_err(|_| NomErr::Failure(SyntaxError::unexpected(rest, "`,` or `]`")))?;
-            Ok((
-                rest,
-                Spanned::new(ExprKind::List(elements), self.span(start, rest)),
-            ))
-        })
+            self.parse_expr(rest)
+        })?;
+        let span = self.span(start, rest);
+        Ok((rest, Spanned::new(ExprKind::List(elements), span)))
     }
 
     /// `function(args…)`; `rest` starts at the `(`.
@@ -437,24 +421,39 @@ impl<'s> Parser<'s> {
         rest: &'s str,
         function: Spanned<String>,
     ) -> PResult<'s, Expr> {
-        self.nested(rest, |rest| {
-            let (mut rest, _) = self.punct(rest, "(")?;
-            let mut args = Vec::new();
-            let takes_query = AGGREGATES.contains(&function.node.as_str());
-            while !self.at_punct(rest, ")") {
-                let (next, arg) = self.parse_arg(rest, takes_query && args.is_empty())?;
-                args.push(arg);
+        let takes_query = AGGREGATES.contains(&function.node.as_str());
+        let (rest, args) = self.separated(rest, "(", ")", |rest, count| {
+            self.parse_arg(rest, takes_query && count == 0)
+        })?;
+        let span = self.span(start, rest);
+        Ok((rest, Spanned::new(ExprKind::Call { function, args }, span)))
+    }
+
+    /// `open element, element, … close` (a trailing comma is allowed), one nesting
+    /// level deeper; `element` is told how many elements came before.
+    pub(super) fn separated<T>(
+        &self,
+        input: &'s str,
+        open: &str,
+        close: &str,
+        mut element: impl FnMut(&'s str, usize) -> PResult<'s, T>,
+    ) -> PResult<'s, Vec<T>> {
+        let (rest, _) = self.expect_punct(input, open)?;
+        self.nested(rest, |mut rest| {
+            let mut elements = Vec::new();
+            while !self.at_punct(rest, close) {
+                let (next, value) = element(rest, elements.len())?;
+                elements.push(value);
                 rest = next;
                 match self.punct(rest, ",") {
                     Ok((next, _)) => rest = next,
                     Err(_) => break,
                 }
             }
-            let (rest, _) = self
-                .punct(rest, ")")
-                .map_err(|_| NomErr::Failure(SyntaxError::unexpected(rest, "`,` or `)`")))?;
-            let span = self.span(start, rest);
-            Ok((rest, Spanned::new(ExprKind::Call { function, args }, span)))
+            let (rest, _) = self.punct(rest, close).map_err(|_| {
+                NomErr::Failure(SyntaxError::unexpected(rest, &format!("`,` or `{close}`")))
+            })?;
+            Ok((rest, elements))
         })
     }
 

@@ -250,24 +250,11 @@ impl<'s> Parser<'s> {
             )),
             _ if after_word.starts_with('(') => {
                 let name = Spanned::new(word.to_string(), span);
-                let (rest, args) = self.nested(after_word, |rest| {
-                    let (mut rest, _) = self.expect_punct(rest, "(")?;
-                    let mut args = Vec::new();
-                    while !self.at_punct(rest, ")") {
-                        let (next, arg_name) = self.name(rest, "an argument name")?;
-                        let (next, _) = self.expect_punct(next, ":")?;
-                        let (next, value) = self.parse_expr(next)?;
-                        args.push(NamedArg { name: arg_name, value });
-                        rest = next;
-                        match self.punct(rest, ",") {
-                            Ok((after, _)) => rest = after,
-                            Err(_) => break,
-                        }
-                    }
-                    let (rest, _) = self
-                        .punct(rest, ")")
-                        .map_err(|_| NomErr::Failure(SyntaxError::unexpected(rest, "`,` or `)`")))?;
-                    Ok((rest, args))
+                let (rest, args) = self.separated(after_word, "(", ")", |rest, _| {
+                    let (rest, arg_name) = self.name(rest, "an argument name")?;
+                    let (rest, _) = self.expect_punct(rest, ":")?;
+                    let (rest, value) = self.parse_expr(rest)?;
+                    Ok((rest, NamedArg { name: arg_name, value }))
                 })?;
                 Ok((rest, StmtKind::Action { name, args }))
             }

@@ -70,7 +70,7 @@ impl Printer {
         }
         for (length, unit) in DURATION_UNITS {
             // Weeks only for whole weeks: `30d` reads better than `4w2d`.
-            if unit == 'w' && rest % length != 0 {
+            if unit == 'w' && !rest.is_multiple_of(length) {
                 continue;
             }
             let count = rest / length;

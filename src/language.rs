@@ -1,0 +1,809 @@
+//! The funil rule language: a reference for the people who write rules.
+//!
+//! Rules are plain text. A `schema` declares what a contact looks like; `segment`,
+//! `score` and `decide` items say what to compute from it. [`compile`](crate::compile)
+//! or [`Compiler`](crate::Compiler) turns one or several sources into a
+//! [`Program`](crate::Program), which answers for one contact at an instant given by the
+//! caller. This page describes the language as this version of funil implements it;
+//! where the specification leaves a question open, the answer chosen is listed in
+//! [the last section](#decisions-where-the-specification-is-silent).
+//!
+//! ```text
+//! schema {
+//!   contact { email: string, country: string?, total_spent: number }
+//!   event email.clicked { campaign: string, url: string }
+//!   event purchase      { amount: number, category: string }
+//! }
+//!
+//! segment lusophone "Portuguese speakers" { country in ["BR", "PT"] }
+//!
+//! score engagement {
+//!   per email.clicked within 30d => +10 max 50
+//!   when exists(purchase within 90d) => +20
+//!   decay half_life 30d
+//! }
+//!
+//! decide tier {
+//!   when sum(purchase within 365d, amount) >= 1000 => "gold"
+//!   when exists(purchase) => "silver"
+//!   else => "none"
+//! }
+//! ```
+//!
+//! # Data model
+//!
+//! A **contact** has an `id` (a non-empty string), **attributes** typed by the schema,
+//! and a history of **events**. Each event has a kind (`email.clicked`), an instant
+//! `at`, and the props its kind declares. Attributes and props are checked against the
+//! schema when the contact is built; a contact that does not fit is refused with a
+//! [`ContactError`](crate::ContactError) naming the contact id, the field and the
+//! expected type.
+//!
+//! Events may arrive in any order: funil sorts them by `at`, keeping the given order
+//! for events at the same instant. Events whose `at` is after the evaluation instant
+//! `now` exist but are invisible to every rule.
+//!
+//! ## The JSON form
+//!
+//! [`Program::contact_from_json`](crate::Program::contact_from_json) reads the
+//! interchange form:
+//!
+//! ```json
+//! {
+//!   "id": "c-001",
+//!   "attributes": {
+//!     "email": "ana@example.com", "country": "BR", "owner": null,
+//!     "birthday": "1990-11-22", "created_at": "2026-01-10T09:00:00Z",
+//!     "total_spent": 1200.50, "tags": ["vip"]
+//!   },
+//!   "events": [
+//!     {"kind": "email.clicked", "at": "2026-11-20T10:00:00Z",
+//!      "props": {"campaign": "welcome-1", "url": "https://shop.example/services"}}
+//!   ]
+//! }
+//! ```
+//!
+//! * The top-level fields are `id`, `attributes` and `events`; an event's fields are
+//!   `kind`, `at` and `props`. Any other field is an error. `attributes`, `events` and
+//!   `props` may be left out when they would be empty.
+//! * Every attribute and prop must be declared, and every non-optional one present.
+//!   An optional one (`T?`) may be absent or `null`; both mean null. `null` for a
+//!   non-optional field is a type error.
+//! * Values are not coerced. The only text forms accepted in place of a JSON value
+//!   are: a `datetime` as an RFC 3339 string with any offset (stored in UTC, fractions
+//!   of a second kept); a `date` as exactly `YYYY-MM-DD`; a `number` as a decimal
+//!   string such as `"19.99"` or `"-5"` (digits, an optional `-` and fraction, no
+//!   exponent, read exactly and never rounded: the way to pass more than 15
+//!   significant digits); a `duration` as a compound literal such as `"1d2h"` (a
+//!   fraction on the seconds, `"1.5s"`, is accepted too).
+//! * A JSON number is read through its shortest decimal text, so `19.99` is exactly
+//!   19.99 and `1200.50` is 1200.5; integers are exact. A number outside the decimal
+//!   range is an error. No `serde_json` feature is needed for this.
+//! * An event's `at` is required; its kind must be declared.
+//! * A contact with more events than the limit (default 1,000,000,
+//!   [`Limits::max_events`](crate::Limits::max_events)) is refused before any event
+//!   is read.
+//!
+//! The first problem found is reported. In Rust, [`Program::contact`](crate::Program::contact)
+//! gives a [`ContactBuilder`](crate::ContactBuilder) with the same checks (a date
+//! attribute then needs a date value, not a string), and
+//! [`Contact::to_json_string`](crate::Contact::to_json_string) writes the JSON form
+//! back.
+//!
+//! # Types and literals
+//!
+//! | type | values | literals |
+//! |---|---|---|
+//! | `bool` | true, false | `true`, `false` |
+//! | `number` | exact decimals (a 96-bit mantissa: 28 to 29 significant digits) | `42`, `3.14`, `10%` (which is 0.10) |
+//! | `string` | UTF-8 text | `"Olá"`, `"say \"hi\"\n"`, `r"C:\raw"` |
+//! | `date` | a calendar date | `@2026-11-22` |
+//! | `datetime` | an instant, in UTC | `@2026-11-22T12:00:00Z`, `@2026-11-22T09:00:00-03:00` |
+//! | `duration` | a signed span of time | `45s`, `15m`, `12h`, `30d`, `2w`, `1h30m` |
+//! | `list<T>` | a list of values of type `T` | `["BR", "PT"]`, `[]` |
+//! | `T?` | a `T`, or null | `null` |
+//!
+//! There is no literal for a negative number or duration: write the unary minus
+//! (`-5`, `-1d`). Numbers are never binary floating point: `0.1 + 0.2 == 0.3` holds.
+//! Event records, returned by `first(…)` and `last(…)`, are not values of their own;
+//! see [Event queries](#event-queries).
+//!
+//! # Schema
+//!
+//! ```text
+//! schema {
+//!   contact {
+//!     email: string
+//!     first_name: string?
+//!     tags: list<string>
+//!   }
+//!   event email.clicked { campaign: string, url: string }
+//!   event purchase      { order_id: string, amount: number, category: string }
+//!   event unsubscribed  { }
+//!   group activity = email.clicked | purchase
+//!   action send_email(template: string)
+//! }
+//! ```
+//!
+//! * `contact { … }` declares attributes, `event KIND { … }` an event kind and its
+//!   props, `group NAME = KIND | KIND …` a set of kinds, `action NAME(…)` something a
+//!   workflow may ask the host to do. Fields are `name: type`, separated by commas or
+//!   by whitespace alone.
+//! * The types are `bool`, `number`, `string`, `date`, `datetime`, `duration`,
+//!   `list<T>` and `T?`.
+//! * Every event has the implicit prop `at: datetime`; declaring `at` is an error.
+//! * A group's props are those every member declares with the same type.
+//! * Attributes, event kinds and groups share one namespace; segments, scores and
+//!   decisions share another. A name declared twice is an error (`E0010`).
+//! * Several `schema` blocks, in one source or several, merge; so does a
+//!   [`Schema`](crate::Schema) built in Rust and given to
+//!   [`Compiler::schema`](crate::Compiler::schema).
+//!
+//! # Lexical rules
+//!
+//! * Source is UTF-8. `#` starts a comment that runs to the end of the line.
+//!   Whitespace, line breaks included, only separates tokens: constructs are
+//!   delimited by keywords, braces and commas, never by line ends.
+//! * Identifiers are `[A-Za-z_][A-Za-z0-9_]*`. Event kinds and groups are identifiers
+//!   joined by `.` with no space around it; a part may be a keyword
+//!   (`contact.created`), the whole name may not.
+//! * Reserved keywords, which cannot name an attribute, prop, item or field:
+//!   `schema contact event group action decide reward workflow when else and or not
+//!   in is null true false within since between where per max window clamp to decay
+//!   half_life on cap round enter exit goal reenter after never wait until if split
+//!   stop step contains starts_with ends_with matches now today all top by always`.
+//! * `segment` and `score` are not reserved: they start an item at the top level,
+//!   call a function when `(` follows at once, and are ordinary names elsewhere (an
+//!   attribute may be called `score`). The same holds for every function name.
+//! * **Strings** are written `"…"` with the escapes `\"`, `\\`, `\n`, `\t` and
+//!   `\u{1F600}` (1 to 6 hex digits); any other escape is an error. `{expr}` inside a
+//!   string interpolates the value of `expr` (which may itself contain string
+//!   literals), formatted as in [Formatting](#formatting); `{{` and `}}` are literal
+//!   braces. Raw strings `r"…"` have no escapes and no interpolation (and cannot
+//!   contain `"`). Item titles and `matches` patterns are never interpolated: their
+//!   braces are plain text, written once (`"^\\d{3}$"`, or `r"^\d{3}$"`).
+//! * **Numbers** are digits with an optional fraction (`42`, `3.14`; not `.5` or `1e3`);
+//!   one with more digits than a 96-bit decimal holds is an error (28 significant
+//!   digits always fit). A trailing `%` divides by 100 and marks a percentage, which
+//!   `top P%` and `split` require.
+//! * **Durations** are an integer followed at once by a unit, `s m h d w`, or several
+//!   such parts with the units decreasing (`1d2h`, `1h30m`). They are exact: `1d` is
+//!   86,400 seconds and `1w` 604,800, whatever daylight-saving time does.
+//! * **Dates** are `@YYYY-MM-DD`; **datetimes** `@YYYY-MM-DDTHH:MM:SSZ` or with an
+//!   offset instead of `Z` (`-03:00`), stored in UTC.
+//! * In send windows only: times of day `HH:MM`, day names `mon … sun`, `..` for a
+//!   range of days.
+//!
+//! # Expressions
+//!
+//! ## Precedence
+//!
+//! From the loosest to the tightest binding:
+//!
+//! | level | operators | associativity |
+//! |---|---|---|
+//! | 1 | `or` | left |
+//! | 2 | `and` | left |
+//! | 3 | `not` | prefix |
+//! | 4 | `==` `!=` `<` `<=` `>` `>=` `in` `not in` `contains` `starts_with` `ends_with` `matches` `is null` `is not null` | none: `a < b < c` is an error |
+//! | 5 | `??` | left |
+//! | 6 | `+` `-` | left |
+//! | 7 | `*` `/` | left |
+//! | 8 | unary `-`, unary `+` | prefix |
+//! | 9 | `.field`, calls | postfix |
+//!
+//! So `not a == b` is `not (a == b)`, `x ?? 0 + 1` is `x ?? (0 + 1)`, and
+//! `-a * b` is `(-a) * b`. `and` and `or` short-circuit. Parentheses group to any depth
+//! the [limits](#limits) allow: `(a or b) and not (c or d)`. A `not` to the right of a
+//! comparison needs parentheses: `x == (not y)`.
+//!
+//! Line breaks never end an expression: it ends where the next token cannot continue
+//! it — a keyword such as `when`, `per`, `else`, `max`, `where` or `within`, a closing
+//! brace or parenthesis, a comma, `=>`.
+//!
+//! ## Names and scopes
+//!
+//! * A bare identifier is a contact attribute: `country`.
+//! * Where an event is at hand — a query's `where`, the value of `sum`/`avg`/`min`/`max`,
+//!   the points of a `per` rule — a bare identifier is first a prop of that event, then
+//!   a contact attribute. `at` is the event's instant. `contact.country` always means
+//!   the attribute, even when a prop has the same name.
+//! * Inside a nested query's `where`, the innermost event is the one at hand; the
+//!   outer event's props cannot be reached by a bare name. A query's window bounds
+//!   (`since`, `between`) belong to the enclosing expression, not to the query's own
+//!   events.
+//! * `now` is the evaluation instant (a `datetime`); `today` is the date of `now` in
+//!   the context's time zone.
+//! * `segment(name)`, `score(name)` and `decision(name)` refer to other items (see
+//!   [Functions](#functions)).
+//!
+//! # Null
+//!
+//! Any value may be missing: an optional attribute, an absent prop, the `avg` of no
+//! event, a division by zero. Null follows two-valued logic, with no "unknown":
+//!
+//! * `a == b` is true when both are null and false when only one is; `a != b` is
+//!   `not (a == b)`. So `country != "BR"` **includes** contacts with no country.
+//! * `<`, `<=`, `>`, `>=`, `in`, `contains`, `starts_with`, `ends_with` and `matches`
+//!   are false when an operand is null; `a not in L` is `not (a in L)`, so it is true
+//!   for a null `a`.
+//! * Arithmetic with a null operand gives null, string `+` included
+//!   (`"a" + null` is null). A function of [Functions](#functions) given a null
+//!   argument gives null; an optional value may be passed where the plain type is
+//!   expected, and the result is then optional.
+//! * `x ?? y` is `y` when `x` is null, else `x`. `x is null` and `x is not null` test
+//!   presence.
+//! * Where a condition is expected — a segment body, `when`, `where`, and the
+//!   operands of `and`, `or`, `not` — null counts as false.
+//! * Interpolation prints null as the empty string.
+//!
+//! With `x` null and `b` a null `bool?`:
+//!
+//! | expression | value | | expression | value |
+//! |---|---|---|---|---|
+//! | `x == null` | true | | `b and true` | false |
+//! | `x == 5` | false | | `b or true` | true |
+//! | `x != 5` | true | | `b or false` | false |
+//! | `x > 5` | false | | `not b` | true |
+//! | `not (x > 5)` | true | | `x + 1` | null |
+//! | `x in [5, 6]` | false | | `x ?? 0` | 0 |
+//! | `x not in [5, 6]` | true | | `"[{x}]"` | `"[]"` |
+//!
+//! ```
+//! use funil::{Context, Value};
+//!
+//! let program = funil::compile(r#"
+//!     schema { contact { country: string?  visits: number?  vip: bool? } }
+//!     segment not_br      { country != "BR" }
+//!     segment many_visits { visits > 5 }
+//!     segment few_visits  { not (visits > 5) }
+//!     segment no_country  { country is null }
+//!     segment vip_or_not  { vip or not vip }
+//!     decide label { else => "a" + country }
+//!     decide shown { else => "[{country}]" }
+//!     decide visits_or_zero { else => visits ?? 0 }
+//! "#)?;
+//! let contact = program.contact("c-1").build()?; // every attribute null
+//! let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! assert_eq!(
+//!     program.segments(&contact, &context)?,
+//!     ["few_visits", "no_country", "not_br", "vip_or_not"]
+//! );
+//! assert_eq!(program.decision("label", &contact, &context)?, Value::Null);
+//! assert_eq!(program.decision("shown", &contact, &context)?, Value::from("[]"));
+//! assert_eq!(program.decision("visits_or_zero", &contact, &context)?, Value::from(0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Comparing a value that can never be null with `null` is a warning (`W0001`), and so
+//! are `is null` on such a value (`W0002`) and `??` after it (`W0003`).
+//!
+//! # Operators by type
+//!
+//! * **Numbers**: `+ - * /` and the comparisons. `+ - *` are exact; `/` keeps 28 to 29
+//!   significant digits, rounding half to even. Division by zero, and any result out
+//!   of range, is null — never an error or a panic.
+//! * **Strings**: `+` concatenates; comparisons are by Unicode code point;
+//!   `contains`, `starts_with` and `ends_with` are case-sensitive; `s matches "re"`
+//!   searches `s` for the regular expression `re` (the syntax of Rust's `regex` crate,
+//!   inline flags such as `(?i)` included; anchor with `^…$` to match the whole
+//!   string). An invalid pattern is a compile error pointing at it (`E0012`).
+//! * **Lists**: `x in [..]`, `x in list_attribute`, `x not in …`, `list contains x`.
+//!   Lists compare with `==` element by element.
+//! * **Time**: `datetime ± duration → datetime`; `date ± duration → date`, by whole
+//!   days (see [the choices](#decisions-where-the-specification-is-silent));
+//!   `datetime - datetime` and `date - date` give a duration; durations compare, add,
+//!   subtract and negate. A `date` and a `datetime` never mix: convert with
+//!   `date(t)`.
+//! * `==` and `!=` apply to any two values of one type; the ordering comparisons to
+//!   numbers, strings, dates, datetimes and durations.
+//!
+//! A type error is a compile error (`E0009`) that shows the offending expression and
+//! the types involved.
+//!
+//! # Functions
+//!
+//! A call is a name followed at once by `(`: `lower(email)`, not `lower (email)`.
+//!
+//! | function | argument → result | meaning |
+//! |---|---|---|
+//! | `lower(s)`, `upper(s)`, `trim(s)` | string → string | case mapping; surrounding whitespace removed |
+//! | `len(x)` | string or list → number | characters (Unicode scalar values), or elements |
+//! | `abs(n)`, `floor(n)`, `ceil(n)` | number → number | |
+//! | `round(n, places)` | number, number → number | half away from zero; `places` a whole number from 0 to 28 |
+//! | `min(a, b)`, `max(a, b)` | number, number → number | |
+//! | `date(t)` | datetime → date | the local date in the context's time zone |
+//! | `hour(t)` | datetime → number | the local hour, 0 to 23 |
+//! | `weekday(t)` | datetime → number | the local weekday, 1 = Monday … 7 = Sunday |
+//! | `days(d)`, `hours(d)` | duration → number | whole units, truncated toward zero |
+//! | `years_since(d)` | date → number | whole years from `d` to `today` |
+//! | `is_anniversary(d)` | date → bool | month and day are today's |
+//! | `days_until_anniversary(d)` | date → number | 0 to 365; 0 on the day |
+//! | `segment(name)` | → bool | membership in another segment |
+//! | `score(name)` | → number | another score |
+//! | `decision(name)` | → the decision's type | another decision's value |
+//!
+//! A 29 February date has its anniversary on 28 February in other years, for
+//! `years_since`, `is_anniversary` and `days_until_anniversary` alike.
+//!
+//! `segment`, `score` and `decision` take an optional `at: now - DURATION` to look back
+//! in time (see [Time travel](#time-travel)). The first argument of `count`, `exists`,
+//! `sum`, `avg`, `min`, `max`, `first` and `last` is an event query (next section).
+//!
+//! Unknown functions (`E0007`), wrong arity and named arguments a function does not
+//! take (`E0008`), and wrong argument types (`E0009`) are compile errors.
+//!
+//! # Event queries
+//!
+//! ```text
+//! KIND_OR_GROUP [where CONDITION] [within DURATION | since BOUND | between BOUND and BOUND]
+//! ```
+//!
+//! A query selects the contact's events of one kind, or of any kind of a group, that
+//! happened at or before `now`, satisfy the `where` condition, and fall in the window.
+//! `where` ends at `within`, `since`, `between`, a comma or `)`. A bound is an
+//! expression at the level of `??` or tighter, so `between @2026-11-01T00:00:00Z and
+//! now - 7d` needs no parentheses, while a bound using `and`, `or` or a comparison
+//! must be parenthesised.
+//!
+//! ## Windows
+//!
+//! | window | selects events with |
+//! |---|---|
+//! | (none) | `at <= now` |
+//! | `within D` | `now - D < at <= now` |
+//! | `since T` | `T <= at <= now` |
+//! | `between A and B` | `A <= at < B`, and `at <= now` |
+//!
+//! Bounds are datetimes (`E0009` otherwise: convert a date, or write a datetime
+//! literal). A null bound selects nothing: `since last(cart.abandoned).at` selects no
+//! event for a contact who never abandoned a cart. A `within` duration must be longer
+//! than zero.
+//!
+//! ```
+//! use funil::{Context, Value};
+//!
+//! let program = funil::compile(r#"
+//!     schema { event page.viewed { path: string }  event cart.abandoned { } }
+//!     decide counts { else => [
+//!         count(page.viewed within 7d),
+//!         count(page.viewed since @2026-11-15T12:00:00Z),
+//!         count(page.viewed between @2026-11-15T12:00:00Z and now),
+//!         count(page.viewed),
+//!         count(page.viewed since last(cart.abandoned).at)
+//!     ] }
+//! "#)?;
+//! // `now` is 2026-11-22T12:00:00Z: one view exactly 7 days before, one exactly at
+//! // `now`, one after it.
+//! let contact = program.contact_from_json(r#"{"id": "c-1", "events": [
+//!     {"kind": "page.viewed", "at": "2026-11-15T12:00:00Z", "props": {"path": "/"}},
+//!     {"kind": "page.viewed", "at": "2026-11-20T08:00:00Z", "props": {"path": "/a"}},
+//!     {"kind": "page.viewed", "at": "2026-11-22T12:00:00Z", "props": {"path": "/b"}},
+//!     {"kind": "page.viewed", "at": "2026-11-23T00:00:00Z", "props": {"path": "/c"}}
+//! ]}"#)?;
+//! let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! assert_eq!(
+//!     program.decision("counts", &contact, &context)?,
+//!     Value::from(vec![2, 3, 2, 3, 0])
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Aggregates
+//!
+//! | aggregate | type | when no event matches |
+//! |---|---|---|
+//! | `count(Q)` | number | 0 |
+//! | `exists(Q)` | bool | false |
+//! | `sum(Q, EXPR)` | number | 0 |
+//! | `avg(Q, EXPR)`, `min(Q, EXPR)`, `max(Q, EXPR)` | number? | null |
+//! | `first(Q)`, `last(Q)` | the earliest or latest event, or null | null |
+//!
+//! `EXPR` is evaluated for each selected event, with its props in scope
+//! (`sum(purchase within 365d, amount)`). Null values are skipped, as in SQL: `avg`,
+//! `min` and `max` of no non-null value are null.
+//!
+//! `first(Q)` and `last(Q)` give an event record. Read a field straight from the call
+//! — `last(purchase).amount`, `first(email.opened).at`, null when there is no such
+//! event — or test the record with `is null` / `is not null`. Printing a record, using
+//! it as a condition, or asking a field of anything but the call itself are compile
+//! errors. Among events at the same instant, `first` and `last` take the earlier and
+//! the later in the contact's order.
+//!
+//! ```text
+//! count(email.bounced where kind == "soft") >= 4
+//! exists(email.clicked where url contains "/services" within 30d)
+//! not exists(activity within 60d)            # no activity in the last 60 days
+//! last(activity).at < now - 60d              # false when there was never any activity
+//! sum(purchase within 365d, amount) >= 1000
+//! last(purchase).category == "shoes"
+//! ```
+//!
+//! # Time travel
+//!
+//! `segment(name, at: now - D)`, `score(name, at: now - D)` and
+//! `decision(name, at: now - D)` evaluate an item as of the instant `now - D`: there,
+//! `now` is that instant, events after it are invisible, windows are counted back from
+//! it and `today` is its date. This is how "rose by 20 points in 30 days" is written
+//! without storing any history:
+//!
+//! ```text
+//! segment rising { score(engagement) - score(engagement, at: now - 30d) >= 20 }
+//! ```
+//!
+//! **Attributes have no history.** funil only knows a contact's current attributes, so
+//! an item evaluated in the past sees today's attribute values.
+//!
+//! `at:` is `now` or `now - DURATION` with a duration literal (`E0021` otherwise): every
+//! instant is a fixed offset from `now`, and a reference inside an item evaluated in the
+//! past adds its own offset. At most 64 distinct instants may be reachable from one item
+//! ([`Limits::max_instants`](crate::Limits::max_instants)).
+//!
+//! ```
+//! use funil::{Context, Value};
+//!
+//! let program = funil::compile(r#"
+//!     schema { contact { plan: string }  event email.opened { campaign: string } }
+//!     score engagement { per email.opened => +10 }
+//!     segment rising  { score(engagement) - score(engagement, at: now - 30d) >= 20 }
+//!     segment premium { plan == "premium" }
+//!     segment premium_a_month_ago { segment(premium, at: now - 30d) }
+//! "#)?;
+//! let contact = program.contact_from_json(r#"{
+//!     "id": "c-1",
+//!     "attributes": {"plan": "premium"},
+//!     "events": [
+//!         {"kind": "email.opened", "at": "2026-10-01T12:00:00Z", "props": {"campaign": "a"}},
+//!         {"kind": "email.opened", "at": "2026-11-10T12:00:00Z", "props": {"campaign": "b"}},
+//!         {"kind": "email.opened", "at": "2026-11-20T12:00:00Z", "props": {"campaign": "c"}},
+//!         {"kind": "email.opened", "at": "2026-12-01T12:00:00Z", "props": {"campaign": "d"}}
+//!     ]
+//! }"#)?;
+//! let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! // The December event is after `now`: invisible.
+//! assert_eq!(program.score("engagement", &contact, &context)?, Value::from(30));
+//! // Thirty days earlier only the October event had happened: 30 - 10 >= 20.
+//! // The plan is today's, whatever it was a month ago.
+//! assert_eq!(
+//!     program.segments(&contact, &context)?,
+//!     ["premium", "premium_a_month_ago", "rising"]
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Formatting
+//!
+//! Interpolation and JSON output write values the same way:
+//!
+//! * numbers in plain decimal notation without trailing zeros: `12.5`, `20`, `0.03`,
+//!   never `1E+2`;
+//! * dates as `YYYY-MM-DD`; datetimes in RFC 3339 in UTC, with `Z` and whole seconds
+//!   (`2026-11-22T12:00:00Z`; a fraction only when it is not zero);
+//! * durations as a compound literal, largest unit first: `1w3d`, `1d2h`, `0s`;
+//! * lists as `a, b, c` in text and arrays in JSON; null as the empty string in text
+//!   and `null` in JSON.
+//!
+//! [`Evaluation::to_json`](crate::Evaluation::to_json) writes
+//! `{"id":…,"segments":[…],"scores":{…},"decisions":{…}}`: the names of the segments the
+//! contact is in, sorted, then every score and decision keyed by name in declaration
+//! order. Numbers are JSON numbers; dates, datetimes and durations are strings.
+//!
+//! # Segments
+//!
+//! ```text
+//! segment NAME ["Title"] { CONDITION }
+//! ```
+//!
+//! A contact is in the segment when the condition is true (null counts as false).
+//! Segments may reference segments, scores and decisions. References must not form a
+//! cycle; a cycle is an error (`E0011`) that names every item on it. The title is
+//! available from [`Program::title`](crate::Program::title).
+//!
+//! ```text
+//! segment dormant "No activity for 60 days" {
+//!   not exists(activity within 60d) and not segment(soft_bouncers)
+//! }
+//! ```
+//!
+//! # Scores
+//!
+//! ```text
+//! score NAME ["Title"] {
+//!   per QUERY => POINTS [max M]
+//!   when CONDITION => POINTS
+//!   decay half_life DURATION
+//!   clamp LOW to HIGH
+//! }
+//! ```
+//!
+//! * `per QUERY => POINTS` adds POINTS for each event the query selects. POINTS is a
+//!   number expression evaluated per event, with the event's props in scope (`+10`,
+//!   `floor(amount / 100)`); an event whose points are null adds nothing.
+//! * `max M` (a number literal) caps the rule's total at `M` in absolute value:
+//!   `per … => -5 max 20` adds at least -20.
+//! * `when CONDITION => POINTS` adds POINTS once when the condition holds.
+//! * `decay half_life D` (at most one, `D` longer than zero) applies to `per` rules
+//!   only: each event's points are multiplied, before `max`, by
+//!   `0.5 ^ (age / D)`, where `age` is `now - at` in whole seconds. The factor is
+//!   computed in binary64 floating point and then rounded to 12 decimal places, half
+//!   to even, so every platform gets the same digits.
+//! * `clamp LOW to HIGH` (at most one, `LOW <= HIGH`, literals that may be negative)
+//!   bounds the total.
+//! * The score is the sum of its rules, clamped, then rounded to 2 decimal places, half
+//!   away from zero. With no rule contributing it is 0; it is never null.
+//!
+//! ```
+//! use funil::{Context, Value};
+//!
+//! let program = funil::compile(r#"
+//!     schema { event email.clicked { } }
+//!     score engagement {
+//!         per email.clicked => +10 max 15
+//!         when true => 1.005
+//!         decay half_life 30d
+//!     }
+//! "#)?;
+//! // One click at `now` (factor 1) and one 15 days earlier (0.5 ^ 0.5, to 12 places
+//! // 0.707106781187): 10 + 7.07106781187 is capped at 15; plus 1.005 gives 16.005,
+//! // which rounds to 16.01.
+//! let contact = program.contact_from_json(r#"{"id": "c-1", "events": [
+//!     {"kind": "email.clicked", "at": "2026-11-07T12:00:00Z"},
+//!     {"kind": "email.clicked", "at": "2026-11-22T12:00:00Z"}
+//! ]}"#)?;
+//! let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! assert_eq!(
+//!     program.score("engagement", &contact, &context)?,
+//!     Value::from("16.01".parse::<funil::Decimal>()?)
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Decisions
+//!
+//! ```text
+//! decide [all] NAME ["Title"] {
+//!   when CONDITION => VALUE
+//!   …
+//!   [else => VALUE]
+//! }
+//! ```
+//!
+//! The arms are tried in order and the first whose condition holds gives the value;
+//! `else` gives it when none does. All values share one type (`E0009` otherwise). A
+//! decision without `else` has an optional type and is null when no arm matches.
+//!
+//! `decide all` collects the values of every matching arm, in order, into a list. When
+//! no arm matches, the list is empty — or holds the `else` value alone, if there is one.
+//!
+//! ```
+//! use funil::{Context, Value};
+//!
+//! let program = funil::compile(r#"
+//!     schema { contact { country: string?  spent: number } }
+//!     decide grade {
+//!         when spent >= 1000 => "A"
+//!         when spent >= 100  => "B"
+//!         else => "C"
+//!     }
+//!     decide all interests {
+//!         when country in ["BR", "PT"] => "lusophone"
+//!         when spent >= 100 => "buyer"
+//!         else => "unknown"
+//!     }
+//!     decide region { when country == "BR" => "LATAM" }
+//! "#)?;
+//! let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! let ana = program.contact("ana").attribute("country", "BR").attribute("spent", 150).build()?;
+//! let bo = program.contact("bo").attribute("spent", 5).build()?;
+//! let decide = |name: &str, contact: &funil::Contact| program.decision(name, contact, &context);
+//! assert_eq!(decide("grade", &ana)?, Value::from("B"));
+//! assert_eq!(decide("interests", &ana)?, Value::from(vec!["lusophone", "buyer"]));
+//! assert_eq!(decide("interests", &bo)?, Value::from(vec!["unknown"]));
+//! assert_eq!(decide("region", &bo)?, Value::Null);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Ranked segments
+//!
+//! ```text
+//! segment rising_fastest { top 100 by score(engagement) - score(engagement, at: now - 30d) }
+//! segment top_decile     { top 10% by score(engagement) where stage != "customer" }
+//! ```
+//!
+//! `top N by EXPR [where CONDITION]` and `top P% by EXPR [where CONDITION]` rank the
+//! contacts of a batch: those satisfying the condition, by `EXPR` descending, ties
+//! broken by contact id, nulls never ranking. `N` is a whole number, `P%` a percentage
+//! from 0% to 100%. Because they need the whole population, these segments — and every
+//! item that references one — are **batch-only**. This version checks them but has no
+//! batch API yet: [`Program::evaluate`](crate::Program::evaluate) and
+//! [`Program::segments`](crate::Program::segments) leave them out, and asking for one
+//! by name is an [`EvalError`](crate::EvalError) of kind
+//! [`BatchOnly`](crate::EvalErrorKind::BatchOnly).
+//!
+//! # Rewards and workflows
+//!
+//! **Not yet evaluated.** This version parses and pretty-prints rewards and workflows
+//! ([`syntax::parse`](crate::syntax::parse), [`syntax::print`](crate::syntax::print)),
+//! but the compiler rejects them with `E0024`. Their syntax, for reference:
+//!
+//! ```text
+//! reward cashback "Cashback" on purchase {
+//!   when category == "electronics" => amount * 10%
+//!   else => amount * 5%
+//!   cap 50 per event
+//!   cap 120 per 30d
+//!   round 2
+//! }
+//!
+//! workflow welcome "Welcome series" {
+//!   enter on contact.created                  # or: enter when CONDITION
+//!   reenter after 180d                        # or: reenter never | reenter always
+//!   exit when exists(unsubscribed)
+//!   goal when exists(purchase since entered_at)
+//!   window 09:00 to 18:00 on mon..fri
+//!
+//!   send_email(template: "welcome-1")
+//!   wait 2d
+//!   if exists(email.clicked since entered_at) {
+//!     send_email(template: "tips")
+//!   } else {
+//!     send_email(template: "reminder")
+//!   }
+//!   wait until exists(form.submitted since entered_at) max 7d
+//!   split {
+//!     50% => { send_email(template: "offer-a") }
+//!     50% => { send_email(template: "offer-b") }
+//!   }
+//!   step handoff: notify_sales(owner: owner, reason: "finished welcome")
+//!   stop
+//! }
+//! ```
+//!
+//! # Diagnostics
+//!
+//! Every compile error and warning has a code, a message, a file name, a 1-based line
+//! and column (columns count characters) and a byte span, often with help. They
+//! render in rustc's layout:
+//!
+//! ```text
+//! error[E0003]: unknown attribute `contry`
+//!   --> rules.funil:10:3
+//!    |
+//! 10 |   contry == "BR"
+//!    |   ^^^^^^ help: did you mean `country`?
+//! ```
+//!
+//! A compile reports the first syntax error of every item; after one, parsing resumes
+//! at the next line that starts with an item keyword. When there is any syntax error,
+//! checking does not run. Otherwise the checker reports every independent error; an
+//! expression that already failed is not reported again by the expressions around
+//! it. Warnings never stop a compile. The codes ([`diagnostic::codes`](crate::diagnostic::codes)):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `E0001` | syntax: a token that does not fit the grammar, chained comparisons, an unparenthesised comparison in a query bound |
+//! | `E0002` | a malformed literal: number, duration (units out of order), date, string escape, unterminated string, a lone `}` in a string |
+//! | `E0003` | an unknown attribute (or, in an event's scope, an unknown prop); an event prop or `at` used outside a query |
+//! | `E0004` | an unknown event kind or group, in a query or a group declaration |
+//! | `E0005` | a field an event does not have, or a field of something that is not `first(…)`/`last(…)` |
+//! | `E0006` | a reference to a segment, score or decision that does not exist |
+//! | `E0007` | an unknown function |
+//! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, …) |
+//! | `E0009` | a type mismatch: operands, arguments, conditions, decision arms, list elements, query bounds |
+//! | `E0010` | a name declared twice (schema names, items, props, action arguments, group members); a second `decay` or `clamp` in a score |
+//! | `E0011` | items that reference each other in a cycle |
+//! | `E0012` | a `matches` pattern that is not a valid regular expression, or compiles beyond the limit |
+//! | `E0013` | nesting deeper than the limit |
+//! | `E0014` | a source larger than the limit |
+//! | `E0015` | a string literal longer than the limit |
+//! | `E0016` | a list literal with more elements than the limit |
+//! | `E0017` | a keyword where a name is needed |
+//! | `E0018` | an unknown type name in the schema |
+//! | `E0019` | an undeclared action, or an argument it does not take (reserved for workflows; not emitted by this version) |
+//! | `E0020` | a name used where it has no meaning (reserved; this version reports such names as `E0003`, often with a hint) |
+//! | `E0021` | an `at:` that is not `now - DURATION`, or more distinct time-travel instants than the limit |
+//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at` |
+//! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
+//! | `E0024` | a reward or workflow, which this version parses but cannot compile yet |
+//! | `W0001` | comparing a value that is never null with `null` |
+//! | `W0002` | `is null` or `is not null` on a value that is never null |
+//! | `W0003` | `??` after a value that is never null |
+//!
+//! # Limits
+//!
+//! The compiler refuses, with the code shown, input beyond the limits of
+//! [`Limits`](crate::Limits):
+//!
+//! | limit | default | code |
+//! |---|---|---|
+//! | source size | 1 MiB | `E0014` |
+//! | nesting depth | 128 | `E0013` |
+//! | string literal | 64 KiB (after escapes) | `E0015` |
+//! | list literal | 10,000 elements | `E0016` |
+//! | compiled regular expression | 1 MiB | `E0012` |
+//! | time-travel instants reachable from one item | 64 | `E0021` |
+//! | events per contact (when the contact is built) | 1,000,000 | a `ContactError` |
+//!
+//! Each of these adds a level of nesting: parentheses, brackets, an item's or a
+//! schema's braces, interpolation, a call's parentheses, prefix `not`, `-` and `+`,
+//! each operator of a chain of `+ - * / ??`, and each `.field`. A chain of `and` or
+//! `or` adds no level however long it is, and neither do chains of references between
+//! items (a chain of thousands of items works).
+//!
+//! # Decisions where the specification is silent
+//!
+//! The specification asks that its silences be filled as a careful user would expect
+//! and written down. These are the choices of this version.
+//!
+//! * **Calls.** A function is called only when `(` follows its name immediately.
+//!   Otherwise `max` and `round` are keywords (they introduce a rule's cap and a
+//!   reward's rounding), and `min` is an ordinary name.
+//! * **Queries or numbers.** For `count exists sum avg min max first last`, a first
+//!   argument that is a dotted name followed by `where`, `within`, `since`, `between`,
+//!   `,` or `)` is read as an event query. `min(a, b)` and `max(a, b)` are the number
+//!   functions when `a` names no event kind or group.
+//! * **Depth of operator chains.** Besides parentheses, brackets, blocks, interpolation
+//!   and prefix operators, each operator of a chain of `+ - * / ??` and each `.field`
+//!   deepens the tree and counts toward the nesting limit; only `and`/`or` chains are
+//!   free. So `a + b + …` with more than about 128 terms is rejected (`E0013`): write a
+//!   sum of many terms as an aggregate, or split it across items.
+//! * **Braces and raw strings.** In a string, a lone `}` is an error (write `}}`).
+//!   `r"…"` raw strings have neither escapes nor interpolation. Titles and `matches`
+//!   patterns never interpolate.
+//! * **Duration and date literals.** The units of a duration decrease and each appears
+//!   once (`1d2h`, not `2h1d`). A datetime literal may carry an offset and is stored in
+//!   UTC. Literals have no fractional seconds.
+//! * **`decide all` with `else`.** The `else` value is the one element of the list when
+//!   no arm matches.
+//! * **Ranked segments on one contact.** Asking for a ranked segment (or anything that
+//!   references one) on a single contact is an [`EvalError`](crate::EvalError) of kind
+//!   [`BatchOnly`](crate::EvalErrorKind::BatchOnly); `evaluate` and `segments` leave
+//!   batch-only items out.
+//! * **`null` as an operand.** `null` may stand on either side of an operator
+//!   (`"a" + null` and `null + "a"` are null). Comparing a never-null value with `null`
+//!   warns (`W0001`).
+//! * **Event records.** `first(Q)`/`last(Q)` without a field can be tested with
+//!   `is null` / `is not null`; fields are read directly from them
+//!   (`last(purchase).amount`). Those are the supported uses of an event record.
+//! * **Query bounds.** `since` and `between` bounds must be datetimes; a null bound
+//!   selects nothing.
+//! * **Time-travel instants.** `at:` in `segment`, `score` and `decision` must be `now`
+//!   or `now - DURATION`, with a duration literal.
+//! * **Nested queries.** Inside a nested query's `where`, the innermost event is in
+//!   scope; the outer event's props are not reachable by bare name.
+//! * **Syntax errors first.** Syntax errors of every item are reported; when there is
+//!   any, checking does not run, so unknown-name errors caused by a broken item do not
+//!   pile up.
+//! * **Dates and durations.** In `date ± duration`, a literal duration must be whole
+//!   days (`E0023`); a computed one is truncated toward zero to whole days.
+//! * **Scores.** Per-event points that are null are skipped. `decay` applies to `per`
+//!   rules only. The decay factor is computed in binary64, then rounded to 12 places
+//!   half to even. Scores are rounded to 2 places, half away from zero.
+//! * **`round`.** `round(n, places)` with `places` not a whole number from 0 to 28 gives
+//!   null.
+//! * **Strings.** Strings compare by Unicode code point; `len` counts characters
+//!   (Unicode scalar values), not bytes.
+//! * **Rewards and workflows** parse, but are rejected at compile time (`E0024`) until
+//!   their evaluation lands.
+//! * **Contacts.** JSON numbers are read through their shortest decimal text, so
+//!   `19.99` is exactly 19.99; decimal strings (`"19.99"`) are accepted for numbers and
+//!   read exactly; datetimes take any RFC 3339 offset and are stored in UTC; events
+//!   are sorted stably by `at`; `attributes`, `events` and `props` may be omitted when
+//!   empty; fields the format does not define are rejected, at the top level and in
+//!   events; an optional attribute may be absent or `null`; the event limit is checked
+//!   before any event is read; the first error found is the one reported.
+//!
+//! A sum of more terms than the nesting limit allows, and the aggregate that replaces
+//! it:
+//!
+//! ```
+//! let schema = "schema { contact { n: number } event purchase { amount: number } }";
+//! let terms = vec!["n"; 200].join(" + ");
+//! let error = funil::compile(&format!("{schema} score s {{ when true => {terms} }}"))
+//!     .unwrap_err();
+//! assert_eq!(error.errors().next().map(|d| d.code()), Some("E0013"));
+//!
+//! let program = funil::compile(&format!("{schema} score s {{ per purchase => amount }}"))?;
+//! assert_eq!(program.warnings().len(), 0);
+//! # Ok::<(), funil::CompileError>(())
+//! ```
