@@ -1,3 +1,7 @@
+#![allow(
+    clippy::panic,
+    reason = "a benchmark whose fixed inputs do not load cannot run"
+)]
 //! Benchmarks: compiling the spec's rules, and evaluating them for one contact.
 //!
 //! Run with `cargo bench`; needs `[[bench]] name = "evaluate" harness = false` in
@@ -35,7 +39,13 @@ fn benches(c: &mut Criterion) {
     let now: DateTime<Utc> = DateTime::from_timestamp(1_795_348_800, 0).unwrap_or_default();
     let context = Context::new(now);
     c.bench_function("segment service_interest", |b| {
-        b.iter(|| black_box(program.segment("service_interest", &contact, &context).is_ok()))
+        b.iter(|| {
+            black_box(
+                program
+                    .segment("service_interest", &contact, &context)
+                    .is_ok(),
+            )
+        })
     });
     c.bench_function("evaluate every item", |b| {
         b.iter(|| black_box(program.evaluate(&contact, &context).is_ok()))
