@@ -405,9 +405,9 @@
 //!
 //! `first(Q)` and `last(Q)` give an event record. Read a field straight from the call
 //! — `last(purchase).amount`, `first(email.opened).at`, null when there is no such
-//! event — or test the record with `is null` / `is not null`. Printing a record, using
-//! it as a condition, or asking a field of anything but the call itself are compile
-//! errors. Among events at the same instant, `first` and `last` take the earlier and
+//! event — or test the record with `is null` / `is not null` (or `== null`). Any
+//! other use — printing it, comparing two records, putting one in a list, a `??` or a
+//! decision, or asking a field of anything but the call itself — is a compile error. Among events at the same instant, `first` and `last` take the earlier and
 //! the later in the contact's order.
 //!
 //! ```text
@@ -764,7 +764,12 @@
 //!   warns (`W0001`).
 //! * **Event records.** `first(Q)`/`last(Q)` without a field can be tested with
 //!   `is null` / `is not null`; fields are read directly from them
-//!   (`last(purchase).amount`). Those are the supported uses of an event record.
+//!   (`last(purchase).amount`). Every other use of an event record is a type error
+//!   (`E0009`).
+//! * **Division may be null.** Since division by zero gives null, the result of `/` is
+//!   typed as possibly null, so `x / y ?? 0` and `x / y is null` draw no warning.
+//!   Other arithmetic is null only with a null operand (or, in the extreme, a result
+//!   outside the decimal range).
 //! * **Query bounds.** `since` and `between` bounds must be datetimes; a null bound
 //!   selects nothing.
 //! * **Time-travel instants.** `at:` in `segment`, `score` and `decision` must be `now`

@@ -174,6 +174,12 @@ impl Checker<'_, '_> {
         let mut constant = Vec::with_capacity(elements.len());
         for element in elements {
             let (node, ty) = self.expr(element, scope);
+            if matches!(ty.kind, TyKind::Record(_)) {
+                let error = record_misuse(self, element.span);
+                self.report(error);
+                nodes.push(node);
+                continue;
+            }
             match element_ty.unify(&ty) {
                 Some(unified) => element_ty = unified,
                 None => {
@@ -331,6 +337,14 @@ impl Checker<'_, '_> {
                 None => error,
             }
         };
+        let null_test = matches!(op, BinaryOp::Eq | BinaryOp::Ne)
+            && (lhs_ty.kind == TyKind::Null || rhs_ty.kind == TyKind::Null);
+        for (operand, ty) in [(lhs, &lhs_ty), (rhs, &rhs_ty)] {
+            if matches!(ty.kind, TyKind::Record(_)) && !null_test {
+                let error = record_misuse(self, operand.span);
+                return self.fail(error);
+            }
+        }
         if lhs_ty.is_any() || rhs_ty.is_any() {
             // One side already failed; keep going without a second report.
             let ty = self.binary_result(op, &lhs_ty, &rhs_ty).unwrap_or(Ty::ANY);
@@ -470,7 +484,8 @@ impl Checker<'_, '_> {
                 _ => return None,
             },
         };
-        let nullable = nullable && !matches!(kind, TyKind::Bool);
+        // Division by zero is null, whatever the operands.
+        let nullable = (nullable || op == BinaryOp::Div) && !matches!(kind, TyKind::Bool);
         Some(Ty { kind, nullable })
     }
 
@@ -558,6 +573,16 @@ impl Checker<'_, '_> {
         };
         self.push(node)
     }
+}
+
+/// An event record used as a value.
+pub(super) fn record_misuse(
+    checker: &Checker<'_, '_>,
+    span: Span,
+) -> crate::diagnostic::Diagnostic {
+    checker
+        .error(codes::TYPE_MISMATCH, "an event can only be tested with `is null` or read with `.field`", span)
+        .with_help("read one of its fields, as in `last(purchase).at`, or test `last(purchase) is not null`")
 }
 
 /// Help for the classic mistake of mixing dates and datetimes.

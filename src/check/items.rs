@@ -233,7 +233,12 @@ impl<'m> Checker<'_, 'm> {
         let mut otherwise = None;
         for (condition, value) in values {
             let condition = condition.map(|c| self.condition(c, scope));
-            let (node, ty) = self.expr(value, scope);
+            let (node, mut ty) = self.expr(value, scope);
+            if matches!(ty.kind, TyKind::Record(_)) {
+                let error = super::expr::record_misuse(self, value.span);
+                self.report(error);
+                ty = Ty::ANY;
+            }
             value_ty =
                 match &value_ty {
                     None => Some(ty),

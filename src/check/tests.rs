@@ -77,3 +77,23 @@ fn ranked_segments_and_references() {
     assert_eq!(codes("segment s { segment(s) }"), ["E0011"]);
     assert_eq!(codes("segment s { score(s) > 1 }"), ["E0006"]);
 }
+
+#[test]
+fn event_records_are_only_tested_or_read() {
+    assert!(codes("segment s { last(purchase) is null or last(purchase) != null or last(purchase).amount > 1 }").is_empty());
+    assert_eq!(
+        codes("segment s { last(purchase) == last(purchase) }"),
+        ["E0009"]
+    );
+    assert_eq!(codes("segment s { [last(purchase)] == [] }"), ["E0009"]);
+    assert_eq!(codes("decide d { when true => last(purchase) }"), ["E0009"]);
+}
+
+#[test]
+fn division_may_be_null() {
+    // Division by zero is null, so none of these is a useless null test.
+    assert!(
+        codes("segment s { n / 0 == null and (n / 0) is null and ((n / 0) ?? 7) == 7 }").is_empty()
+    );
+    assert_eq!(codes("segment s { n * 2 == null }"), ["W0001"]);
+}
