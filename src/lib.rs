@@ -225,6 +225,7 @@ mod eval;
 pub mod language;
 pub mod model;
 mod program;
+mod stack;
 pub mod syntax;
 
 pub use chrono_tz::Tz;

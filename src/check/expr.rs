@@ -43,6 +43,10 @@ impl Checker<'_, '_> {
 
     /// Checks an expression, returning its node and type.
     pub(super) fn expr(&mut self, expr: &Expr, scope: Scope<'_>) -> (NodeId, Ty) {
+        crate::stack::with_headroom(|| self.expr_unguarded(expr, scope))
+    }
+
+    fn expr_unguarded(&mut self, expr: &Expr, scope: Scope<'_>) -> (NodeId, Ty) {
         match &expr.node {
             ExprKind::Number { value, percent } => {
                 let value = if *percent {

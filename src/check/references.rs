@@ -213,8 +213,12 @@ pub(crate) fn referenced_kind(function: &str) -> Option<ItemKind> {
 }
 
 /// Collects the items `expr` references. The syntax tree's depth is bounded by the
-/// parser's nesting limit, so this recursion is too.
+/// parser's nesting limit, so this recursion is too, and it keeps stack headroom.
 fn collect(expr: &Expr, declared: &DeclaredItems<'_>, found: &mut Vec<ItemId>) {
+    crate::stack::with_headroom(|| collect_unguarded(expr, declared, found));
+}
+
+fn collect_unguarded(expr: &Expr, declared: &DeclaredItems<'_>, found: &mut Vec<ItemId>) {
     match &expr.node {
         ExprKind::Call { function, args } => {
             if let (

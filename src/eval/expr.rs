@@ -10,6 +10,10 @@ use crate::program::{Node, NodeId, Part};
 impl Evaluator<'_> {
     /// The value of node `id` in `frame`.
     pub(crate) fn eval(&mut self, id: NodeId, frame: &Frame<'_>) -> Value {
+        crate::stack::with_headroom(|| self.eval_unguarded(id, frame))
+    }
+
+    fn eval_unguarded(&mut self, id: NodeId, frame: &Frame<'_>) -> Value {
         let program = self.program;
         let Some(node) = program.nodes.get(id) else {
             return Value::Null;

@@ -82,7 +82,7 @@ impl<'s> Parser<'s> {
             )));
         }
         self.depth.set(depth + 1);
-        let result = f(input);
+        let result = crate::stack::with_headroom(|| f(input));
         self.depth.set(depth);
         result
     }

@@ -32,6 +32,10 @@ impl Printer {
 
     /// Writes an expression where only level `min` or tighter may stand unparenthesised.
     fn expr_at(&mut self, expr: &Expr, min: u8) {
+        crate::stack::with_headroom(|| self.expr_at_unguarded(expr, min));
+    }
+
+    fn expr_at_unguarded(&mut self, expr: &Expr, min: u8) {
         if level(&expr.node) < min {
             self.text("(");
             self.expr_kind(&expr.node);

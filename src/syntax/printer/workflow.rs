@@ -74,7 +74,9 @@ impl Printer {
 
     /// Writes ` {`, the statements one level deeper, then `}`; an empty block is `{ }`.
     fn block(&mut self, block: &Block) {
-        self.braced(block.is_empty(), |printer| printer.statements(block));
+        crate::stack::with_headroom(|| {
+            self.braced(block.is_empty(), |printer| printer.statements(block));
+        });
     }
 
     /// Writes one statement, without its line break; a block inside it spans lines.
