@@ -174,6 +174,13 @@ fn e0002_invalid_date() {
 }
 
 #[test]
+fn an_unclosed_string_before_a_brace_is_reported_as_unterminated() {
+    let d = only("segment s { email == \"abc }\nsegment t { true }");
+    assert_eq!(d.message(), "unterminated string literal");
+    assert_eq!((d.line(), d.column()), (1, 22));
+}
+
+#[test]
 fn e0002_unterminated_string() {
     let d = only("segment s { email == \"abc");
     assert_diagnostic(
@@ -181,7 +188,7 @@ fn e0002_unterminated_string() {
         "E0002",
         "unterminated string literal",
         (1, 22),
-        Some("close the string with `\"`"),
+        Some("close the string with `\"` on the same line; write a line break as `\\n`"),
     );
 }
 
@@ -778,4 +785,12 @@ fn diagnostics_name_the_file_they_are_in() {
     let d = &error.diagnostics()[0];
     assert_eq!(d.file(), "b.funil");
     assert!(d.to_string().contains(" --> b.funil:1:13"), "{d}");
+}
+
+#[test]
+fn referencing_an_item_of_another_kind_says_what_it_is() {
+    let d = only("segment a { true }\nsegment s { score(a) > 1 }");
+    assert_eq!(d.code(), "E0006");
+    assert_eq!(d.message(), "unknown score `a`");
+    assert_eq!(d.help(), Some("`a` is a segment, not a score"));
 }

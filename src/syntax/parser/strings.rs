@@ -93,6 +93,9 @@ impl<'s> Parser<'s> {
                         text.push('}');
                         rest = next;
                     }
+                    // No closing quote on the rest of the line: the string was never
+                    // closed, and this brace belongs to the code after it.
+                    None if !line_of(after).contains('"') => return Err(unterminated(start)),
                     None => {
                         return Err(NomErr::Failure(
                             SyntaxError::new(
@@ -105,6 +108,7 @@ impl<'s> Parser<'s> {
                         ));
                     }
                 },
+                '\n' => return Err(unterminated(start)),
                 _ => {
                     text.push(c);
                     rest = after;
@@ -187,6 +191,11 @@ fn decode_escape(input: &str) -> Result<(&str, char), NomErr<SyntaxError>> {
     Ok((hex_and_rest.get(close + 1..).unwrap_or(""), c))
 }
 
+/// The text up to the end of the current line.
+fn line_of(text: &str) -> &str {
+    text.split('\n').next().unwrap_or("")
+}
+
 fn unterminated(start: &str) -> NomErr<SyntaxError> {
     let line_len = start.find('\n').unwrap_or(start.len());
     NomErr::Failure(
@@ -196,6 +205,6 @@ fn unterminated(start: &str) -> NomErr<SyntaxError> {
             line_len.max(1),
             "unterminated string literal",
         )
-        .with_help("close the string with `\"`"),
+        .with_help("close the string with `\"` on the same line; write a line break as `\\n`"),
     )
 }
