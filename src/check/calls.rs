@@ -492,7 +492,14 @@ impl Checker<'_, '_> {
                 format!("unknown {what} `{name}`"),
                 *name_span,
             );
-            if let Some(help) = help_did_you_mean(name, candidates) {
+            if let Some(other) = self.declared.get(name.as_str()) {
+                let other_kind = match other.kind {
+                    ItemKind::Segment => "segment",
+                    ItemKind::Score => "score",
+                    ItemKind::Decision => "decision",
+                };
+                error = error.with_help(format!("`{name}` is a {other_kind}, not a {what}"));
+            } else if let Some(help) = help_did_you_mean(name, candidates) {
                 error = error.with_help(help);
             }
             return self.fail(error);
