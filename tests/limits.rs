@@ -238,3 +238,11 @@ fn compiling_a_large_source_takes_little_time() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_raised_depth_limit_holds_on_a_test_thread() {
+    // Stack headroom grows on demand, so a limit above the default is safe too.
+    let limits = Limits::default().max_depth(600);
+    let program = compile_with(limits, &parens(500)).unwrap();
+    assert!(in_segment(&program, "s", &contact(), support::NOW));
+}
