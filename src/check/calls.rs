@@ -504,7 +504,7 @@ impl Checker<'_, '_> {
             }
             return self.fail(error);
         };
-        let item = ItemId(u32::try_from(index).unwrap_or(u32::MAX));
+        let item = ItemId::from_index(index);
         self.dependencies.push((item, offset));
         let ty = match kind {
             ItemKind::Segment => Ty::BOOL,

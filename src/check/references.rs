@@ -48,13 +48,13 @@ pub(crate) fn order(
     for (index, deps) in graph.iter().enumerate() {
         for dep in deps {
             if let Some(list) = dependents.get_mut(dep.index()) {
-                list.push(item_id(index));
+                list.push(ItemId::from_index(index));
             }
         }
     }
     let mut ready: VecDeque<ItemId> = (0..count)
         .filter(|i| waiting_on.get(*i) == Some(&0))
-        .map(item_id)
+        .map(ItemId::from_index)
         .collect();
     let mut ids = Vec::with_capacity(count);
     let mut placed = vec![false; count];
@@ -76,13 +76,9 @@ pub(crate) fn order(
     ids.extend(
         (0..count)
             .filter(|i| placed.get(*i) == Some(&false))
-            .map(item_id),
+            .map(ItemId::from_index),
     );
     Order { ids }
-}
-
-fn item_id(index: usize) -> ItemId {
-    ItemId(u32::try_from(index).unwrap_or(u32::MAX))
 }
 
 /// Walks from each unplaced item along references to unplaced items until an item
@@ -95,7 +91,10 @@ fn report_cycles(
 ) {
     let unplaced = |id: &ItemId| placed.get(id.index()) == Some(&false);
     let mut reported = vec![false; graph.len()];
-    for start in (0..graph.len()).map(item_id).filter(|id| unplaced(id)) {
+    for start in (0..graph.len())
+        .map(ItemId::from_index)
+        .filter(|id| unplaced(id))
+    {
         let mut path = vec![start];
         let mut seen_at = vec![usize::MAX; graph.len()];
         let mut current = start;
@@ -231,7 +230,7 @@ fn collect_unguarded(expr: &Expr, declared: &DeclaredItems<'_>, found: &mut Vec<
                 && let Some((index, _, item)) = declared.get_full(name)
                 && item.kind == kind
             {
-                found.push(item_id(index));
+                found.push(ItemId::from_index(index));
             }
             for arg in args {
                 match arg {

@@ -133,12 +133,7 @@ impl Compiler {
             .items
             .iter()
             .enumerate()
-            .map(|(index, item)| {
-                (
-                    item.name.clone(),
-                    ItemId(u32::try_from(index).unwrap_or(u32::MAX)),
-                )
-            })
+            .map(|(index, item)| (item.name.clone(), ItemId::from_index(index)))
             .collect();
         Ok(Program {
             schema_fingerprint: checked.schema.fingerprint(),

@@ -235,10 +235,7 @@ impl Program {
             if item.batch_only {
                 continue;
             }
-            let value = evaluator.item(
-                ItemId(u32::try_from(index).unwrap_or(u32::MAX)),
-                Default::default(),
-            );
+            let value = evaluator.item(ItemId::from_index(index), Default::default());
             match item.body.kind() {
                 ItemKind::Segment => {
                     if matches!(value, Value::Bool(true)) {
@@ -285,11 +282,6 @@ impl Program {
             .iter()
             .enumerate()
             .filter(move |(_, item)| item.body.kind() == kind && !item.batch_only)
-            .map(|(index, item)| {
-                (
-                    ItemId(u32::try_from(index).unwrap_or(u32::MAX)),
-                    item.name.as_str(),
-                )
-            })
+            .map(|(index, item)| (ItemId::from_index(index), item.name.as_str()))
     }
 }

@@ -20,6 +20,11 @@ pub(crate) struct NodeId(pub u32);
 pub(crate) struct ItemId(pub u32);
 
 impl ItemId {
+    /// The id of the item at `index` in declaration order.
+    pub fn from_index(index: usize) -> ItemId {
+        ItemId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
     pub fn index(self) -> usize {
         self.0 as usize
     }
