@@ -236,7 +236,7 @@ impl Checker<'_, '_> {
             );
         }
         let value = match args.get(1) {
-            Some(Arg::Expr(expr)) => Some(self.expect(
+            Some(Arg::Expr(expr)) => Some(self.expect_type(
                 expr,
                 Scope {
                     event: Some(&kinds),
@@ -246,7 +246,7 @@ impl Checker<'_, '_> {
             )),
             Some(Arg::Query(bare)) => {
                 let expr = bare_query_as_expr(bare);
-                Some(self.expect(
+                Some(self.expect_type(
                     &expr,
                     Scope {
                         event: Some(&kinds),
@@ -342,7 +342,7 @@ impl Checker<'_, '_> {
     }
 
     fn bound(&mut self, bound: &Expr, scope: Scope<'_>) -> NodeId {
-        self.expect(bound, scope, &TyKind::DateTime, "a query bound")
+        self.expect_type(bound, scope, &TyKind::DateTime, "a query bound")
     }
 
     /// `target.field`: fields of `first(…)`/`last(…)`.

@@ -17,11 +17,11 @@ const SECONDS_PER_DAY: i64 = 86_400;
 impl Checker<'_, '_> {
     /// An expression that must be a condition (`bool`, null counting as false).
     pub(super) fn condition(&mut self, expr: &Expr, scope: Scope<'_>) -> NodeId {
-        self.expect(expr, scope, &TyKind::Bool, "a condition")
+        self.expect_type(expr, scope, &TyKind::Bool, "a condition")
     }
 
     /// An expression that must be of `kind` (nullable allowed); `what` names its role.
-    pub(super) fn expect(
+    pub(super) fn expect_type(
         &mut self,
         expr: &Expr,
         scope: Scope<'_>,
@@ -105,7 +105,7 @@ impl Checker<'_, '_> {
             }
             ExprKind::Matches { subject, pattern } => {
                 let subject_node =
-                    self.expect(subject, scope, &TyKind::String, "the subject of `matches`");
+                    self.expect_type(subject, scope, &TyKind::String, "the subject of `matches`");
                 let built = regex::RegexBuilder::new(&pattern.node)
                     .size_limit(self.limits.max_regex_bytes)
                     .dfa_size_limit(self.limits.max_regex_bytes)

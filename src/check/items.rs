@@ -146,7 +146,7 @@ impl<'m> Checker<'_, 'm> {
             }
         };
         let scope = Scope::default();
-        let by = self.expect(&ranking.by, scope, &TyKind::Number, "a ranking key");
+        let by = self.expect_type(&ranking.by, scope, &TyKind::Number, "a ranking key");
         let filter = ranking.filter.as_ref().map(|f| self.condition(f, scope));
         Ranking { take, by, filter }
     }
@@ -162,7 +162,8 @@ impl<'m> Checker<'_, 'm> {
                         let event_scope = Scope {
                             event: Some(&kinds),
                         };
-                        let points = self.expect(points, event_scope, &TyKind::Number, "points");
+                        let points =
+                            self.expect_type(points, event_scope, &TyKind::Number, "points");
                         rules.push(ScoreRule::Per {
                             query,
                             points,
@@ -172,7 +173,8 @@ impl<'m> Checker<'_, 'm> {
                 }
                 ScoreRuleKind::When { condition, points } => {
                     let condition = self.condition(condition, Scope::default());
-                    let points = self.expect(points, Scope::default(), &TyKind::Number, "points");
+                    let points =
+                        self.expect_type(points, Scope::default(), &TyKind::Number, "points");
                     rules.push(ScoreRule::When { condition, points });
                 }
                 ScoreRuleKind::Decay(duration) => {
