@@ -10,7 +10,9 @@ use crate::model::KindId;
 use crate::program::{
     Aggregate, EventField, Function, ItemId, ItemKind, Node, NodeId, Query, Window,
 };
-use crate::syntax::ast::{self, Arg, Expr, ExprKind, Name, QueryWindow, Spanned};
+use crate::syntax::ast::{
+    self, AGGREGATE_FUNCTIONS, Arg, Expr, ExprKind, Name, QueryWindow, Spanned,
+};
 
 /// What a built-in function's parameter accepts.
 #[derive(Debug, Clone, Copy)]
@@ -80,11 +82,6 @@ const BUILTINS: &[(&str, Function, &[Param], TyKind)] = &[
     ),
 ];
 
-/// The aggregates, which take an event query first.
-const AGGREGATES: &[&str] = &[
-    "count", "exists", "sum", "avg", "min", "max", "first", "last",
-];
-
 impl Checker<'_, '_> {
     pub(super) fn call(
         &mut self,
@@ -97,14 +94,14 @@ impl Checker<'_, '_> {
         if let Some(kind) = referenced_kind(name) {
             return self.item_reference(kind, function, args, span);
         }
-        if AGGREGATES.contains(&name) && !self.is_number_min_max(name, args) {
+        if AGGREGATE_FUNCTIONS.contains(&name) && !self.is_number_min_max(name, args) {
             return self.aggregate(function, args, span, scope);
         }
         let Some((_, builtin, params, result)) = BUILTINS.iter().find(|(n, ..)| *n == name) else {
             let names = BUILTINS
                 .iter()
                 .map(|(n, ..)| *n)
-                .chain(AGGREGATES.iter().copied())
+                .chain(AGGREGATE_FUNCTIONS.iter().copied())
                 .chain(["segment", "score", "decision"]);
             let mut error = self.error(
                 codes::UNKNOWN_FUNCTION,
@@ -493,11 +490,7 @@ impl Checker<'_, '_> {
                 *name_span,
             );
             if let Some(other) = self.declared.get(name.as_str()) {
-                let other_kind = match other.kind {
-                    ItemKind::Segment => "segment",
-                    ItemKind::Score => "score",
-                    ItemKind::Decision => "decision",
-                };
+                let other_kind = other.kind.name();
                 error = error.with_help(format!("`{name}` is a {other_kind}, not a {what}"));
             } else if let Some(help) = help_did_you_mean(name, candidates) {
                 error = error.with_help(help);

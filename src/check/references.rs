@@ -203,12 +203,9 @@ fn window_exprs(window: Option<&QueryWindow>) -> Vec<&Expr> {
 
 /// The item an item-reference call names, if it is one.
 pub(crate) fn referenced_kind(function: &str) -> Option<ItemKind> {
-    match function {
-        "segment" => Some(ItemKind::Segment),
-        "score" => Some(ItemKind::Score),
-        "decision" => Some(ItemKind::Decision),
-        _ => None,
-    }
+    [ItemKind::Segment, ItemKind::Score, ItemKind::Decision]
+        .into_iter()
+        .find(|kind| kind.name() == function)
 }
 
 /// Collects the items `expr` references. The syntax tree's depth is bounded by the

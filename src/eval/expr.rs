@@ -74,12 +74,17 @@ impl Evaluator<'_> {
                 Value::Bool(self.eval(*operand, frame).is_null() != *negated)
             }
             Node::Call { function, args } => {
-                let values: Vec<Value> = args.iter().map(|a| self.eval(*a, frame)).collect();
-                if values.iter().any(Value::is_null) {
+                // Built-ins take one or two arguments: no list is built.
+                let first = args.first().map_or(Value::Null, |a| self.eval(*a, frame));
+                let second = match args.get(1) {
+                    Some(a) => self.eval(*a, frame),
+                    None => Value::Null,
+                };
+                if first.is_null() || (args.len() > 1 && second.is_null()) {
                     return Value::Null;
                 }
-                let today = self.today(frame);
-                operators::call(*function, &values, self.context.time_zone(), today)
+                let today = || self.today(frame);
+                operators::call(*function, &first, &second, self.context.time_zone(), today)
             }
             Node::Aggregate {
                 aggregate,

@@ -41,25 +41,25 @@ impl Evaluator<'_> {
                 }
                 ScoreRule::Per { query, points, max } => {
                     let mut sum = Decimal::ZERO;
-                    let mut counted = Vec::new();
-                    let now = frame.now;
-                    self.collect_events(query, frame, &mut counted);
-                    for event in counted {
+                    let half_life = score.half_life;
+                    self.visit(query, frame, &mut |evaluator, event| {
                         let event_frame = Frame {
                             event: Some(event),
                             ..*frame
                         };
-                        let Some(mut value) = self.eval(*points, &event_frame).as_number() else {
-                            continue;
+                        let Some(mut value) = evaluator.eval(*points, &event_frame).as_number()
+                        else {
+                            return true;
                         };
-                        if let Some(half_life) = score.half_life {
-                            let age = now.signed_duration_since(event.at()).num_seconds();
+                        if let Some(half_life) = half_life {
+                            let age = frame.now.signed_duration_since(event.at()).num_seconds();
                             value = value
                                 .checked_mul(decay_factor(age, half_life))
                                 .unwrap_or(value);
                         }
                         sum = sum.checked_add(value).unwrap_or(sum);
-                    }
+                        true
+                    });
                     match max {
                         Some(cap) => sum.clamp(-*cap, *cap),
                         None => sum,

@@ -120,10 +120,15 @@ pub(crate) fn text(op: TextOp, lhs: &Value, rhs: &Value) -> bool {
     }
 }
 
-/// A built-in function on non-null arguments.
-pub(crate) fn call(function: Function, args: &[Value], tz: Tz, today: NaiveDate) -> Value {
-    let first = args.first().unwrap_or(&Value::Null);
-    let second = args.get(1).unwrap_or(&Value::Null);
+/// A built-in function on non-null arguments (`second` is null for one-argument
+/// functions); `today` is asked for only by the anniversary functions.
+pub(crate) fn call(
+    function: Function,
+    first: &Value,
+    second: &Value,
+    tz: Tz,
+    today: impl FnOnce() -> NaiveDate,
+) -> Value {
     let number = |d: Decimal| Value::Number(d);
     let whole = |n: i64| Value::Number(Decimal::from(n));
     let result = match (function, first, second) {
@@ -154,12 +159,14 @@ pub(crate) fn call(function: Function, args: &[Value], tz: Tz, today: NaiveDate)
         }
         (Function::Days, Value::Duration(d), _) => Some(whole(d.num_days())),
         (Function::Hours, Value::Duration(d), _) => Some(whole(d.num_hours())),
-        (Function::YearsSince, Value::Date(d), _) => Some(whole(calendar::years_since(*d, today))),
+        (Function::YearsSince, Value::Date(d), _) => {
+            Some(whole(calendar::years_since(*d, today())))
+        }
         (Function::IsAnniversary, Value::Date(d), _) => {
-            Some(Value::Bool(calendar::is_anniversary(*d, today)))
+            Some(Value::Bool(calendar::is_anniversary(*d, today())))
         }
         (Function::DaysUntilAnniversary, Value::Date(d), _) => {
-            Some(whole(calendar::days_until_anniversary(*d, today)))
+            Some(whole(calendar::days_until_anniversary(*d, today())))
         }
         _ => None,
     };

@@ -105,16 +105,16 @@ impl<'p> Evaluator<'p> {
         let mut best: Option<(DateTime<Utc>, u32)> = None;
         for kind in query.kinds.iter() {
             let indexes = window_slice(contact.events_of_kind(*kind), contact, range);
-            let mut candidates: Box<dyn Iterator<Item = &u32>> = if last {
-                Box::new(indexes.iter().rev())
-            } else {
-                Box::new(indexes.iter())
-            };
-            let found = candidates.find_map(|index| {
+            let mut matching = |index: &u32| {
                 let event = contact.event(*index)?;
                 self.accepts(query, frame, event)
                     .then_some((event.at(), *index))
-            });
+            };
+            let found = if last {
+                indexes.iter().rev().find_map(&mut matching)
+            } else {
+                indexes.iter().find_map(&mut matching)
+            };
             best = match (best, found) {
                 (Some(b), Some(f)) if (last && f > b) || (!last && f < b) => Some(f),
                 (None, found) => found,
@@ -124,21 +124,8 @@ impl<'p> Evaluator<'p> {
         best.and_then(|(_, index)| contact.event(index))
     }
 
-    /// Appends every selected event to `out`, in time order per kind.
-    pub(crate) fn collect_events(
-        &mut self,
-        query: &Query,
-        frame: &Frame<'_>,
-        out: &mut Vec<&'p Event>,
-    ) {
-        self.visit(query, frame, &mut |_, event| {
-            out.push(event);
-            true
-        });
-    }
-
     /// Calls `visit` for each selected event until it returns false.
-    fn visit(
+    pub(crate) fn visit(
         &mut self,
         query: &Query,
         frame: &Frame<'_>,
@@ -177,10 +164,6 @@ impl<'p> Evaluator<'p> {
     /// The query's range as of `frame`, or none when a bound is null.
     fn range(&mut self, query: &Query, frame: &Frame<'_>) -> Option<Range> {
         let now = (frame.now, true);
-        let outer = Frame {
-            event: frame.event,
-            ..*frame
-        };
         Some(match &query.window {
             Window::All => Range {
                 from: None,
@@ -191,15 +174,15 @@ impl<'p> Evaluator<'p> {
                 until: now,
             },
             Window::Since(bound) => {
-                let from = self.eval(*bound, &outer).as_datetime()?;
+                let from = self.eval(*bound, frame).as_datetime()?;
                 Range {
                     from: Some((from, true)),
                     until: now,
                 }
             }
             Window::Between(from, until) => {
-                let from = self.eval(*from, &outer).as_datetime()?;
-                let until = self.eval(*until, &outer).as_datetime()?;
+                let from = self.eval(*from, frame).as_datetime()?;
+                let until = self.eval(*until, frame).as_datetime()?;
                 let until = if until <= frame.now {
                     (until, false)
                 } else {

@@ -48,6 +48,17 @@ pub enum ItemKind {
     Decision,
 }
 
+impl ItemKind {
+    /// The kind's name, as its reference function is spelled (`segment(x)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemKind::Segment => "segment",
+            ItemKind::Score => "score",
+            ItemKind::Decision => "decision",
+        }
+    }
+}
+
 impl ItemBody {
     /// The kind of item this body belongs to.
     pub fn kind(&self) -> ItemKind {

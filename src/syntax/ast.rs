@@ -646,6 +646,12 @@ impl BinaryOp {
     }
 }
 
+/// The functions whose first argument is an event query when it is a dotted name
+/// (§4.2): the parser reads it as a [`Query`], the checker resolves it.
+pub const AGGREGATE_FUNCTIONS: &[&str] = &[
+    "count", "exists", "sum", "avg", "min", "max", "first", "last",
+];
+
 /// The reserved words of the language (§3).
 pub const KEYWORDS: &[&str] = &[
     "schema",

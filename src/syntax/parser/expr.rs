@@ -11,13 +11,9 @@ use super::lexical::{NumberToken, commit, describe_next, skip_trivia};
 use super::{PResult, Parser, SyntaxError};
 use crate::diagnostic::{Span, codes};
 use crate::syntax::ast::{
-    Arg, BinaryOp, Expr, ExprKind, NamedArg, Query, QueryWindow, Spanned, UnaryOp, is_keyword,
+    AGGREGATE_FUNCTIONS, Arg, BinaryOp, Expr, ExprKind, NamedArg, Query, QueryWindow, Spanned,
+    UnaryOp, is_keyword,
 };
-
-/// Functions whose first argument is an event query when it names a kind or group.
-pub(crate) const AGGREGATES: &[&str] = &[
-    "count", "exists", "sum", "avg", "min", "max", "first", "last",
-];
 
 /// Keywords that may name a function when `(` follows immediately.
 const KEYWORD_FUNCTIONS: &[&str] = &["max", "round"];
@@ -421,7 +417,7 @@ impl<'s> Parser<'s> {
         rest: &'s str,
         function: Spanned<String>,
     ) -> PResult<'s, Expr> {
-        let takes_query = AGGREGATES.contains(&function.node.as_str());
+        let takes_query = AGGREGATE_FUNCTIONS.contains(&function.node.as_str());
         let (rest, args) = self.separated(rest, "(", ")", |rest, count| {
             self.parse_arg(rest, takes_query && count == 0)
         })?;

@@ -340,23 +340,34 @@ impl<'s> Parser<'s> {
         Ok((rest, NumberToken::Duration(duration)))
     }
 
+    /// The next number token, as `pick` takes it, or a committed error expecting `what`.
+    fn number_as<T>(
+        &self,
+        start: &'s str,
+        what: &str,
+        pick: impl FnOnce(NumberToken) -> Option<T>,
+    ) -> PResult<'s, Spanned<T>> {
+        let expected = || NomErr::Failure(SyntaxError::unexpected(start, what));
+        match self.number_token(start) {
+            Ok((rest, token)) => {
+                let value = pick(token.node).ok_or_else(expected)?;
+                Ok((rest, Spanned::new(value, token.span)))
+            }
+            Err(NomErr::Failure(error)) => Err(NomErr::Failure(error)),
+            Err(_) => Err(expected()),
+        }
+    }
+
     /// A duration literal, or a committed error.
     pub(super) fn duration(&self, input: &'s str) -> PResult<'s, Spanned<TimeDelta>> {
-        let start = skip_trivia(input);
-        match self.number_token(start) {
-            Ok((
-                rest,
-                Spanned {
-                    node: NumberToken::Duration(duration),
-                    span,
-                },
-            )) => Ok((rest, Spanned::new(duration, span))),
-            Err(NomErr::Failure(error)) => Err(NomErr::Failure(error)),
-            _ => Err(NomErr::Failure(SyntaxError::unexpected(
-                start,
-                "a duration such as `30d`",
-            ))),
-        }
+        self.number_as(
+            skip_trivia(input),
+            "a duration such as `30d`",
+            |token| match token {
+                NumberToken::Duration(duration) => Some(duration),
+                NumberToken::Number { .. } => None,
+            },
+        )
     }
 
     /// A decimal literal, optionally signed (`-10`), without `%`.
@@ -366,53 +377,31 @@ impl<'s> Parser<'s> {
             Some(rest) if signed => (rest, true),
             _ => (start, false),
         };
-        match self.number_token(after_sign) {
-            Ok((
-                rest,
-                Spanned {
-                    node:
-                        NumberToken::Number {
-                            value,
-                            percent: false,
-                        },
-                    ..
-                },
-            )) => {
-                let value = if negative { -value } else { value };
-                Ok((rest, Spanned::new(value, self.span(start, rest))))
-            }
-            Ok(_) => Err(NomErr::Failure(SyntaxError::unexpected(
-                start,
-                "a number without `%`",
-            ))),
-            Err(NomErr::Error(_)) => {
-                Err(NomErr::Failure(SyntaxError::unexpected(start, "a number")))
-            }
-            Err(other) => Err(other),
-        }
+        let (rest, number) =
+            self.number_as(after_sign, "a number without `%`", |token| match token {
+                NumberToken::Number {
+                    value,
+                    percent: false,
+                } => Some(value),
+                _ => None,
+            })?;
+        let value = if negative { -number.node } else { number.node };
+        Ok((rest, Spanned::new(value, self.span(start, rest))))
     }
 
     /// A percentage literal (`10%`), as written (`10`).
     pub(super) fn percentage(&self, input: &'s str) -> PResult<'s, Spanned<Decimal>> {
-        let start = skip_trivia(input);
-        match self.number_token(start) {
-            Ok((
-                rest,
-                Spanned {
-                    node:
-                        NumberToken::Number {
-                            value,
-                            percent: true,
-                        },
-                    span,
-                },
-            )) => Ok((rest, Spanned::new(value, span))),
-            Err(NomErr::Failure(error)) => Err(NomErr::Failure(error)),
-            _ => Err(NomErr::Failure(SyntaxError::unexpected(
-                start,
-                "a percentage such as `50%`",
-            ))),
-        }
+        self.number_as(
+            skip_trivia(input),
+            "a percentage such as `50%`",
+            |token| match token {
+                NumberToken::Number {
+                    value,
+                    percent: true,
+                } => Some(value),
+                _ => None,
+            },
+        )
     }
 
     /// A date (`@2026-11-22`) or datetime (`@2026-11-22T12:00:00Z`) literal.

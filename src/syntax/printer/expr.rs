@@ -18,12 +18,6 @@ const SIGN: u8 = 8;
 /// The level of atoms, calls and field access.
 const POSTFIX: u8 = 9;
 
-/// The functions whose first argument the parser reads as a query when it is a dotted
-/// name (§4.2).
-const AGGREGATES: [&str; 8] = [
-    "count", "exists", "sum", "avg", "min", "max", "first", "last",
-];
-
 impl Printer {
     /// Writes an expression at the loosest level: no enclosing parentheses.
     pub(super) fn expr(&mut self, expr: &Expr) {
@@ -177,7 +171,7 @@ impl Printer {
     fn call(&mut self, function: &Name, args: &[Arg]) {
         self.text(&function.node);
         self.text("(");
-        let aggregate = AGGREGATES.contains(&function.node.as_str());
+        let aggregate = crate::syntax::ast::AGGREGATE_FUNCTIONS.contains(&function.node.as_str());
         for (index, arg) in args.iter().enumerate() {
             if index > 0 {
                 self.text(", ");
