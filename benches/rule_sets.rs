@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use funil::{Contact, ContactBuilder, Context, Decimal, Program, Value};
+use funil::{Contact, ContactBuilder, Context, Decimal, Evaluation, Program, Value, Workspace};
 
 const RULES: &str = include_str!("../examples/data/quickstart.funil");
 const NOW: i64 = 1_795_348_800; // 2026-11-22T12:00:00Z
@@ -215,9 +215,13 @@ fn evaluate_batch(
     group.measurement_time(Duration::from_secs(3));
     for (events, batch) in contacts {
         group.bench_with_input(BenchmarkId::from_parameter(events), batch, |b, batch| {
+            let mut workspace = Workspace::new();
+            let mut evaluation = Evaluation::default();
             b.iter(|| {
                 for contact in batch {
-                    black_box(program.evaluate(contact, &context).is_ok());
+                    let done =
+                        program.evaluate_into(contact, &context, &mut workspace, &mut evaluation);
+                    black_box((done.is_ok(), evaluation.segments().len()));
                 }
             })
         });

@@ -1,10 +1,12 @@
 //! Evaluation: a compiled [`Program`] run over one [`Contact`] as of an instant.
 //!
-//! An [`Evaluator`] lives for one call: it holds the contact, the context and a memo
-//! of the items already computed, keyed by item and time-travel offset, so each item
-//! is computed at most once per instant. Items are computed dependencies first, with
-//! an explicit stack: a chain of a thousand references costs no stack depth.
-//! Expression recursion follows the node tree, whose depth the parser bounds.
+//! An [`Evaluator`] lives for one call: it holds the contact, the context and a
+//! [`Workspace`] whose memo keeps the items already computed, by item and time-travel
+//! offset, so each item is computed at most once per instant. Items are computed
+//! dependencies first, with an explicit stack: a chain of a thousand references costs
+//! no stack depth. Expression recursion follows the node tree, whose depth the parser
+//! bounds. The caller may keep the workspace between evaluations
+//! ([`crate::Program::evaluate_into`]), so that evaluating allocates nothing.
 
 mod api;
 mod context;
@@ -12,8 +14,7 @@ mod expr;
 mod items;
 mod operators;
 mod query;
-
-use std::collections::HashMap;
+mod workspace;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
@@ -21,13 +22,14 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.
 pub(crate) struct Evaluator<'p> {
     program: &'p Program,
     contact: &'p Contact,
     context: &'p Context,
-    memo: HashMap<(ItemId, TimeDelta), Value>,
+    workspace: Workspace,
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -42,13 +44,32 @@ pub(crate) struct Frame<'e> {
 }
 
 impl<'p> Evaluator<'p> {
+    /// An evaluator with a workspace of its own.
     pub fn new(program: &'p Program, contact: &'p Contact, context: &'p Context) -> Self {
+        Evaluator::with_workspace(program, contact, context, Workspace::new())
+    }
+
+    /// An evaluator working in `workspace`, whose memory it reuses; the values a
+    /// previous evaluation left there are forgotten. [`Evaluator::into_workspace`]
+    /// gives the workspace back.
+    pub fn with_workspace(
+        program: &'p Program,
+        contact: &'p Contact,
+        context: &'p Context,
+        mut workspace: Workspace,
+    ) -> Self {
+        workspace.memo.start();
         Evaluator {
             program,
             contact,
             context,
-            memo: HashMap::new(),
+            workspace,
         }
+    }
+
+    /// The workspace, to reuse for the next evaluation.
+    pub fn into_workspace(self) -> Workspace {
+        self.workspace
     }
 
     /// The frame of the instant `offset` before now, with no event in scope.
@@ -69,35 +90,54 @@ impl<'p> Evaluator<'p> {
         calendar::local_date(frame.now, self.context.time_zone())
     }
 
+    /// Records the value of `item` as of `offset` before now, as if computed here
+    /// (the batch evaluator seeds ranked segments this way).
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the batch evaluator (issue 3) seeds ranked segments through it"
+        )
+    )]
+    pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
+        self.workspace.memo.insert(item, offset, value);
+    }
+
     /// The value of `item` as of `offset` before now, computing what it depends on
     /// first (without recursion) and remembering every result.
     pub fn item(&mut self, item: ItemId, offset: TimeDelta) -> Value {
-        if let Some(value) = self.memo.get(&(item, offset)) {
+        if let Some(value) = self.workspace.memo.get(item, offset) {
             return value.clone();
         }
-        let mut stack = vec![(item, offset, false)];
-        while let Some((id, at, expanded)) = stack.pop() {
-            if self.memo.contains_key(&(id, at)) {
+        // Taken, not borrowed, so that the items computed below may call back here
+        // (they find their dependencies in the memo and never use the stack).
+        let mut pending = std::mem::take(&mut self.workspace.pending);
+        pending.clear();
+        pending.push((item, offset, false));
+        while let Some((id, at, expanded)) = pending.pop() {
+            if self.workspace.memo.get(id, at).is_some() {
                 continue;
             }
             if !expanded {
-                stack.push((id, at, true));
+                pending.push((id, at, true));
                 let program = self.program;
                 if let Some(entry) = program.items.get(id.index()) {
                     for (dependency, extra) in entry.dependencies.iter() {
                         let dep_at = at.checked_add(extra).unwrap_or(at);
-                        if !self.memo.contains_key(&(*dependency, dep_at)) {
-                            stack.push((*dependency, dep_at, false));
+                        if self.workspace.memo.get(*dependency, dep_at).is_none() {
+                            pending.push((*dependency, dep_at, false));
                         }
                     }
                 }
                 continue;
             }
             let value = self.item_body(id, at);
-            self.memo.insert((id, at), value);
+            self.workspace.memo.insert(id, at, value);
         }
-        self.memo
-            .get(&(item, offset))
+        self.workspace.pending = pending;
+        self.workspace
+            .memo
+            .get(item, offset)
             .cloned()
             .unwrap_or(Value::Null)
     }
