@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use funil::{Contact, Context, Decimal, Program};
+use funil::{Contact, Context, Decimal, Evaluation, Program, Workspace};
 
 const RULES: &str = r#"
 schema {
@@ -192,7 +192,20 @@ fn predicate(c: &mut Criterion) {
     group.bench_function("native closure", |b| {
         b.iter(|| black_box(&rows).iter().filter(|row| native(row)).count())
     });
-    group.bench_function("funil segment", |b| {
+    group.bench_function("funil evaluate_into", |b| {
+        let mut workspace = Workspace::new();
+        let mut evaluation = Evaluation::new();
+        b.iter(|| {
+            let mut matches = 0;
+            for contact in &contacts {
+                let done =
+                    program.evaluate_into(contact, &context, &mut workspace, &mut evaluation);
+                matches += usize::from(done.is_ok() && !evaluation.segments().is_empty());
+            }
+            matches
+        })
+    });
+    group.bench_function("funil segment (one call each)", |b| {
         b.iter(|| {
             contacts
                 .iter()

@@ -74,11 +74,14 @@ impl<'p> Evaluator<'p> {
 
     /// The frame of the instant `offset` before now, with no event in scope.
     fn frame(&self, offset: TimeDelta) -> Frame<'p> {
-        let now = self
-            .context
-            .now()
-            .checked_sub_signed(offset)
-            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let now = if offset.is_zero() {
+            self.context.now()
+        } else {
+            self.context
+                .now()
+                .checked_sub_signed(offset)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC)
+        };
         Frame {
             offset,
             now,
@@ -109,6 +112,11 @@ impl<'p> Evaluator<'p> {
         if let Some(value) = self.workspace.memo.get(item, offset) {
             return value.clone();
         }
+        if self.dependencies_known(item, offset) {
+            let value = self.item_body(item, offset);
+            self.workspace.memo.insert(item, offset, value.clone());
+            return value;
+        }
         // Taken, not borrowed, so that the items computed below may call back here
         // (they find their dependencies in the memo and never use the stack).
         let mut pending = std::mem::take(&mut self.workspace.pending);
@@ -121,12 +129,9 @@ impl<'p> Evaluator<'p> {
             if !expanded {
                 pending.push((id, at, true));
                 let program = self.program;
-                if let Some(entry) = program.items.get(id.index()) {
-                    for (dependency, extra) in entry.dependencies.iter() {
-                        let dep_at = at.checked_add(extra).unwrap_or(at);
-                        if self.workspace.memo.get(*dependency, dep_at).is_none() {
-                            pending.push((*dependency, dep_at, false));
-                        }
+                for (dependency, dep_at) in dependencies(program, id, at) {
+                    if self.workspace.memo.get(dependency, dep_at).is_none() {
+                        pending.push((dependency, dep_at, false));
                     }
                 }
                 continue;
@@ -141,6 +146,26 @@ impl<'p> Evaluator<'p> {
             .cloned()
             .unwrap_or(Value::Null)
     }
+
+    /// Whether every item `item` references is already in the memo.
+    fn dependencies_known(&self, item: ItemId, offset: TimeDelta) -> bool {
+        dependencies(self.program, item, offset)
+            .all(|(dependency, at)| self.workspace.memo.get(dependency, at).is_some())
+    }
+}
+
+/// The items `item` references, each with the offset it is needed at when `item` is
+/// evaluated at `offset`.
+fn dependencies(
+    program: &Program,
+    item: ItemId,
+    offset: TimeDelta,
+) -> impl Iterator<Item = (ItemId, TimeDelta)> + '_ {
+    let entry = program.items.get(item.index());
+    entry
+        .into_iter()
+        .flat_map(|entry| entry.dependencies.iter())
+        .map(move |(dependency, extra)| (*dependency, offset.checked_add(extra).unwrap_or(offset)))
 }
 
 /// True for `true`; false for `false`, null and anything else (§4.3).

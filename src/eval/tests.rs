@@ -229,13 +229,20 @@ fn remembered_values_stand_for_the_item_at_their_instant() {
     evaluator.remember(ranked, TimeDelta::zero(), Value::Bool(true));
     assert_eq!(evaluator.item(s, TimeDelta::zero()), Value::Bool(true));
     // Nothing was remembered a week earlier: computed from `spent`, false.
-    assert_eq!(evaluator.item(ranked, TimeDelta::days(7)), Value::Bool(false));
+    assert_eq!(
+        evaluator.item(ranked, TimeDelta::days(7)),
+        Value::Bool(false)
+    );
 }
 
 #[test]
 fn a_reused_workspace_forgets_the_previous_contact() {
     let program = program("segment s { spent > 100 }\nscore t { when segment(s) => +1 }");
-    let rich = program.contact("r").attribute("spent", 500).build().unwrap();
+    let rich = program
+        .contact("r")
+        .attribute("spent", 500)
+        .build()
+        .unwrap();
     let poor = contact(&program, &[]);
     let context = Context::new(at("2026-11-22T00:00:00Z"));
     let mut workspace = crate::Workspace::new();
