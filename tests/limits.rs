@@ -246,3 +246,13 @@ fn a_raised_depth_limit_holds_on_a_test_thread() {
     let program = compile_with(limits, &parens(500)).unwrap();
     assert!(in_segment(&program, "s", &contact(), support::NOW));
 }
+
+#[test]
+fn evaluating_a_raised_depth_limit_holds_on_a_test_thread() {
+    // The evaluator checks its stack headroom every few levels, not at each one:
+    // 10,000 levels overflow a 2 MiB thread without the checks.
+    let depth = 10_000;
+    let rules = format!("segment s {{ {}true }}", "not not ".repeat(depth / 2));
+    let program = compile_with(Limits::default().max_depth(depth + 10), &rules).unwrap();
+    assert!(in_segment(&program, "s", &contact(), support::NOW));
+}

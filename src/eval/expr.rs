@@ -8,6 +8,11 @@ use super::{Evaluator, Frame, operators, truthy};
 use crate::model::{Value, write_text};
 use crate::program::{Node, NodeId, Part, PropSlot};
 
+/// Expression levels entered between two checks of the remaining stack. A check
+/// costs more than evaluating a small node, and eight levels use far less stack than
+/// the headroom each check keeps (even unoptimised).
+const LEVELS_PER_STACK_CHECK: u32 = 8;
+
 /// An operand: borrowed from the program, the contact or the event in scope when it
 /// is a literal, an attribute or a prop, so reading it clones nothing; computed
 /// otherwise.
@@ -30,18 +35,31 @@ impl Deref for Operand<'_> {
 impl<'p> Evaluator<'p> {
     /// The value of node `id` in `frame`.
     pub(crate) fn eval(&mut self, id: NodeId, frame: &Frame<'_>) -> Value {
-        crate::stack::with_headroom(|| match self.program.nodes.get(id) {
-            Some(node) => self.value(node, frame),
+        self.nested(|evaluator| match evaluator.program.nodes.get(id) {
+            Some(node) => evaluator.value(node, frame),
             None => Value::Null,
         })
     }
 
     /// A condition: true only for `true`.
     pub(crate) fn test(&mut self, id: NodeId, frame: &Frame<'_>) -> bool {
-        crate::stack::with_headroom(|| match self.program.nodes.get(id) {
-            Some(node) => self.condition(node, frame),
+        self.nested(|evaluator| match evaluator.program.nodes.get(id) {
+            Some(node) => evaluator.condition(node, frame),
             None => false,
         })
+    }
+
+    /// Runs `f` one expression level deeper, with stack headroom checked every
+    /// [`LEVELS_PER_STACK_CHECK`] levels.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.depth = self.depth.wrapping_add(1);
+        let result = if self.depth % LEVELS_PER_STACK_CHECK == 0 {
+            crate::stack::with_headroom(|| f(self))
+        } else {
+            f(self)
+        };
+        self.depth = self.depth.wrapping_sub(1);
+        result
     }
 
     /// The value of node `id`, borrowed when it can be.

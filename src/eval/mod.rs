@@ -30,6 +30,8 @@ pub(crate) struct Evaluator<'p> {
     contact: &'p Contact,
     context: &'p Context,
     workspace: Workspace,
+    /// How many expression levels deep the evaluation is.
+    depth: u32,
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -64,6 +66,7 @@ impl<'p> Evaluator<'p> {
             contact,
             context,
             workspace,
+            depth: 0,
         }
     }
 
