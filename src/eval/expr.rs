@@ -53,7 +53,7 @@ impl<'p> Evaluator<'p> {
     /// [`LEVELS_PER_STACK_CHECK`] levels.
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         self.depth = self.depth.wrapping_add(1);
-        let result = if self.depth % LEVELS_PER_STACK_CHECK == 0 {
+        let result = if self.depth.is_multiple_of(LEVELS_PER_STACK_CHECK) {
             crate::stack::with_headroom(|| f(self))
         } else {
             f(self)
