@@ -94,8 +94,18 @@ impl<'p> Evaluator<'p> {
                 negated,
             } => {
                 let element = self.operand(*element, frame);
-                let list = self.operand(*list, frame);
-                operators::is_in(&element, &list) != *negated
+                let found = match self.program.nodes.get(*list) {
+                    // A list written out with computed elements: compared one by one,
+                    // without building the list.
+                    Some(Node::List(items)) => {
+                        !element.is_null()
+                            && items.iter().any(|item| {
+                                operators::equal(&self.operand(*item, frame), &element)
+                            })
+                    }
+                    _ => operators::is_in(&element, &self.operand(*list, frame)),
+                };
+                found != *negated
             }
             Node::Text { op, lhs, rhs } => {
                 let lhs = self.operand(*lhs, frame);
@@ -174,14 +184,19 @@ impl<'p> Evaluator<'p> {
                 self.item(*item, at)
             }
             Node::Interpolate(parts) => {
-                let mut text = String::new();
+                // Assembled in the workspace's buffer (a nested interpolation, which
+                // finds it taken, uses a new one): the value is the only allocation.
+                let mut text = std::mem::take(&mut self.workspace.text);
+                text.clear();
                 for part in parts.iter() {
                     match part {
                         Part::Text(piece) => text.push_str(piece),
                         Part::Value(node) => write_text(&self.operand(*node, frame), &mut text),
                     }
                 }
-                Value::String(Arc::from(text))
+                let value = Value::String(Arc::from(text.as_str()));
+                self.workspace.text = text;
+                value
             }
         }
     }

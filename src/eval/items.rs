@@ -1,5 +1,8 @@
 //! Item bodies: segments (§5.1), scores (§5.3) and decisions (§6).
 
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -78,7 +81,9 @@ impl Evaluator<'_> {
 
     fn decide(&mut self, decision: &DecisionArms, frame: &Frame<'_>) -> Value {
         if decision.collect {
-            let mut values = Vec::new();
+            // Gathered in the workspace's buffer: the list is the only allocation.
+            let mut values = std::mem::take(&mut self.workspace.values);
+            values.clear();
             for (condition, value) in decision.arms.iter() {
                 if self.test(*condition, frame) {
                     values.push(self.eval(*value, frame));
@@ -89,7 +94,10 @@ impl Evaluator<'_> {
             {
                 values.push(self.eval(otherwise, frame));
             }
-            return Value::List(values.into());
+            let list = Value::List(Arc::from(values.as_slice()));
+            values.clear();
+            self.workspace.values = values;
+            return list;
         }
         for (condition, value) in decision.arms.iter() {
             if self.test(*condition, frame) {
@@ -110,9 +118,62 @@ fn decay_factor(age_seconds: i64, half_life: TimeDelta) -> Decimal {
         return Decimal::ONE;
     }
     let factor = 0.5_f64.powf(age_seconds as f64 / half_life);
-    // `{:.20}` prints the binary value's exact expansion to 20 places.
-    format!("{factor:.20}")
+    // `{:.20}` prints the binary value's exact expansion to 20 places; a factor is at
+    // most 1, so the text fits a small buffer on the stack and nothing is allocated.
+    let mut text = DigitBuffer::default();
+    if write!(text, "{factor:.20}").is_err() {
+        return Decimal::ONE;
+    }
+    text.as_str()
         .parse::<Decimal>()
         .map(|d| d.round_dp_with_strategy(DECAY_PLACES, RoundingStrategy::MidpointNearestEven))
         .unwrap_or(Decimal::ONE)
+}
+
+/// Text written into a fixed buffer; writing past its end is an error.
+struct DigitBuffer {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl Default for DigitBuffer {
+    fn default() -> DigitBuffer {
+        DigitBuffer {
+            bytes: [0; 40],
+            len: 0,
+        }
+    }
+}
+
+impl DigitBuffer {
+    fn as_str(&self) -> &str {
+        let written = self.bytes.get(..self.len).unwrap_or_default();
+        std::str::from_utf8(written).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for DigitBuffer {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len.checked_add(text.len()).ok_or(fmt::Error)?;
+        let place = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        place.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decay_factors_round_the_binary_value_to_twelve_places() {
+        let day = TimeDelta::days(1);
+        assert_eq!(decay_factor(0, day), Decimal::ONE);
+        assert_eq!(decay_factor(86_400, day).to_string(), "0.500000000000");
+        assert_eq!(decay_factor(43_200, day).to_string(), "0.707106781187");
+        assert_eq!(decay_factor(86_400 * 3, day).to_string(), "0.125000000000");
+        // Far past every half-life the factor underflows to zero.
+        assert_eq!(decay_factor(i64::MAX, day), Decimal::ZERO);
+    }
 }

@@ -1,8 +1,9 @@
 //! [`Workspace`]: the memory an evaluation works in, kept by the caller between
 //! evaluations so that evaluating a prepared contact allocates nothing.
 //!
-//! It holds the memo of item values and the stack of items waiting for their
-//! dependencies. The memo is a table per time-travel offset, indexed by item; each
+//! It holds the memo of item values, the stack of items waiting for their
+//! dependencies, and the buffers in which new strings and lists are assembled (so that
+//! each costs one allocation, its own). The memo is a table per time-travel offset, indexed by item; each
 //! entry is stamped with the evaluation that wrote it, so starting a new evaluation
 //! clears it by moving to the next stamp instead of touching every entry.
 
@@ -41,6 +42,10 @@ pub struct Workspace {
     pub(super) memo: Memo,
     /// Items waiting for their dependencies: (item, offset, dependencies pushed).
     pub(super) pending: Vec<(ItemId, TimeDelta, bool)>,
+    /// Where an interpolated string is written before it becomes a value.
+    pub(super) text: String,
+    /// Where the values of a `decide all` are gathered before they become a list.
+    pub(super) values: Vec<Value>,
 }
 
 impl Workspace {
