@@ -218,6 +218,8 @@
 //! diagnostic code, the limits, and the choices this version makes where the
 //! specification is silent.
 
+#![forbid(unsafe_code)]
+
 mod check;
 mod compile;
 pub mod diagnostic;

@@ -99,9 +99,9 @@ impl<'p> Evaluator<'p> {
                     // without building the list.
                     Some(Node::List(items)) => {
                         !element.is_null()
-                            && items.iter().any(|item| {
-                                operators::equal(&self.operand(*item, frame), &element)
-                            })
+                            && items
+                                .iter()
+                                .any(|item| operators::equal(&self.operand(*item, frame), &element))
                     }
                     _ => operators::is_in(&element, &self.operand(*list, frame)),
                 };
