@@ -28,7 +28,7 @@ pub enum EvalErrorKind {
 }
 
 impl EvalError {
-    fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
+    pub(super) fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
         EvalError {
             kind,
             name: name.into(),
@@ -232,7 +232,7 @@ impl Program {
             decisions: Vec::new(),
         };
         for (index, item) in self.items.iter().enumerate() {
-            if item.batch_only {
+            if item.batch_only || item.body.kind() == ItemKind::Reward {
                 continue;
             }
             let value = evaluator.item(ItemId::from_index(index), Default::default());
@@ -244,13 +244,14 @@ impl Program {
                 }
                 ItemKind::Score => evaluation.scores.push((item.name.clone(), value)),
                 ItemKind::Decision => evaluation.decisions.push((item.name.clone(), value)),
+                ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
             }
         }
         evaluation.segments.sort_unstable();
         Ok(evaluation)
     }
 
-    fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
+    pub(super) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
         if contact.schema_fingerprint() == self.schema_fingerprint {
             Ok(())
         } else {

@@ -12,6 +12,7 @@ mod expr;
 mod items;
 mod operators;
 mod query;
+mod reward;
 
 use std::collections::HashMap;
 
@@ -21,6 +22,7 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use reward::Grant;
 
 /// The state of one evaluation of one contact.
 pub(crate) struct Evaluator<'p> {
@@ -52,7 +54,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The frame of the instant `offset` before now, with no event in scope.
-    fn frame(&self, offset: TimeDelta) -> Frame<'p> {
+    pub(crate) fn frame(&self, offset: TimeDelta) -> Frame<'p> {
         let now = self
             .context
             .now()
