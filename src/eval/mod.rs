@@ -7,6 +7,7 @@
 //! Expression recursion follows the node tree, whose depth the parser bounds.
 
 mod api;
+mod batch;
 mod context;
 mod expr;
 mod items;
@@ -69,6 +70,12 @@ impl<'p> Evaluator<'p> {
 
     fn today(&self, frame: &Frame<'_>) -> NaiveDate {
         calendar::local_date(frame.now, self.context.time_zone())
+    }
+
+    /// Records the value of `item` as of `offset` before now, computed elsewhere
+    /// (a ranked segment's membership, resolved over a whole batch).
+    pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
+        self.memo.insert((item, offset), value);
     }
 
     /// The value of `item` as of `offset` before now, computing what it depends on

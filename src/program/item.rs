@@ -27,10 +27,6 @@ pub(crate) enum ItemBody {
     /// A segment's condition.
     Segment(NodeId),
     /// A ranked segment: batch only.
-    #[expect(
-        dead_code,
-        reason = "read by the batch evaluator (issue 3); checked and kept now"
-    )]
     Ranked(Ranking),
     /// A score.
     Score(ScoreRules),
@@ -79,10 +75,6 @@ impl ItemBody {
 
 /// `top N by EXPR [where COND]`.
 #[derive(Debug, Clone)]
-#[expect(
-    dead_code,
-    reason = "read by the batch evaluator (issue 3); checked and kept now"
-)]
 pub(crate) struct Ranking {
     pub take: Take,
     pub by: NodeId,
@@ -91,10 +83,6 @@ pub(crate) struct Ranking {
 
 /// How many ranked contacts a segment takes.
 #[derive(Debug, Clone, Copy)]
-#[expect(
-    dead_code,
-    reason = "read by the batch evaluator (issue 3); checked and kept now"
-)]
 pub(crate) enum Take {
     Count(u64),
     /// A fraction (0.10 for `10%`).
