@@ -315,7 +315,8 @@ fn clamp_holds_the_total_at_both_ends() {
     let bounce = json!({"campaign": "c", "kind": "soft"});
     let high = clicks(contact(), 4, support::NOW);
     let low = contact().events(3, "email.bounced", support::NOW, &bounce);
-    let inside = clicks(contact(), 2, support::NOW).events(1, "email.bounced", support::NOW, &bounce);
+    let inside =
+        clicks(contact(), 2, support::NOW).events(1, "email.bounced", support::NOW, &bounce);
     assert_eq!(score_of(rules, "s", &high), num("25"));
     assert_eq!(score_of(rules, "s", &low), num("-15"));
     assert_eq!(score_of(rules, "s", &inside), num("10"));
@@ -337,7 +338,10 @@ segment clicker { exists(email.clicked) }
 decide tier { when segment(clicker) => "warm" else => "cold" }
 score priority { when decision(tier) == "warm" => +40 when decision(tier) == "cold" => +5 }
 "#;
-    assert_eq!(score_of(rules, "priority", &clicks(contact(), 1, support::NOW)), num("40"));
+    assert_eq!(
+        score_of(rules, "priority", &clicks(contact(), 1, support::NOW)),
+        num("40")
+    );
     assert_eq!(score_of(rules, "priority", &contact()), num("5"));
 }
 
@@ -380,7 +384,12 @@ segment highest { top 1 by score(clicks) }
     assert!(in_segment("cooling", &cooled));
     assert!(in_segment("no_score", &silent) && in_segment("no_score", &cooled));
     assert!(!in_segment("no_score", &steady));
-    let batch = program.evaluate_batch([&steady, &cooled, &silent], &now).unwrap();
-    let highest: Vec<bool> = batch.iter().map(|e| e.segments().contains(&"highest".to_string())).collect();
+    let batch = program
+        .evaluate_batch([&steady, &cooled, &silent], &now)
+        .unwrap();
+    let highest: Vec<bool> = batch
+        .iter()
+        .map(|e| e.segments().contains(&"highest".to_string()))
+        .collect();
     assert_eq!(highest, [true, false, false]);
 }
