@@ -159,8 +159,9 @@ fn allocations_of_second_pass(program: &Program, contacts: &[Contact]) -> u64 {
 
 #[test]
 fn evaluating_segments_scores_and_decisions_allocates_nothing() {
-    // The quickstart without its two decisions that make new values (they come
-    // last), plus time travel, whose memo tables must be reused too.
+    // The quickstart up to its two decisions that make new values (only they and
+    // the rewards, which `evaluate_into` leaves out, follow), plus time travel,
+    // whose memo tables must be reused too.
     let end = QUICKSTART.find("decide greeting").unwrap();
     let rules = format!(
         "{}\nsegment warming {{ score(engagement) > score(engagement, at: now - 7d) }}\n\

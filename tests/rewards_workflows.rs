@@ -4,26 +4,13 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! Spec §7 and §8: the reward and workflow examples. This version parses and prints
-//! them; their evaluation lands later, and until then the compiler refuses them with
+//! Spec §8: the workflow examples. This version parses and prints them; their
+//! evaluation lands later, and until then the compiler refuses them with
 //! `E0024` rather than ignoring them.
 
 mod support;
 
 use funil::syntax::{ast::ItemKind, parse, print};
-
-const REWARDS: &str = r#"
-reward cashback "Cashback" on purchase {
-  when category == "electronics" => amount * 10%
-  when count(purchase) >= 5 => amount * 7%
-  else => amount * 5%
-  cap 50 per event
-  cap 120 per 30d
-  round 2
-}
-
-reward points on purchase { else => floor(amount) }
-"#;
 
 const WELCOME: &str = r#"
 workflow welcome "Welcome series" {
@@ -59,19 +46,6 @@ workflow newsletter_followup {
 "#;
 
 #[test]
-fn the_reward_examples_parse_and_print_back() {
-    let module = parse(REWARDS).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(module.items.len(), 2);
-    assert!(
-        module
-            .items
-            .iter()
-            .all(|item| matches!(item.node, ItemKind::Reward(_)))
-    );
-    assert_eq!(parse(&print(&module)).unwrap(), module);
-}
-
-#[test]
 fn the_workflow_examples_parse_and_print_back() {
     for text in [WELCOME, NEWSLETTER] {
         let module = parse(text).unwrap_or_else(|e| panic!("{e}"));
@@ -83,8 +57,8 @@ fn the_workflow_examples_parse_and_print_back() {
 }
 
 #[test]
-fn rewards_and_workflows_are_refused_until_they_can_be_evaluated() {
-    for text in [REWARDS, WELCOME, NEWSLETTER] {
+fn workflows_are_refused_until_they_can_be_evaluated() {
+    for text in [WELCOME, NEWSLETTER] {
         let rules = format!("{}\n{text}", support::SPEC_ITEMS);
         let error = support::compile_err(&rules);
         assert!(

@@ -18,6 +18,7 @@ pub(crate) enum ItemAst<'m> {
     Segment(&'m ast::Segment),
     Score(&'m ast::Score),
     Decision(&'m ast::Decision),
+    Reward(&'m ast::Reward),
 }
 
 /// A checked item, with the type references to it see.
@@ -39,10 +40,7 @@ pub(crate) fn declare<'m>(
                 ast::ItemKind::Segment(s) => (&s.name, ItemKind::Segment, ItemAst::Segment(s)),
                 ast::ItemKind::Score(s) => (&s.name, ItemKind::Score, ItemAst::Score(s)),
                 ast::ItemKind::Decision(d) => (&d.name, ItemKind::Decision, ItemAst::Decision(d)),
-                ast::ItemKind::Reward(r) => {
-                    diagnostics.push(unsupported(file, "reward", &r.name));
-                    continue;
-                }
+                ast::ItemKind::Reward(r) => (&r.name, ItemKind::Reward, ItemAst::Reward(r)),
                 ast::ItemKind::Workflow(w) => {
                     diagnostics.push(unsupported(file, "workflow", &w.name));
                     continue;
@@ -58,7 +56,7 @@ pub(crate) fn declare<'m>(
                         name.span,
                     )
                     .with_help(format!(
-                        "segments, scores and decisions share one namespace; the first `{}` is at {}:{line}",
+                        "items of every kind share one namespace; the first `{}` is at {}:{line}",
                         name.node,
                         first.file.name()
                     )),
@@ -83,11 +81,14 @@ pub(crate) fn declare<'m>(
 fn unsupported(file: &SourceFile, what: &str, name: &ast::Name) -> Diagnostic {
     Diagnostic::error(
         codes::UNSUPPORTED,
-        format!("{what} `{}` cannot be compiled by this version of funil", name.node),
+        format!(
+            "{what} `{}` cannot be compiled by this version of funil",
+            name.node
+        ),
         file,
         name.span,
     )
-    .with_help("rewards and workflows are parsed but not yet evaluated; remove the item to compile the rest")
+    .with_help("workflows are parsed but not yet evaluated; remove the item to compile the rest")
 }
 
 impl<'m> Checker<'_, 'm> {
@@ -113,6 +114,10 @@ impl<'m> Checker<'_, 'm> {
             ItemAst::Decision(decision) => {
                 let (arms, ty) = self.decision_arms(decision);
                 (&decision.title, ItemBody::Decision(arms), ty)
+            }
+            ItemAst::Reward(reward) => {
+                let rules = self.reward_rules(reward);
+                (&reward.title, ItemBody::Reward(rules), Ty::NUMBER)
             }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);
@@ -289,6 +294,42 @@ pub(crate) fn propagate_batch_only(items: &mut [Item], order: &[ItemId]) {
         if let Some(item) = items.get_mut(id.index()) {
             item.batch_only |= inherited;
         }
+    }
+}
+
+/// Reports rewards that reference a batch-only item: a reward is computed for one
+/// contact, so it cannot wait for a whole batch.
+pub(crate) fn report_batch_only_references(
+    items: &[Item],
+    declared: &DeclaredItems<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (item, (_, entry)) in items.iter().zip(declared.iter()) {
+        if !item.batch_only || item.body.kind() != ItemKind::Reward {
+            continue;
+        }
+        let culprit = item
+            .dependencies
+            .iter()
+            .filter_map(|(dep, _)| items.get(dep.index()))
+            .find(|dep| dep.batch_only);
+        let mut error = Diagnostic::error(
+            codes::NOT_ALLOWED,
+            format!(
+                "{} `{}` depends on a ranked segment, which needs a whole batch",
+                item.body.kind().name(),
+                item.name
+            ),
+            entry.file,
+            entry.name_span,
+        );
+        if let Some(culprit) = culprit {
+            error = error.with_note(format!(
+                "it references `{}`, which is batch-only (`top … by`, or references one)",
+                culprit.name
+            ));
+        }
+        diagnostics.push(error.with_help("rewards are computed for one contact at a time"));
     }
 }
 

@@ -190,6 +190,12 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             .flat_map(|arm| [&arm.condition, &arm.value])
             .chain(&decision.otherwise)
             .collect(),
+        ItemAst::Reward(reward) => reward
+            .arms
+            .iter()
+            .flat_map(|arm| [&arm.condition, &arm.value])
+            .chain(&reward.otherwise)
+            .collect(),
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use chrono::TimeDelta;
+
 use super::{Context, Evaluator, Workspace};
 use crate::model::{Contact, Value, write_json};
 use crate::program::{ItemId, ItemKind, Program};
@@ -28,7 +30,7 @@ pub enum EvalErrorKind {
 }
 
 impl EvalError {
-    fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
+    pub(super) fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
         EvalError {
             kind,
             name: name.into(),
@@ -372,37 +374,14 @@ impl Program {
         evaluation.scores.clear();
         evaluation.decisions.clear();
         self.check_contact(contact)?;
-        let longest_name = self.items.iter().map(|item| item.name.len()).max();
-        let longest_name = longest_name.unwrap_or_default();
         let mut evaluator =
             Evaluator::with_workspace(self, contact, context, std::mem::take(workspace));
-        for (index, item) in self.items.iter().enumerate() {
-            if item.batch_only {
-                continue;
-            }
-            let value = evaluator.item(ItemId::from_index(index), Default::default());
-            let name = item.name.as_str();
-            match item.body.kind() {
-                ItemKind::Segment => {
-                    if matches!(value, Value::Bool(true)) {
-                        let write = |slot: &mut String| write_name(slot, name, longest_name);
-                        evaluation.segments.push_with(write);
-                    }
-                }
-                ItemKind::Score => evaluation.scores.push_with(|entry| entry.set(name, value)),
-                ItemKind::Decision => {
-                    evaluation
-                        .decisions
-                        .push_with(|entry| entry.set(name, value));
-                }
-            }
-        }
+        evaluator.evaluation_into(false, evaluation);
         *workspace = evaluator.into_workspace();
-        evaluation.segments.as_mut_slice().sort_unstable();
         Ok(())
     }
 
-    fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
+    pub(super) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
         if contact.schema_fingerprint() == self.schema_fingerprint {
             Ok(())
         } else {
@@ -435,5 +414,52 @@ impl Program {
             .enumerate()
             .filter(move |(_, item)| item.body.kind() == kind && !item.batch_only)
             .map(|(index, item)| (ItemId::from_index(index), item.name.as_str()))
+    }
+}
+
+impl Evaluator<'_> {
+    /// Every segment, score and decision, with or without the batch-only ones
+    /// (which only a batch, having resolved its rankings, can include).
+    pub(super) fn evaluation(&mut self, batch: bool) -> Evaluation {
+        let mut evaluation = Evaluation::new();
+        self.evaluation_into(batch, &mut evaluation);
+        evaluation
+    }
+
+    /// [`Evaluator::evaluation`], written over `evaluation`, whose buffers are reused.
+    pub(super) fn evaluation_into(&mut self, batch: bool, evaluation: &mut Evaluation) {
+        evaluation.segments.clear();
+        evaluation.scores.clear();
+        evaluation.decisions.clear();
+        let program = self.program;
+        let longest_name = program.items.iter().map(|item| item.name.len()).max();
+        let longest_name = longest_name.unwrap_or_default();
+        for (index, item) in program.items.iter().enumerate() {
+            if item.batch_only && !batch {
+                continue;
+            }
+            let id = ItemId::from_index(index);
+            let name = item.name.as_str();
+            match item.body.kind() {
+                ItemKind::Segment => {
+                    if super::truthy(&self.item(id, TimeDelta::zero())) {
+                        let write = |slot: &mut String| write_name(slot, name, longest_name);
+                        evaluation.segments.push_with(write);
+                    }
+                }
+                ItemKind::Score => {
+                    let value = self.item(id, TimeDelta::zero());
+                    evaluation.scores.push_with(|entry| entry.set(name, value));
+                }
+                ItemKind::Decision => {
+                    let value = self.item(id, TimeDelta::zero());
+                    evaluation
+                        .decisions
+                        .push_with(|entry| entry.set(name, value));
+                }
+                ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
+            }
+        }
+        evaluation.segments.as_mut_slice().sort_unstable();
     }
 }

@@ -9,11 +9,13 @@
 //! ([`crate::Program::evaluate_into`]), so that evaluating allocates nothing.
 
 mod api;
+mod batch;
 mod context;
 mod expr;
 mod items;
 mod operators;
 mod query;
+mod reward;
 mod workspace;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -22,6 +24,7 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use reward::Grant;
 pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.
@@ -76,7 +79,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The frame of the instant `offset` before now, with no event in scope.
-    fn frame(&self, offset: TimeDelta) -> Frame<'p> {
+    pub(crate) fn frame(&self, offset: TimeDelta) -> Frame<'p> {
         let now = if offset.is_zero() {
             self.context.now()
         } else {
@@ -96,15 +99,8 @@ impl<'p> Evaluator<'p> {
         calendar::local_date(frame.now, self.context.time_zone())
     }
 
-    /// Records the value of `item` as of `offset` before now, as if computed here
-    /// (the batch evaluator seeds ranked segments this way).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the batch evaluator (issue 3) seeds ranked segments through it"
-        )
-    )]
+    /// Records the value of `item` as of `offset` before now, computed elsewhere
+    /// (a ranked segment's membership, resolved over a whole batch).
     pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
         self.workspace.memo.insert(item, offset, value);
     }

@@ -1,9 +1,10 @@
-//! Items of a compiled program: segments, scores and decisions, resolved.
+//! Items of a compiled program: segments, scores, decisions and rewards, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
 use super::node::{ItemId, NodeId, Query};
+use crate::model::KindId;
 
 /// One compiled item.
 #[derive(Debug, Clone)]
@@ -26,15 +27,13 @@ pub(crate) enum ItemBody {
     /// A segment's condition.
     Segment(NodeId),
     /// A ranked segment: batch only.
-    #[expect(
-        dead_code,
-        reason = "read by the batch evaluator (issue 3); checked and kept now"
-    )]
     Ranked(Ranking),
     /// A score.
     Score(ScoreRules),
     /// A decision.
     Decision(DecisionArms),
+    /// A reward program.
+    Reward(RewardRules),
 }
 
 /// The kind of an item, as named in messages and the API.
@@ -46,6 +45,8 @@ pub enum ItemKind {
     Score,
     /// A decision (`decide`).
     Decision,
+    /// A reward program (`reward`), computed per trigger event.
+    Reward,
 }
 
 impl ItemKind {
@@ -55,6 +56,7 @@ impl ItemKind {
             ItemKind::Segment => "segment",
             ItemKind::Score => "score",
             ItemKind::Decision => "decision",
+            ItemKind::Reward => "reward",
         }
     }
 }
@@ -66,16 +68,13 @@ impl ItemBody {
             ItemBody::Segment(_) | ItemBody::Ranked(_) => ItemKind::Segment,
             ItemBody::Score(_) => ItemKind::Score,
             ItemBody::Decision(_) => ItemKind::Decision,
+            ItemBody::Reward(_) => ItemKind::Reward,
         }
     }
 }
 
 /// `top N by EXPR [where COND]`.
 #[derive(Debug, Clone)]
-#[expect(
-    dead_code,
-    reason = "read by the batch evaluator (issue 3); checked and kept now"
-)]
 pub(crate) struct Ranking {
     pub take: Take,
     pub by: NodeId,
@@ -84,10 +83,6 @@ pub(crate) struct Ranking {
 
 /// How many ranked contacts a segment takes.
 #[derive(Debug, Clone, Copy)]
-#[expect(
-    dead_code,
-    reason = "read by the batch evaluator (issue 3); checked and kept now"
-)]
 pub(crate) enum Take {
     Count(u64),
     /// A fraction (0.10 for `10%`).
@@ -121,4 +116,28 @@ pub(crate) struct DecisionArms {
     pub collect: bool,
     pub arms: Box<[(NodeId, NodeId)]>,
     pub otherwise: Option<NodeId>,
+}
+
+/// A reward program: its trigger, its arms and how each grant is bounded.
+#[derive(Debug, Clone)]
+pub(crate) struct RewardRules {
+    /// The event kinds that trigger it.
+    pub trigger: Box<[KindId]>,
+    /// `when COND => AMOUNT`, first match wins.
+    pub arms: Box<[(NodeId, NodeId)]>,
+    /// The `else` amount.
+    pub otherwise: Option<NodeId>,
+    /// The `cap X per event` bounds (every one applies).
+    pub per_event: Box<[Decimal]>,
+    /// The `cap X per D` bounds, in order.
+    pub rolling: Box<[RollingCap]>,
+    /// Decimal places of each grant.
+    pub places: u32,
+}
+
+/// `cap X per D`: grants in `(at - D, at]` sum to at most X.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RollingCap {
+    pub amount: Decimal,
+    pub window: TimeDelta,
 }
