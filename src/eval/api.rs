@@ -374,10 +374,8 @@ impl Program {
         evaluation.scores.clear();
         evaluation.decisions.clear();
         self.check_contact(contact)?;
-        let mut evaluator =
-            Evaluator::with_workspace(self, contact, context, std::mem::take(workspace));
-        evaluator.evaluation_into(false, evaluation);
-        *workspace = evaluator.into_workspace();
+        Evaluator::with_workspace(self, contact, context, workspace)
+            .evaluation_into(false, evaluation);
         Ok(())
     }
 

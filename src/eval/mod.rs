@@ -18,6 +18,8 @@ mod query;
 mod reward;
 mod workspace;
 
+use std::ops::{Deref, DerefMut};
+
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::model::{Contact, Event, Value, calendar};
@@ -32,9 +34,36 @@ pub(crate) struct Evaluator<'p> {
     program: &'p Program,
     contact: &'p Contact,
     context: &'p Context,
-    workspace: Workspace,
+    workspace: Scratch<'p>,
     /// How many expression levels deep the evaluation is.
     depth: u32,
+}
+
+/// The workspace of an evaluator: its own, or lent by the caller (used in place,
+/// never moved).
+enum Scratch<'w> {
+    Own(Workspace),
+    Lent(&'w mut Workspace),
+}
+
+impl Deref for Scratch<'_> {
+    type Target = Workspace;
+
+    fn deref(&self) -> &Workspace {
+        match self {
+            Scratch::Own(workspace) => workspace,
+            Scratch::Lent(workspace) => workspace,
+        }
+    }
+}
+
+impl DerefMut for Scratch<'_> {
+    fn deref_mut(&mut self) -> &mut Workspace {
+        match self {
+            Scratch::Own(workspace) => workspace,
+            Scratch::Lent(workspace) => workspace,
+        }
+    }
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -51,17 +80,25 @@ pub(crate) struct Frame<'e> {
 impl<'p> Evaluator<'p> {
     /// An evaluator with a workspace of its own.
     pub fn new(program: &'p Program, contact: &'p Contact, context: &'p Context) -> Self {
-        Evaluator::with_workspace(program, contact, context, Workspace::new())
+        Evaluator::working_in(program, contact, context, Scratch::Own(Workspace::new()))
     }
 
-    /// An evaluator working in `workspace`, whose memory it reuses; the values a
-    /// previous evaluation left there are forgotten. [`Evaluator::into_workspace`]
-    /// gives the workspace back.
+    /// An evaluator working in the caller's `workspace`, whose memory it reuses; the
+    /// values a previous evaluation left there are forgotten.
     pub fn with_workspace(
         program: &'p Program,
         contact: &'p Contact,
         context: &'p Context,
-        mut workspace: Workspace,
+        workspace: &'p mut Workspace,
+    ) -> Self {
+        Evaluator::working_in(program, contact, context, Scratch::Lent(workspace))
+    }
+
+    fn working_in(
+        program: &'p Program,
+        contact: &'p Contact,
+        context: &'p Context,
+        mut workspace: Scratch<'p>,
     ) -> Self {
         workspace.memo.start();
         Evaluator {
@@ -71,11 +108,6 @@ impl<'p> Evaluator<'p> {
             workspace,
             depth: 0,
         }
-    }
-
-    /// The workspace, to reuse for the next evaluation.
-    pub fn into_workspace(self) -> Workspace {
-        self.workspace
     }
 
     /// The frame of the instant `offset` before now, with no event in scope.
