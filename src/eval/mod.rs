@@ -18,6 +18,7 @@ mod query;
 mod reward;
 mod workspace;
 
+use std::cell::Cell;
 use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -37,6 +38,8 @@ pub(crate) struct Evaluator<'p> {
     workspace: Scratch<'p>,
     /// How many expression levels deep the evaluation is.
     depth: u32,
+    /// The last instant whose local date was asked for, and that date.
+    today: Cell<Option<(DateTime<Utc>, NaiveDate)>>,
 }
 
 /// The workspace of an evaluator: its own, or lent by the caller (used in place,
@@ -107,6 +110,7 @@ impl<'p> Evaluator<'p> {
             context,
             workspace,
             depth: 0,
+            today: Cell::new(None),
         }
     }
 
@@ -127,8 +131,17 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// The local date at the frame's instant, remembered: rules such as
+    /// `date(at) == today - 1d` ask for it once per event.
     fn today(&self, frame: &Frame<'_>) -> NaiveDate {
-        calendar::local_date(frame.now, self.context.time_zone())
+        if let Some((now, date)) = self.today.get()
+            && now == frame.now
+        {
+            return date;
+        }
+        let date = calendar::local_date(frame.now, self.context.time_zone());
+        self.today.set(Some((frame.now, date)));
+        date
     }
 
     /// Records the value of `item` as of `offset` before now, computed elsewhere
