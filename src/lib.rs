@@ -31,7 +31,9 @@
 //!    [`Program::segment`], [`Program::score`], [`Program::decision`],
 //!    [`Program::segments`] and [`Program::evaluate`] answer; `evaluate` gives an
 //!    [`Evaluation`] with every segment, score and decision, which
-//!    [`Evaluation::to_json`] prints as one JSON line.
+//!    [`Evaluation::to_json`] prints as one JSON line. For many contacts,
+//!    [`Program::evaluate_into`] refills one `Evaluation` working in a [`Workspace`]
+//!    the caller keeps (one per thread), and then allocates nothing.
 //!
 //! ```text
 //! source text ──syntax──▶ Module (AST + spans) ──checker──▶ Program ──┐

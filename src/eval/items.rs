@@ -1,6 +1,5 @@
 //! Item bodies: segments (§5.1), scores (§5.3) and decisions (§6).
 
-use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use chrono::TimeDelta;
@@ -112,55 +111,50 @@ impl Evaluator<'_> {
 }
 
 /// `0.5 ^ (age / half_life)`, computed in binary64 and rounded to 12 decimal places,
-/// half to even (§5.3).
+/// half to even (§5.3); the binary value is first rounded to 20 places, half to even,
+/// as printing it with `{:.20}` does.
 fn decay_factor(age_seconds: i64, half_life: TimeDelta) -> Decimal {
     let half_life = half_life.num_seconds() as f64;
     if half_life <= 0.0 {
         return Decimal::ONE;
     }
     let factor = 0.5_f64.powf(age_seconds as f64 / half_life);
-    // `{:.20}` prints the binary value's exact expansion to 20 places; a factor is at
-    // most 1, so the text fits a small buffer on the stack and nothing is allocated.
-    let mut text = DigitBuffer::default();
-    if write!(text, "{factor:.20}").is_err() {
-        return Decimal::ONE;
-    }
-    text.as_str()
-        .parse::<Decimal>()
+    twenty_places(factor)
         .map(|d| d.round_dp_with_strategy(DECAY_PLACES, RoundingStrategy::MidpointNearestEven))
         .unwrap_or(Decimal::ONE)
 }
 
-/// Text written into a fixed buffer; writing past its end is an error.
-struct DigitBuffer {
-    bytes: [u8; 40],
-    len: usize,
-}
-
-impl Default for DigitBuffer {
-    fn default() -> DigitBuffer {
-        DigitBuffer {
-            bytes: [0; 40],
-            len: 0,
+/// `x` (finite, between 0 and 1) rounded to 20 decimal places, half to even, exactly:
+/// `x` is `m * 2^-shift`, so `x * 10^20` is `m * 10^20 >> shift`, and `m * 10^20`
+/// (below 2^120) fits a `u128`. No text, no allocation.
+fn twenty_places(x: f64) -> Option<Decimal> {
+    const TEN_POW_20: u128 = 100_000_000_000_000_000_000;
+    if !(0.0..=1.0).contains(&x) {
+        return None;
+    }
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = u128::from(bits & ((1 << 52) - 1));
+    let (mantissa, shift) = if exponent == 0 {
+        (fraction, 1074)
+    } else {
+        (fraction | (1 << 52), 1075 - exponent)
+    };
+    let scaled = mantissa * TEN_POW_20;
+    let shift = u32::try_from(shift).ok()?;
+    if shift >= 127 {
+        // x * 10^20 < 2^120 / 2^127: below one half, so zero.
+        return Some(Decimal::ZERO);
+    }
+    let mut whole = scaled >> shift;
+    if shift > 0 {
+        let rest = scaled & ((1 << shift) - 1);
+        let half = 1 << (shift - 1);
+        if rest > half || (rest == half && whole % 2 == 1) {
+            whole += 1;
         }
     }
-}
-
-impl DigitBuffer {
-    fn as_str(&self) -> &str {
-        let written = self.bytes.get(..self.len).unwrap_or_default();
-        std::str::from_utf8(written).unwrap_or_default()
-    }
-}
-
-impl fmt::Write for DigitBuffer {
-    fn write_str(&mut self, text: &str) -> fmt::Result {
-        let end = self.len.checked_add(text.len()).ok_or(fmt::Error)?;
-        let place = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        place.copy_from_slice(text.as_bytes());
-        self.len = end;
-        Ok(())
-    }
+    Decimal::try_from_i128_with_scale(i128::try_from(whole).ok()?, 20).ok()
 }
 
 #[cfg(test)]
@@ -176,5 +170,21 @@ mod tests {
         assert_eq!(decay_factor(86_400 * 3, day).to_string(), "0.125000000000");
         // Far past every half-life the factor underflows to zero.
         assert_eq!(decay_factor(i64::MAX, day), Decimal::ZERO);
+    }
+
+    /// What the factor was first defined as: the binary value printed to 20 places.
+    fn twenty_places_printed(x: f64) -> Decimal {
+        format!("{x:.20}").parse().unwrap()
+    }
+
+    #[test]
+    fn twenty_places_agrees_with_printing_the_binary_value() {
+        let mut samples: Vec<f64> = (0..=1100).map(|k| 0.5_f64.powi(k)).collect();
+        samples.extend([0.0, 1.0, f64::MIN_POSITIVE, 5e-324, 0.1, 0.3, 1.0 - f64::EPSILON]);
+        let half_life = 30.0 * 86_400.0;
+        samples.extend((0..20_000).map(|i| 0.5_f64.powf(f64::from(i) * 977.0 / half_life)));
+        for x in samples {
+            assert_eq!(twenty_places(x), Some(twenty_places_printed(x)), "{x:e}");
+        }
     }
 }
