@@ -147,6 +147,7 @@
 //! | [`Limits::max_list_len`] | 10,000 | elements of one list literal (E0016) |
 //! | [`Limits::max_regex_bytes`] | 1 MiB | the compiled size of one `matches` pattern (E0012) |
 //! | [`Limits::max_instants`] | 64 | distinct time-travel instants reachable from one item (E0021) |
+//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards and workflows, counted together across every source (E0025) |
 //! | [`Limits::max_events`] | 1,000,000 | events of one contact built for the program ([`ContactError`] of kind `TooManyEvents`, checked before any event is read) |
 //!
 //! No input makes the parser, the checker or the evaluator panic: the library is

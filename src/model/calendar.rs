@@ -4,9 +4,6 @@
 //! All functions are pure and total: none reads the clock, none panics. The 29 February
 //! rule: a 29 February date has its anniversary on 28 February in non-leap years.
 
-// The evaluator uses these; until it lands, only the tests do.
-#![allow(dead_code, reason = "used by the evaluator")]
-
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
