@@ -159,7 +159,17 @@
 //! not count toward the depth: they are ordered and evaluated with an explicit stack,
 //! so a chain thousands of items long costs no stack depth, and each item is computed
 //! at most once per instant in one evaluation. Regular expressions run in linear time
-//! (Rust's `regex` crate); windows over events are found by binary search.
+//! (Rust's `regex` crate); windows over events are found by binary search. Calendar
+//! functions answer even at the ends of the range of instants (where the local time
+//! cannot be represented, the UTC time stands in).
+//!
+//! This is checked, beyond the tests of each limit, by fuzz targets in the repository's
+//! `fuzz/` folder (arbitrary text to the parser and the compiler; a fixed program
+//! evaluated for contacts, instants and time zones built from arbitrary data), whose
+//! saved corpus replays under `cargo test`, by property tests (evaluation of any valid
+//! contact, at any instant, in any zone, the same on every thread), by a differential
+//! test of null logic, comparisons and arithmetic against an independent interpreter,
+//! and by benchmarks of pathological inputs (`benches/pathological.rs`).
 //!
 //! # Error reporting
 //!

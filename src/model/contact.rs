@@ -112,6 +112,11 @@ impl Event {
 /// * Events need not be sorted; they are ordered by `at`, stable for ties. More events
 ///   than the limit (default [`DEFAULT_MAX_EVENTS`], see [`ContactOptions`]) is an
 ///   error, checked before any event is read.
+/// * Dates and datetimes (in UTC) fall in the years 0000 to 9999, which the JSON form
+///   writes with four digits; one outside is an
+///   [`OutOfRange`](ContactErrorKind::OutOfRange) error (a datetime whose offset moves
+///   it out, such as `0000-01-01T00:00:00+01:00`, too). So every contact reads back,
+///   equal, from its own JSON.
 ///
 /// The first error found is returned; it names the contact id, the field and the
 /// expected type (see [`ContactError`]).
