@@ -258,7 +258,10 @@ fn calendar_functions_at_the_ends_of_time_do_not_panic() {
         chrono::DateTime::<chrono::Utc>::MIN_UTC,
         chrono::DateTime::<chrono::Utc>::MAX_UTC,
     ] {
-        for zone in [funil::Tz::America__Sao_Paulo, funil::Tz::Pacific__Kiritimati] {
+        for zone in [
+            funil::Tz::America__Sao_Paulo,
+            funil::Tz::Pacific__Kiritimati,
+        ] {
             let context = funil::Context::new(now).with_time_zone(zone);
             let hour = value_in("hour(now)", &contact(), &context);
             assert!(matches!(hour, funil::Value::Number(_)), "{hour:?}");
