@@ -392,3 +392,17 @@ fn a_million_events_are_accepted_and_aggregated_and_one_more_is_refused() {
     assert_eq!(error.kind(), funil::model::ContactErrorKind::TooManyEvents);
     assert_eq!(error.contact_id(), Some("c-big"));
 }
+
+#[test]
+fn a_source_of_exactly_the_limit_compiles() {
+    let rules = format!("segment s {{ true }}\n#{}\n", "x".repeat(80));
+    let compile_within = |bytes: usize| {
+        Compiler::new()
+            .limits(Limits::default().max_source_bytes(bytes))
+            .source("rules.funil", rules.as_str())
+            .compile()
+    };
+    assert!(compile_within(rules.len()).is_ok());
+    let error = compile_within(rules.len() - 1).err().unwrap();
+    assert_eq!(codes(&error), ["E0014"]);
+}
