@@ -781,6 +781,7 @@
 //! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at` |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
 //! | `E0024` | a workflow, which this version parses but cannot compile yet |
+//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, across every source) than the limit |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
@@ -798,6 +799,7 @@
 //! | list literal | 10,000 elements | `E0016` |
 //! | compiled regular expression | 1 MiB | `E0012` |
 //! | time-travel instants reachable from one item | 64 | `E0021` |
+//! | items (segments, scores, decisions, rewards, workflows) across every source | 10,000 | `E0025` |
 //! | events per contact (when the contact is built) | 1,000,000 | a `ContactError` |
 //!
 //! Each of these adds a level of nesting: parentheses, brackets, an item's or a

@@ -58,3 +58,5 @@ pub const NEVER_NULL: &str = "W0002";
 pub const USELESS_DEFAULT: &str = "W0003";
 /// An item this version parses but cannot compile yet.
 pub const UNSUPPORTED: &str = "E0024";
+/// More items (segments, scores, decisions, rewards, workflows) than the limit.
+pub const TOO_MANY_ITEMS: &str = "E0025";

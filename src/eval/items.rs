@@ -180,7 +180,15 @@ mod tests {
     #[test]
     fn twenty_places_agrees_with_printing_the_binary_value() {
         let mut samples: Vec<f64> = (0..=1100).map(|k| 0.5_f64.powi(k)).collect();
-        samples.extend([0.0, 1.0, f64::MIN_POSITIVE, 5e-324, 0.1, 0.3, 1.0 - f64::EPSILON]);
+        samples.extend([
+            0.0,
+            1.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            0.1,
+            0.3,
+            1.0 - f64::EPSILON,
+        ]);
         let half_life = 30.0 * 86_400.0;
         samples.extend((0..20_000).map(|i| 0.5_f64.powf(f64::from(i) * 977.0 / half_life)));
         for x in samples {
