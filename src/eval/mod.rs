@@ -103,7 +103,7 @@ impl<'p> Evaluator<'p> {
         context: &'p Context,
         mut workspace: Scratch<'p>,
     ) -> Self {
-        workspace.memo.start();
+        workspace.memo.start(program.items.len());
         Evaluator {
             program,
             contact,

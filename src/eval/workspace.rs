@@ -62,11 +62,15 @@ pub(super) struct Memo {
     stamp: u32,
     /// One table per offset met so far, the offset zero first once used.
     tables: Vec<(TimeDelta, Vec<(u32, Value)>)>,
+    /// The number of items of the program evaluated: the size a table grows to at
+    /// once, so that it grows once.
+    items: usize,
 }
 
 impl Memo {
-    /// Forgets every value: the next evaluation starts.
-    pub fn start(&mut self) {
+    /// Forgets every value: the next evaluation, of a program of `items` items, starts.
+    pub fn start(&mut self, items: usize) {
+        self.items = items;
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             // After 2^32 evaluations, stale stamps could come back: clear for real.
@@ -100,7 +104,10 @@ impl Memo {
         };
         let index = item.index();
         if table.len() <= index {
-            table.resize(index + 1, (0, Value::Null));
+            table.resize(
+                index.max(self.items.saturating_sub(1)) + 1,
+                (0, Value::Null),
+            );
         }
         if let Some(entry) = table.get_mut(index) {
             *entry = (self.stamp, value);
