@@ -251,7 +251,10 @@ fn a_reused_workspace_forgets_the_previous_contact() {
         program
             .evaluate_into(c, &context, &mut workspace, &mut evaluation)
             .unwrap();
-        assert_eq!(evaluation, program.evaluate(c, &context).unwrap());
+        let fresh = program.evaluate(c, &context).unwrap();
+        assert_eq!(evaluation, fresh);
+        // What an earlier contact left in the buffers is not shown either.
+        assert_eq!(format!("{evaluation:?}"), format!("{fresh:?}"));
         assert_eq!(evaluation.segments().len(), expected);
     }
 }
