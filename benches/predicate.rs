@@ -205,6 +205,22 @@ fn predicate(c: &mut Criterion) {
             matches
         })
     });
+    group.bench_function("funil segment_with", |b| {
+        let target = program
+            .segment_id("target")
+            .unwrap_or_else(|error| panic!("no segment target: {error}"));
+        let mut workspace = Workspace::new();
+        b.iter(|| {
+            contacts
+                .iter()
+                .filter(|contact| {
+                    program
+                        .segment_with(target, contact, &context, &mut workspace)
+                        .unwrap_or(false)
+                })
+                .count()
+        })
+    });
     group.bench_function("funil segment (one call each)", |b| {
         b.iter(|| {
             contacts

@@ -246,7 +246,7 @@ pub mod syntax;
 pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
-pub use eval::{Context, EvalError, EvalErrorKind, Evaluation, Grant, Workspace};
+pub use eval::{Context, EvalError, EvalErrorKind, Evaluation, Grant, SegmentId, Workspace};
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};
 pub use rust_decimal::Decimal;

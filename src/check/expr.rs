@@ -575,6 +575,7 @@ impl Checker<'_, '_> {
                 rhs,
             },
         };
+        let node = super::specialise::specialised(node, &self.nodes);
         self.push(node)
     }
 }

@@ -12,6 +12,7 @@ mod items;
 mod references;
 mod reward;
 mod schema;
+mod specialise;
 mod types;
 
 use chrono::TimeDelta;

@@ -261,10 +261,7 @@ impl Program {
         context: &Context,
     ) -> Result<bool, EvalError> {
         let id = self.single_contact_item(name, ItemKind::Segment, contact)?;
-        Ok(matches!(
-            Evaluator::new(self, contact, context).item(id, Default::default()),
-            Value::Bool(true)
-        ))
+        Ok(Evaluator::new(self, contact, context).in_segment(id))
     }
 
     /// The names of the segments `contact` is in, sorted by name (ranked segments,

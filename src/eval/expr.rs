@@ -88,6 +88,11 @@ impl<'p> Evaluator<'p> {
                 let rhs = self.operand(*rhs, frame);
                 operators::compare(*op, &lhs, &rhs)
             }
+            Node::CompareAttribute {
+                op,
+                attribute,
+                constant,
+            } => operators::compare_constant(*op, self.contact.attribute(*attribute), constant),
             Node::In {
                 element,
                 list,
@@ -141,6 +146,7 @@ impl<'p> Evaluator<'p> {
             | Node::And(_)
             | Node::Or(_)
             | Node::Compare { .. }
+            | Node::CompareAttribute { .. }
             | Node::In { .. }
             | Node::Text { .. }
             | Node::Matches { .. }

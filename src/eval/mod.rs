@@ -16,6 +16,7 @@ mod items;
 mod operators;
 mod query;
 mod reward;
+mod segment;
 mod workspace;
 
 use std::cell::Cell;
@@ -28,6 +29,7 @@ use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
 pub use reward::Grant;
+pub use segment::SegmentId;
 pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.

@@ -4,13 +4,15 @@
 //! combination they do not define, so a bad value can never cause a panic. Number
 //! arithmetic is exact; overflow and division by zero give null.
 
+use std::cmp::Ordering;
+
 use chrono::{NaiveDate, TimeDelta};
 use chrono_tz::Tz;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::{Value, calendar};
-use crate::program::{ArithmeticOp, CompareOp, Function, TextOp};
+use crate::program::{ArithmeticOp, CompareOp, Constant, Function, TextOp};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -77,6 +79,38 @@ pub(crate) fn compare(op: CompareOp, lhs: &Value, rhs: &Value) -> bool {
     }
 }
 
+/// `value op constant`, with the null logic of [`compare`]: a null `value` (or one of
+/// another type, which the checker rules out) equals nothing and orders with nothing.
+pub(crate) fn compare_constant(op: CompareOp, value: &Value, constant: &Constant) -> bool {
+    let ordering = match (value, constant) {
+        (Value::Number(a), Constant::Number(b)) => compare_numbers(a, b),
+        (Value::String(a), Constant::Text(b)) => match op {
+            CompareOp::Eq => return same_text(a, b),
+            CompareOp::Ne => return !same_text(a, b),
+            _ => a.as_ref().cmp(b.as_ref()),
+        },
+        _ => return op == CompareOp::Ne,
+    };
+    match op {
+        CompareOp::Eq => ordering.is_eq(),
+        CompareOp::Ne => ordering.is_ne(),
+        CompareOp::Lt => ordering.is_lt(),
+        CompareOp::Le => ordering.is_le(),
+        CompareOp::Gt => ordering.is_gt(),
+        CompareOp::Ge => ordering.is_ge(),
+    }
+}
+
+/// The order of two numbers. Numbers of the same scale (both whole, or both in
+/// cents) compare by their integer mantissas; others are brought to one scale first.
+fn compare_numbers(a: &Decimal, b: &Decimal) -> Ordering {
+    if a.scale() == b.scale() {
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(b)
+    }
+}
+
 /// Value equality: numbers by value (`1.0 == 1`), lists element-wise.
 pub(crate) fn equal(lhs: &Value, rhs: &Value) -> bool {
     match (lhs, rhs) {
@@ -101,9 +135,9 @@ fn same_text(a: &str, b: &str) -> bool {
     a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
-fn order(lhs: &Value, rhs: &Value) -> Option<std::cmp::Ordering> {
+fn order(lhs: &Value, rhs: &Value) -> Option<Ordering> {
     match (lhs, rhs) {
-        (Value::Number(a), Value::Number(b)) => Some(a.cmp(b)),
+        (Value::Number(a), Value::Number(b)) => Some(compare_numbers(a, b)),
         // Byte order of UTF-8 is code point order.
         (Value::String(a), Value::String(b)) => Some(a.as_ref().cmp(b.as_ref())),
         (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 use regex::Regex;
+use rust_decimal::Decimal;
 
 use crate::model::{AttrId, KindId, Value};
 
@@ -66,6 +67,14 @@ pub(crate) enum Node {
         op: CompareOp,
         lhs: NodeId,
         rhs: NodeId,
+    },
+    /// `attribute op constant`: a comparison whose operands are known when compiling
+    /// to be an attribute and a number or string literal (written on either side), so
+    /// that evaluating it is one look-up and one comparison.
+    CompareAttribute {
+        op: CompareOp,
+        attribute: AttrId,
+        constant: Constant,
     },
     /// `x in list`, `x not in list`.
     In {
@@ -153,6 +162,26 @@ pub(crate) enum CompareOp {
     Le,
     Gt,
     Ge,
+}
+
+impl CompareOp {
+    /// The operator that gives the same answer with the operands swapped.
+    pub fn swapped(self) -> CompareOp {
+        match self {
+            CompareOp::Eq | CompareOp::Ne => self,
+            CompareOp::Lt => CompareOp::Gt,
+            CompareOp::Le => CompareOp::Ge,
+            CompareOp::Gt => CompareOp::Lt,
+            CompareOp::Ge => CompareOp::Le,
+        }
+    }
+}
+
+/// The literal of a [`Node::CompareAttribute`], of a type compared without dispatch.
+#[derive(Debug, Clone)]
+pub(crate) enum Constant {
+    Number(Decimal),
+    Text(Arc<str>),
 }
 
 /// String and list tests.
