@@ -6,7 +6,7 @@
 //! both operands and on both values at every evaluation.
 
 use crate::model::Value;
-use crate::program::{Constant, Node, Nodes};
+use crate::program::{Constant, Node, Nodes, Orderings};
 
 /// `node`, or a node that evaluates to the same value with less work.
 pub(super) fn specialised(node: Node, nodes: &Nodes) -> Node {
@@ -24,7 +24,7 @@ pub(super) fn specialised(node: Node, nodes: &Nodes) -> Node {
     };
     match attribute_and_constant {
         Some((op, attribute, constant)) => Node::CompareAttribute {
-            op,
+            accepts: Orderings::of(op),
             attribute,
             constant,
         },

@@ -261,7 +261,8 @@ impl Program {
         context: &Context,
     ) -> Result<bool, EvalError> {
         let id = self.single_contact_item(name, ItemKind::Segment, contact)?;
-        Ok(Evaluator::new(self, contact, context).in_segment(id))
+        let mut workspace = Workspace::new();
+        Ok(Evaluator::new(self, contact, context, &mut workspace).in_segment(id))
     }
 
     /// The names of the segments `contact` is in, sorted by name (ranked segments,
@@ -272,7 +273,8 @@ impl Program {
     /// A contact built against another schema.
     pub fn segments(&self, contact: &Contact, context: &Context) -> Result<Vec<&str>, EvalError> {
         self.check_contact(contact)?;
-        let mut evaluator = Evaluator::new(self, contact, context);
+        let mut workspace = Workspace::new();
+        let mut evaluator = Evaluator::new(self, contact, context, &mut workspace);
         let mut names: Vec<&str> = self
             .single_contact_items(ItemKind::Segment)
             .filter(|(id, _)| matches!(evaluator.item(*id, Default::default()), Value::Bool(true)))
@@ -294,7 +296,8 @@ impl Program {
         context: &Context,
     ) -> Result<Value, EvalError> {
         let id = self.single_contact_item(name, ItemKind::Score, contact)?;
-        Ok(Evaluator::new(self, contact, context).item(id, Default::default()))
+        let mut workspace = Workspace::new();
+        Ok(Evaluator::new(self, contact, context, &mut workspace).item(id, Default::default()))
     }
 
     /// The decision `name` for `contact`.
@@ -309,7 +312,8 @@ impl Program {
         context: &Context,
     ) -> Result<Value, EvalError> {
         let id = self.single_contact_item(name, ItemKind::Decision, contact)?;
-        Ok(Evaluator::new(self, contact, context).item(id, Default::default()))
+        let mut workspace = Workspace::new();
+        Ok(Evaluator::new(self, contact, context, &mut workspace).item(id, Default::default()))
     }
 
     /// Every segment, score and decision for `contact` (batch-only items left out),
@@ -371,8 +375,7 @@ impl Program {
         evaluation.scores.clear();
         evaluation.decisions.clear();
         self.check_contact(contact)?;
-        Evaluator::with_workspace(self, contact, context, workspace)
-            .evaluation_into(false, evaluation);
+        Evaluator::new(self, contact, context, workspace).evaluation_into(false, evaluation);
         Ok(())
     }
 

@@ -1,10 +1,12 @@
 //! Batch evaluation (§5.2): a population of contacts evaluated together, so that
 //! ranked segments (`top N by …`, `top P% by …`) can be resolved.
 //!
-//! Each contact keeps its own evaluator for the whole batch. Rankings are resolved
-//! one at a time, dependencies first: every contact's key is computed (which may use
-//! rankings resolved before), the population is ordered, and each contact's
-//! membership is remembered by its evaluator, where later items find it.
+//! Rankings are resolved one at a time, dependencies first: every contact's key is
+//! computed (which may use rankings resolved before), the population is ordered, and
+//! each contact's membership is kept, by position in the batch. Then every contact is
+//! evaluated, its memberships put in the memo first, where its items find them. Each
+//! pass over the contacts works in one [`Workspace`] per thread, so the memory an
+//! evaluation needs is allocated once per thread, not once per contact.
 //!
 //! With the `parallel` feature, the per-contact work (ranking keys, then every item)
 //! runs on rayon's thread pool; the result is the same, in the same order.
@@ -16,7 +18,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::api::{EvalError, Evaluation};
-use super::{Context, Evaluator};
+use super::{Context, Evaluator, Workspace};
 use crate::model::{Contact, Value};
 use crate::program::{ItemBody, ItemId, ItemKind, Program, Ranking, Take};
 
@@ -54,19 +56,25 @@ impl Program {
         for contact in &contacts {
             self.check_contact(contact)?;
         }
-        let mut evaluators: Vec<Evaluator<'_>> = contacts
-            .iter()
-            .map(|contact| Evaluator::new(self, contact, context))
-            .collect();
+        let mut resolved: Vec<Resolved> = Vec::new();
         for (item, offset) in self.rankings_in_dependency_order() {
             if let Some(ItemBody::Ranked(ranking)) = self.items.get(item.index()).map(|i| &i.body) {
-                let members = rank(ranking, offset, &contacts, &mut evaluators);
-                for (evaluator, member) in evaluators.iter_mut().zip(members) {
-                    evaluator.remember(item, offset, Value::Bool(member));
-                }
+                let keys = for_each(&contacts, |workspace, position, contact| {
+                    let mut evaluator = Evaluator::new(self, contact, context, workspace);
+                    evaluator.remember_rankings(&resolved, position);
+                    evaluator.ranking_key(ranking, offset)
+                });
+                let members = rank(ranking, keys, &contacts);
+                resolved.push(Resolved {
+                    item,
+                    offset,
+                    members,
+                });
             }
         }
-        Ok(for_each(&mut evaluators, |evaluator| {
+        Ok(for_each(&contacts, |workspace, position, contact| {
+            let mut evaluator = Evaluator::new(self, contact, context, workspace);
+            evaluator.remember_rankings(&resolved, position);
             evaluator.evaluation(true)
         }))
     }
@@ -112,16 +120,16 @@ impl Program {
     }
 }
 
-/// Which contacts a ranking takes, by position in the batch.
-fn rank(
-    ranking: &Ranking,
+/// A ranked segment at one offset, resolved over the batch.
+struct Resolved {
+    item: ItemId,
     offset: TimeDelta,
-    contacts: &[&Contact],
-    evaluators: &mut [Evaluator<'_>],
-) -> Vec<bool> {
-    let keys = for_each(evaluators, |evaluator| {
-        evaluator.ranking_key(ranking, offset)
-    });
+    /// Membership of each contact, by position in the batch.
+    members: Vec<bool>,
+}
+
+/// Which contacts a ranking takes, by position in the batch, given their keys.
+fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) -> Vec<bool> {
     let mut ranked: Vec<(Decimal, usize)> = keys
         .into_iter()
         .enumerate()
@@ -151,6 +159,15 @@ fn rank(
 }
 
 impl Evaluator<'_> {
+    /// Remembers the contact's membership, at `position` in the batch, of every
+    /// ranking resolved so far.
+    fn remember_rankings(&mut self, resolved: &[Resolved], position: usize) {
+        for ranking in resolved {
+            let member = ranking.members.get(position).copied().unwrap_or(false);
+            self.remember(ranking.item, ranking.offset, Value::Bool(member));
+        }
+    }
+
     /// The contact's ranking key as of `offset` before now: `None` when it fails the
     /// ranking's `where` or its key is null.
     fn ranking_key(&mut self, ranking: &Ranking, offset: TimeDelta) -> Option<Decimal> {
@@ -167,19 +184,31 @@ impl Evaluator<'_> {
     }
 }
 
-/// `work` applied to every evaluator, results in batch order: on rayon's pool with the
-/// `parallel` feature, in this thread without it.
+/// `work` applied to every contact with its position in the batch, results in batch
+/// order: on rayon's pool with the `parallel` feature, in this thread without it.
+/// Each thread works in one workspace for all its contacts.
 fn for_each<T: Send>(
-    evaluators: &mut [Evaluator<'_>],
-    work: impl Fn(&mut Evaluator<'_>) -> T + Send + Sync,
+    contacts: &[&Contact],
+    work: impl Fn(&mut Workspace, usize, &Contact) -> T + Send + Sync,
 ) -> Vec<T> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        evaluators.par_iter_mut().map(work).collect()
+        contacts
+            .par_iter()
+            .enumerate()
+            .map_init(Workspace::new, |workspace, (position, contact)| {
+                work(workspace, position, contact)
+            })
+            .collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
-        evaluators.iter_mut().map(work).collect()
+        let mut workspace = Workspace::new();
+        contacts
+            .iter()
+            .enumerate()
+            .map(|(position, contact)| work(&mut workspace, position, contact))
+            .collect()
     }
 }

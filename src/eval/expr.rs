@@ -89,10 +89,12 @@ impl<'p> Evaluator<'p> {
                 operators::compare(*op, &lhs, &rhs)
             }
             Node::CompareAttribute {
-                op,
+                accepts,
                 attribute,
                 constant,
-            } => operators::compare_constant(*op, self.contact.attribute(*attribute), constant),
+            } => {
+                operators::compare_constant(*accepts, self.contact.attribute(*attribute), constant)
+            }
             Node::In {
                 element,
                 list,

@@ -1,7 +1,7 @@
 //! Evaluation: a compiled [`Program`] run over one [`Contact`] as of an instant.
 //!
-//! An [`Evaluator`] lives for one call: it holds the contact, the context and a
-//! [`Workspace`] whose memo keeps the items already computed, by item and time-travel
+//! An [`Evaluator`] lives for one call: it holds the contact, the context and the
+//! [`Workspace`] it works in, whose memo keeps the items already computed, by item and time-travel
 //! offset, so each item is computed at most once per instant. Items are computed
 //! dependencies first, with an explicit stack: a chain of a thousand references costs
 //! no stack depth. Expression recursion follows the node tree, whose depth the parser
@@ -20,7 +20,6 @@ mod segment;
 mod workspace;
 
 use std::cell::Cell;
-use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
@@ -37,38 +36,11 @@ pub(crate) struct Evaluator<'p> {
     program: &'p Program,
     contact: &'p Contact,
     context: &'p Context,
-    workspace: Scratch<'p>,
+    workspace: &'p mut Workspace,
     /// How many expression levels deep the evaluation is.
     depth: u32,
     /// The last instant whose local date was asked for, and that date.
     today: Cell<Option<(DateTime<Utc>, NaiveDate)>>,
-}
-
-/// The workspace of an evaluator: its own, or lent by the caller (used in place,
-/// never moved).
-enum Scratch<'w> {
-    Own(Workspace),
-    Lent(&'w mut Workspace),
-}
-
-impl Deref for Scratch<'_> {
-    type Target = Workspace;
-
-    fn deref(&self) -> &Workspace {
-        match self {
-            Scratch::Own(workspace) => workspace,
-            Scratch::Lent(workspace) => workspace,
-        }
-    }
-}
-
-impl DerefMut for Scratch<'_> {
-    fn deref_mut(&mut self) -> &mut Workspace {
-        match self {
-            Scratch::Own(workspace) => workspace,
-            Scratch::Lent(workspace) => workspace,
-        }
-    }
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -83,27 +55,13 @@ pub(crate) struct Frame<'e> {
 }
 
 impl<'p> Evaluator<'p> {
-    /// An evaluator with a workspace of its own.
-    pub fn new(program: &'p Program, contact: &'p Contact, context: &'p Context) -> Self {
-        Evaluator::working_in(program, contact, context, Scratch::Own(Workspace::new()))
-    }
-
-    /// An evaluator working in the caller's `workspace`, whose memory it reuses; the
-    /// values a previous evaluation left there are forgotten.
-    pub fn with_workspace(
+    /// An evaluator working in `workspace`, whose memory it reuses; the values a
+    /// previous evaluation left there are forgotten.
+    pub fn new(
         program: &'p Program,
         contact: &'p Contact,
         context: &'p Context,
         workspace: &'p mut Workspace,
-    ) -> Self {
-        Evaluator::working_in(program, contact, context, Scratch::Lent(workspace))
-    }
-
-    fn working_in(
-        program: &'p Program,
-        contact: &'p Contact,
-        context: &'p Context,
-        mut workspace: Scratch<'p>,
     ) -> Self {
         workspace.memo.start(program.items.len());
         Evaluator {

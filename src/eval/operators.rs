@@ -12,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::{Value, calendar};
-use crate::program::{ArithmeticOp, CompareOp, Constant, Function, TextOp};
+use crate::program::{ArithmeticOp, CompareOp, Constant, Function, Orderings, TextOp};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -79,26 +79,24 @@ pub(crate) fn compare(op: CompareOp, lhs: &Value, rhs: &Value) -> bool {
     }
 }
 
-/// `value op constant`, with the null logic of [`compare`]: a null `value` (or one of
-/// another type, which the checker rules out) equals nothing and orders with nothing.
-pub(crate) fn compare_constant(op: CompareOp, value: &Value, constant: &Constant) -> bool {
+/// Whether `value` and `constant` are ordered as `accepts` asks, with the null logic
+/// of [`compare`]: a null `value` (or one of another type, which the checker rules
+/// out) equals nothing and orders with nothing.
+pub(crate) fn compare_constant(accepts: Orderings, value: &Value, constant: &Constant) -> bool {
     let ordering = match (value, constant) {
         (Value::Number(a), Constant::Number(b)) => compare_numbers(a, b),
-        (Value::String(a), Constant::Text(b)) => match op {
-            CompareOp::Eq => return same_text(a, b),
-            CompareOp::Ne => return !same_text(a, b),
-            _ => a.as_ref().cmp(b.as_ref()),
-        },
-        _ => return op == CompareOp::Ne,
+        // `==` and `!=` need no order: `Less` stands for "unequal".
+        (Value::String(a), Constant::Text(b)) if accepts.is_equality() => {
+            if same_text(a, b) {
+                Ordering::Equal
+            } else {
+                Ordering::Less
+            }
+        }
+        (Value::String(a), Constant::Text(b)) => a.as_ref().cmp(b.as_ref()),
+        _ => return accepts.with_null(),
     };
-    match op {
-        CompareOp::Eq => ordering.is_eq(),
-        CompareOp::Ne => ordering.is_ne(),
-        CompareOp::Lt => ordering.is_lt(),
-        CompareOp::Le => ordering.is_le(),
-        CompareOp::Gt => ordering.is_gt(),
-        CompareOp::Ge => ordering.is_ge(),
-    }
+    accepts.contain(ordering)
 }
 
 /// The order of two numbers. Numbers of the same scale (both whole, or both in
@@ -123,16 +121,26 @@ pub(crate) fn equal(lhs: &Value, rhs: &Value) -> bool {
 }
 
 /// Byte equality; the short strings rules mostly compare (codes, stages, kinds) are
-/// compared in place, which is faster than a call to `memcmp`.
+/// compared in at most two machine words each, which is faster than a call to
+/// `memcmp`.
 fn same_text(a: &str, b: &str) -> bool {
-    const SHORT: usize = 16;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
     }
-    if a.len() > SHORT {
-        return a == b;
+    match a.len() {
+        // Two words that overlap when shorter than 16 bytes.
+        8..=16 => same_ends::<8>(a, b),
+        4..=7 => same_ends::<4>(a, b),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
     }
-    a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Whether two slices of the same length, at least `N` bytes and at most `2N`, have
+/// the same first `N` and last `N` bytes: then they are equal.
+fn same_ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
+    a.first_chunk::<N>() == b.first_chunk::<N>() && a.last_chunk::<N>() == b.last_chunk::<N>()
 }
 
 fn order(lhs: &Value, rhs: &Value) -> Option<Ordering> {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::api::{EvalError, EvalErrorKind};
-use super::{Context, Evaluator, Frame};
+use super::{Context, Evaluator, Frame, Workspace};
 use crate::model::{Contact, Event, Value};
 use crate::program::{ItemBody, Program, RewardRules, RollingCap};
 
@@ -107,7 +107,8 @@ impl Program {
         trigger: &Event,
     ) -> Decimal {
         let as_of_trigger = Context::new(trigger.at()).with_time_zone(context.time_zone());
-        let mut evaluator = Evaluator::new(self, contact, &as_of_trigger);
+        let mut workspace = Workspace::new();
+        let mut evaluator = Evaluator::new(self, contact, &as_of_trigger, &mut workspace);
         let frame = Frame {
             event: Some(trigger),
             ..evaluator.frame(Default::default())

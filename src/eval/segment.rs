@@ -77,7 +77,7 @@ impl Program {
             .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownItem, format!("#{}", id.0)))?;
         check_segment(item)?;
         self.check_contact(contact)?;
-        Ok(Evaluator::with_workspace(self, contact, context, workspace).in_segment(id))
+        Ok(Evaluator::new(self, contact, context, workspace).in_segment(id))
     }
 }
 

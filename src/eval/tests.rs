@@ -1,6 +1,6 @@
 //! Evaluator unit tests: window edges, time travel, nulls, groups, decay, memo.
 
-use crate::{Context, Program, compile};
+use crate::{Context, Program, Workspace, compile};
 
 const SCHEMA: &str = r#"schema {
   contact { country: string?  spent: number  born: date? }
@@ -225,7 +225,8 @@ fn remembered_values_stand_for_the_item_at_their_instant() {
     let context = Context::new(at("2026-11-22T00:00:00Z"));
     let ranked = program.item_named("ranked").unwrap().0;
     let s = program.item_named("s").unwrap().0;
-    let mut evaluator = Evaluator::new(&program, &c, &context);
+    let mut workspace = Workspace::new();
+    let mut evaluator = Evaluator::new(&program, &c, &context, &mut workspace);
     evaluator.remember(ranked, TimeDelta::zero(), Value::Bool(true));
     assert_eq!(evaluator.item(s, TimeDelta::zero()), Value::Bool(true));
     // Nothing was remembered a week earlier: computed from `spent`, false.

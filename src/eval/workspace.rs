@@ -69,6 +69,7 @@ pub(super) struct Memo {
 
 impl Memo {
     /// Forgets every value: the next evaluation, of a program of `items` items, starts.
+    #[inline]
     pub fn start(&mut self, items: usize) {
         self.items = items;
         self.stamp = self.stamp.wrapping_add(1);

@@ -11,8 +11,8 @@ pub(crate) use item::{
     DecisionArms, Item, ItemBody, Ranking, RewardRules, RollingCap, ScoreRule, ScoreRules, Take,
 };
 pub(crate) use node::{
-    Aggregate, ArithmeticOp, CompareOp, Constant, EventField, Function, ItemId, Node, NodeId, Part,
-    PropSlot, Query, TextOp, Window,
+    Aggregate, ArithmeticOp, CompareOp, Constant, EventField, Function, ItemId, Node, NodeId,
+    Orderings, Part, PropSlot, Query, TextOp, Window,
 };
 
 /// The node arena being built, or built.

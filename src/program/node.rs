@@ -72,7 +72,7 @@ pub(crate) enum Node {
     /// to be an attribute and a number or string literal (written on either side), so
     /// that evaluating it is one look-up and one comparison.
     CompareAttribute {
-        op: CompareOp,
+        accepts: Orderings,
         attribute: AttrId,
         constant: Constant,
     },
@@ -174,6 +174,47 @@ impl CompareOp {
             CompareOp::Gt => CompareOp::Lt,
             CompareOp::Ge => CompareOp::Le,
         }
+    }
+}
+
+/// The orderings of its operands for which a comparison is true, as bits: its answer
+/// is one bit test, without a branch per operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Orderings(u8);
+
+impl Orderings {
+    const LESS: u8 = 0b001;
+    const EQUAL: u8 = 0b010;
+    const GREATER: u8 = 0b100;
+
+    /// The orderings for which `lhs op rhs` is true.
+    pub fn of(op: CompareOp) -> Orderings {
+        Orderings(match op {
+            CompareOp::Eq => Orderings::EQUAL,
+            CompareOp::Ne => Orderings::LESS | Orderings::GREATER,
+            CompareOp::Lt => Orderings::LESS,
+            CompareOp::Le => Orderings::LESS | Orderings::EQUAL,
+            CompareOp::Gt => Orderings::GREATER,
+            CompareOp::Ge => Orderings::GREATER | Orderings::EQUAL,
+        })
+    }
+
+    /// Whether the comparison is true for operands ordered `ordering`.
+    pub fn contain(self, ordering: std::cmp::Ordering) -> bool {
+        // `Less`, `Equal` and `Greater` are -1, 0 and 1: bits 0, 1 and 2.
+        let bit = (ordering as i8 + 1) as u8;
+        (self.0 >> bit) & 1 == 1
+    }
+
+    /// Whether the comparison is `==` or `!=`, which answer the same for every
+    /// ordering of two unequal operands.
+    pub fn is_equality(self) -> bool {
+        self.contain(std::cmp::Ordering::Less) == self.contain(std::cmp::Ordering::Greater)
+    }
+
+    /// The answer when an operand is null (§4.3): only `!=` is true.
+    pub fn with_null(self) -> bool {
+        self == Orderings::of(CompareOp::Ne)
     }
 }
 
