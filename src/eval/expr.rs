@@ -42,11 +42,34 @@ impl<'p> Evaluator<'p> {
     }
 
     /// A condition: true only for `true`.
+    #[inline]
     pub(crate) fn test(&mut self, id: NodeId, frame: &Frame<'_>) -> bool {
-        self.nested(|evaluator| match evaluator.program.nodes.get(id) {
-            Some(node) => evaluator.condition(node, frame),
+        if let Some(holds) = self.leaf(id) {
+            return holds;
+        }
+        match self.program.nodes.get(id) {
+            Some(node) => self.nested(|evaluator| evaluator.condition(node, frame)),
             None => false,
-        })
+        }
+    }
+
+    /// The answer of a comparison of an attribute with a constant, the most frequent
+    /// condition: cheap, without effects and without recursion, so answered in
+    /// place. `None` for any other node.
+    #[inline]
+    fn leaf(&self, id: NodeId) -> Option<bool> {
+        match self.program.nodes.get(id) {
+            Some(Node::CompareAttribute {
+                accepts,
+                attribute,
+                constant,
+            }) => Some(operators::compare_constant(
+                *accepts,
+                self.contact.attribute(*attribute),
+                constant,
+            )),
+            _ => None,
+        }
     }
 
     /// Runs `f` one expression level deeper, with stack headroom checked every

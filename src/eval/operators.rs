@@ -82,6 +82,7 @@ pub(crate) fn compare(op: CompareOp, lhs: &Value, rhs: &Value) -> bool {
 /// Whether `value` and `constant` are ordered as `accepts` asks, with the null logic
 /// of [`compare`]: a null `value` (or one of another type, which the checker rules
 /// out) equals nothing and orders with nothing.
+#[inline]
 pub(crate) fn compare_constant(accepts: Orderings, value: &Value, constant: &Constant) -> bool {
     let ordering = match (value, constant) {
         (Value::Number(a), Constant::Number(b)) => compare_numbers(a, b),
@@ -132,15 +133,17 @@ fn same_text(a: &str, b: &str) -> bool {
         // Two words that overlap when shorter than 16 bytes.
         8..=16 => same_ends::<8>(a, b),
         4..=7 => same_ends::<4>(a, b),
-        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        2..=3 => same_ends::<2>(a, b),
+        0..=1 => a.first() == b.first(),
         _ => a == b,
     }
 }
 
 /// Whether two slices of the same length, at least `N` bytes and at most `2N`, have
-/// the same first `N` and last `N` bytes: then they are equal.
+/// the same first `N` and last `N` bytes: then they are equal. Both halves are
+/// compared, without a branch between them.
 fn same_ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
-    a.first_chunk::<N>() == b.first_chunk::<N>() && a.last_chunk::<N>() == b.last_chunk::<N>()
+    (a.first_chunk::<N>() == b.first_chunk::<N>()) & (a.last_chunk::<N>() == b.last_chunk::<N>())
 }
 
 fn order(lhs: &Value, rhs: &Value) -> Option<Ordering> {
