@@ -135,13 +135,6 @@ fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) ->
         .enumerate()
         .filter_map(|(position, key)| Some((key?, position)))
         .collect();
-    let id = |position: usize| contacts.get(position).map(|c| c.id());
-    ranked.sort_by(|(key_a, a), (key_b, b)| {
-        key_b
-            .cmp(key_a)
-            .then_with(|| id(*a).cmp(&id(*b)))
-            .then(a.cmp(b))
-    });
     let taken = match ranking.take {
         Take::Count(n) => usize::try_from(n).unwrap_or(usize::MAX),
         Take::Fraction(fraction) => fraction
@@ -149,8 +142,21 @@ fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) ->
             .and_then(|share| share.ceil().to_usize())
             .unwrap_or(ranked.len()),
     };
+    if taken < ranked.len() {
+        // Only which contacts come first matters, not their order among themselves:
+        // partitioning around the first one left out is linear, where sorting the
+        // whole population is not (and keys tie often, each tie comparing ids).
+        let id = |position: usize| contacts.get(position).map(|c| c.id());
+        ranked.select_nth_unstable_by(taken, |(key_a, a), (key_b, b)| {
+            key_b
+                .cmp(key_a)
+                .then_with(|| id(*a).cmp(&id(*b)))
+                .then(a.cmp(b))
+        });
+        ranked.truncate(taken);
+    }
     let mut members = vec![false; contacts.len()];
-    for (_, position) in ranked.iter().take(taken) {
+    for (_, position) in &ranked {
         if let Some(member) = members.get_mut(*position) {
             *member = true;
         }
