@@ -137,12 +137,14 @@ impl Compiler {
             .enumerate()
             .map(|(index, item)| (item.name.clone(), ItemId::from_index(index)))
             .collect();
+        let item_names = checked.items.iter().map(|item| item.name.clone()).collect();
         Ok(Program {
             schema_fingerprint: checked.schema.fingerprint(),
             schema: checked.schema,
             nodes: checked.nodes,
             items: checked.items,
             names,
+            item_names,
             warnings: diagnostics,
             max_events: limits.events(),
         })

@@ -1,6 +1,7 @@
 //! The evaluation API on [`Program`]: one item, every segment, or everything at once.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::TimeDelta;
 
@@ -95,9 +96,12 @@ impl std::error::Error for EvalError {}
 /// ```
 #[derive(Clone, Default)]
 pub struct Evaluation {
+    /// The program's item names, shared with it (no copy per evaluation): scores and
+    /// decisions name their items by index.
+    names: Arc<[String]>,
     segments: Refilled<String>,
-    scores: Refilled<Named>,
-    decisions: Refilled<Named>,
+    scores: Refilled<Valued>,
+    decisions: Refilled<Valued>,
 }
 
 impl Evaluation {
@@ -113,18 +117,23 @@ impl Evaluation {
 
     /// Every score, in declaration order.
     pub fn scores(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.scores
-            .as_slice()
-            .iter()
-            .map(|entry| (entry.name.as_str(), &entry.value))
+        self.named(&self.scores)
     }
 
     /// Every decision, in declaration order.
     pub fn decisions(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.decisions
-            .as_slice()
-            .iter()
-            .map(|entry| (entry.name.as_str(), &entry.value))
+        self.named(&self.decisions)
+    }
+
+    /// Scores or decisions with their items' names.
+    fn named<'e>(
+        &'e self,
+        entries: &'e Refilled<Valued>,
+    ) -> impl Iterator<Item = (&'e str, &'e Value)> + 'e {
+        entries.as_slice().iter().map(|entry| {
+            let name = self.names.get(entry.item).map_or("", String::as_str);
+            (name, &entry.value)
+        })
     }
 
     /// The line the `eval` command prints (§11):
@@ -140,9 +149,9 @@ impl Evaluation {
             write_json(&Value::String(name.as_str().into()), &mut out);
         }
         out.push_str("],\"scores\":");
-        write_object(self.scores.as_slice(), &mut out);
+        write_object(self.scores(), &mut out);
         out.push_str(",\"decisions\":");
-        write_object(self.decisions.as_slice(), &mut out);
+        write_object(self.decisions(), &mut out);
         out.push('}');
         out
     }
@@ -151,8 +160,8 @@ impl Evaluation {
 impl PartialEq for Evaluation {
     fn eq(&self, other: &Evaluation) -> bool {
         self.segments.as_slice() == other.segments.as_slice()
-            && self.scores.as_slice() == other.scores.as_slice()
-            && self.decisions.as_slice() == other.decisions.as_slice()
+            && self.scores().eq(other.scores())
+            && self.decisions().eq(other.decisions())
     }
 }
 
@@ -160,8 +169,8 @@ impl fmt::Debug for Evaluation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Evaluation")
             .field("segments", &self.segments.as_slice())
-            .field("scores", &self.scores.as_slice())
-            .field("decisions", &self.decisions.as_slice())
+            .field("scores", &DebugMap(self, &self.scores))
+            .field("decisions", &DebugMap(self, &self.decisions))
             .finish()
     }
 }
@@ -201,26 +210,29 @@ impl<T: Default> Refilled<T> {
     }
 }
 
-/// A score or decision: its item's name and its value.
+/// A score or decision: its item's index and its value.
 #[derive(Debug, Clone, PartialEq)]
-struct Named {
-    name: String,
+struct Valued {
+    item: usize,
     value: Value,
 }
 
-impl Named {
-    fn set(&mut self, name: &str, value: Value) {
-        write_name(&mut self.name, name, name.len());
-        self.value = value;
+impl Default for Valued {
+    fn default() -> Valued {
+        Valued {
+            item: 0,
+            value: Value::Null,
+        }
     }
 }
 
-impl Default for Named {
-    fn default() -> Named {
-        Named {
-            name: String::new(),
-            value: Value::Null,
-        }
+/// Scores or decisions of an evaluation, printed by `Debug` as a map by name.
+struct DebugMap<'e>(&'e Evaluation, &'e Refilled<Valued>);
+
+impl fmt::Debug for DebugMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let DebugMap(evaluation, entries) = self;
+        f.debug_map().entries(evaluation.named(entries)).finish()
     }
 }
 
@@ -234,13 +246,13 @@ fn write_name(slot: &mut String, name: &str, reserve: usize) {
     slot.push_str(name);
 }
 
-fn write_object(entries: &[Named], out: &mut String) {
+fn write_object<'e>(entries: impl Iterator<Item = (&'e str, &'e Value)>, out: &mut String) {
     out.push('{');
-    for (i, Named { name, value }) in entries.iter().enumerate() {
+    for (i, (name, value)) in entries.enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_json(&Value::String(name.as_str().into()), out);
+        write_json(&Value::String(name.into()), out);
         out.push(':');
         write_json(value, out);
     }
@@ -430,6 +442,9 @@ impl Evaluator<'_> {
         evaluation.scores.clear();
         evaluation.decisions.clear();
         let program = self.program;
+        if !Arc::ptr_eq(&evaluation.names, &program.item_names) {
+            evaluation.names = Arc::clone(&program.item_names);
+        }
         let longest_name = program.items.iter().map(|item| item.name.len()).max();
         let longest_name = longest_name.unwrap_or_default();
         for (index, item) in program.items.iter().enumerate() {
@@ -447,13 +462,15 @@ impl Evaluator<'_> {
                 }
                 ItemKind::Score => {
                     let value = self.item(id, TimeDelta::zero());
-                    evaluation.scores.push_with(|entry| entry.set(name, value));
+                    evaluation
+                        .scores
+                        .push_with(|entry| *entry = Valued { item: index, value });
                 }
                 ItemKind::Decision => {
                     let value = self.item(id, TimeDelta::zero());
                     evaluation
                         .decisions
-                        .push_with(|entry| entry.set(name, value));
+                        .push_with(|entry| *entry = Valued { item: index, value });
                 }
                 ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
             }

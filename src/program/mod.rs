@@ -56,6 +56,9 @@ pub struct Program {
     pub(crate) nodes: Nodes,
     pub(crate) items: Vec<Item>,
     pub(crate) names: std::collections::HashMap<String, ItemId>,
+    /// The items' names in declaration order, shared with every
+    /// [`crate::Evaluation`] made, which names its scores and decisions by index.
+    pub(crate) item_names: std::sync::Arc<[String]>,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
     pub(crate) max_events: usize,
 }
