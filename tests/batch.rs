@@ -80,6 +80,27 @@ fn top_n_takes_the_largest_keys_ties_going_to_the_smaller_id() {
 }
 
 #[test]
+fn a_large_batch_with_many_ties_takes_what_sorting_everything_would() {
+    let program = compile(RANKED);
+    // 1,000 contacts, ids out of order, 5 distinct amounts: the cut falls in a tie.
+    let list: Vec<(String, Option<i64>)> = (0..1000_i64)
+        .map(|i| (format!("c-{:04}", (i * 7919) % 1000), Some((i * 31) % 5)))
+        .collect();
+    let spent: Vec<(&str, Option<i64>)> = list.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    let contacts = spenders(&program, &spent);
+    let evaluations = batch(&program, &contacts);
+    let mut by_rank = list.clone();
+    by_rank.sort_by(|(id_a, a), (id_b, b)| b.cmp(a).then(id_a.cmp(id_b)));
+    for (segment, taken) in [("top_quarter", 250), ("top2", 2)] {
+        let mut expected: Vec<String> = by_rank[..taken].iter().map(|(id, _)| id.clone()).collect();
+        let mut got = members(&contacts, &evaluations, segment);
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{segment}");
+    }
+}
+
+#[test]
 fn null_keys_never_rank_and_do_not_count_toward_a_percentage() {
     let program = compile(RANKED);
     let contacts = spenders(

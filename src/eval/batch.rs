@@ -11,6 +11,7 @@
 //! With the `parallel` feature, the per-contact work (ranking keys, then every item)
 //! runs on rayon's thread pool; the result is the same, in the same order.
 
+use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use chrono::TimeDelta;
@@ -142,25 +143,42 @@ fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) ->
             .and_then(|share| share.ceil().to_usize())
             .unwrap_or(ranked.len()),
     };
-    if taken < ranked.len() {
-        // Only which contacts come first matters, not their order among themselves:
-        // partitioning around the first one left out is linear, where sorting the
-        // whole population is not (and keys tie often, each tie comparing ids).
-        let id = |position: usize| contacts.get(position).map(|c| c.id());
-        ranked.select_nth_unstable_by(taken, |(key_a, a), (key_b, b)| {
-            key_b
-                .cmp(key_a)
-                .then_with(|| id(*a).cmp(&id(*b)))
-                .then(a.cmp(b))
-        });
-        ranked.truncate(taken);
-    }
     let mut members = vec![false; contacts.len()];
-    for (_, position) in &ranked {
-        if let Some(member) = members.get_mut(*position) {
+    let mut take = |position: usize| {
+        if let Some(member) = members.get_mut(position) {
             *member = true;
         }
+    };
+    if taken >= ranked.len() {
+        ranked.iter().for_each(|(_, position)| take(*position));
+        return members;
     }
+    let Some(last) = taken.checked_sub(1) else {
+        return members;
+    };
+    // Only which contacts come first matters, not their order among themselves: the
+    // key of the last one taken is found in linear time, every contact above it is
+    // taken, and only the contacts tied with it are ordered by id (keys tie often).
+    let (_, (threshold, _), _) = ranked.select_nth_unstable_by(last, |(a, _), (b, _)| b.cmp(a));
+    let threshold = *threshold;
+    let (mut above, mut tied) = (0, Vec::new());
+    for (key, position) in &ranked {
+        match key.cmp(&threshold) {
+            Ordering::Greater => {
+                take(*position);
+                above += 1;
+            }
+            Ordering::Equal => tied.push(*position),
+            Ordering::Less => {}
+        }
+    }
+    let wanted = taken.saturating_sub(above);
+    if wanted < tied.len() {
+        let id = |position: usize| contacts.get(position).map(|c| c.id());
+        tied.select_nth_unstable_by(wanted, |a, b| id(*a).cmp(&id(*b)).then(a.cmp(b)));
+        tied.truncate(wanted);
+    }
+    tied.into_iter().for_each(take);
     members
 }
 
