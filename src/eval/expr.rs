@@ -106,6 +106,16 @@ impl<'p> Evaluator<'p> {
             Node::Not(operand) => !self.test(*operand, frame),
             Node::And(operands) => operands.iter().all(|o| self.test(*o, frame)),
             Node::Or(operands) => operands.iter().any(|o| self.test(*o, frame)),
+            other => self.test_operator(other, frame),
+        }
+    }
+
+    /// The conditions other than the logical operators: kept out of
+    /// [`Evaluator::condition`], so that `and`, `or` and `not`, met at every level of
+    /// a rule, run in a function with a small frame.
+    #[inline(never)]
+    fn test_operator(&mut self, node: &'p Node, frame: &Frame<'_>) -> bool {
+        match node {
             Node::Compare { op, lhs, rhs } => {
                 let lhs = self.operand(*lhs, frame);
                 let rhs = self.operand(*rhs, frame);
