@@ -259,3 +259,77 @@ fn a_reused_workspace_forgets_the_previous_contact() {
         assert_eq!(evaluation.segments().len(), expected);
     }
 }
+
+#[test]
+fn comparisons_with_a_constant_are_specialised_and_keep_their_meaning() {
+    let c = |program: &Program, country: Option<&str>| {
+        program
+            .contact("c")
+            .attribute("spent", crate::Decimal::new(1000, 2)) // 10.00: another scale
+            .attribute("country", country)
+            .build()
+            .unwrap()
+    };
+    let context = Context::new(at("2026-11-22T12:00:00Z"));
+    let cases = [
+        // (condition, with country null, with country "BR")
+        (r#"country == "BR""#, false, true),
+        (r#"country != "BR""#, true, false),
+        (r#""BR" != country"#, true, false),
+        (r#"country < "C""#, false, true),
+        (r#""C" > country"#, false, true),
+        (r#"country >= "BR""#, false, true),
+        ("spent == 10", true, true),
+        ("10.0 == spent", true, true),
+        ("spent != 10.000", false, false),
+        ("spent > 9.99", true, true),
+        ("10 <= spent", true, true),
+        ("11 < spent", false, false),
+    ];
+    for (condition, when_null, when_br) in cases {
+        let program = program(&format!("segment s {{ {condition} }}"));
+        let (_, item) = program.item_named("s").unwrap();
+        let crate::program::ItemBody::Segment(root) = item.body else {
+            panic!("not a segment");
+        };
+        assert!(
+            matches!(
+                program.nodes.get(root),
+                Some(crate::program::Node::CompareAttribute { .. })
+            ),
+            "{condition} is not specialised"
+        );
+        let target = program.segment_id("s").unwrap();
+        let mut workspace = Workspace::new();
+        for (country, expected) in [(None, when_null), (Some("BR"), when_br)] {
+            let contact = c(&program, country);
+            let answer = program.segment_with(target, &contact, &context, &mut workspace);
+            assert_eq!(answer, Ok(expected), "{condition} with {country:?}");
+            let general = program.segment("s", &contact, &context);
+            assert_eq!(general, Ok(expected), "{condition} with {country:?}");
+        }
+    }
+}
+
+#[test]
+fn segment_ids_refuse_what_is_not_a_single_contact_segment() {
+    let program = program(
+        "segment s { spent > 1 }\nsegment t { segment(s) and spent < 100 }\nscore points { when spent > 1 => +1 }",
+    );
+    let kind = |name: &str| program.segment_id(name).map_err(|e| e.kind());
+    // A segment that references another is tested through the memo.
+    let t = program.segment_id("t").unwrap();
+    let (c, context) = (
+        contact(&program, &[]),
+        Context::new(at("2026-11-22T12:00:00Z")),
+    );
+    let mut workspace = Workspace::new();
+    for _ in 0..2 {
+        assert_eq!(
+            program.segment_with(t, &c, &context, &mut workspace),
+            Ok(true)
+        );
+    }
+    assert_eq!(kind("points"), Err(crate::EvalErrorKind::WrongItemKind));
+    assert_eq!(kind("nothing"), Err(crate::EvalErrorKind::UnknownItem));
+}
