@@ -174,6 +174,32 @@ fn evaluating_segments_scores_and_decisions_allocates_nothing() {
 }
 
 #[test]
+fn testing_one_segment_in_a_kept_workspace_allocates_nothing() {
+    // Every segment of the quickstart (ranked ones left out), with and without
+    // references to other items, tested one by one with `segment_with`.
+    let program = funil::compile(QUICKSTART).unwrap();
+    let contacts = contacts(&program);
+    let context = Context::new(now());
+    let segments: Vec<_> = program
+        .items()
+        .filter_map(|(name, _)| program.segment_id(name).ok())
+        .collect();
+    assert!(segments.len() > 5);
+    let mut workspace = Workspace::new();
+    let mut test_all = |workspace: &mut Workspace| {
+        for contact in &contacts {
+            for segment in &segments {
+                program
+                    .segment_with(*segment, contact, &context, workspace)
+                    .unwrap();
+            }
+        }
+    };
+    test_all(&mut workspace);
+    assert_eq!(allocations_in(|| test_all(&mut workspace)), 0);
+}
+
+#[test]
 fn decisions_making_new_values_allocate_only_those_values() {
     let program = funil::compile(QUICKSTART).unwrap();
     let contacts = contacts(&program);
