@@ -33,7 +33,9 @@
 //!    [`Evaluation`] with every segment, score and decision, which
 //!    [`Evaluation::to_json`] prints as one JSON line. For many contacts,
 //!    [`Program::evaluate_into`] refills one `Evaluation` working in a [`Workspace`]
-//!    the caller keeps (one per thread), and then allocates nothing.
+//!    the caller keeps (one per thread), and then allocates nothing; to test one
+//!    segment over many contacts, [`Program::segment_id`] finds it once and
+//!    [`Program::segment_with`] tests it in a kept workspace.
 //!
 //! ```text
 //! source text ──syntax──▶ Module (AST + spans) ──checker──▶ Program ──┐

@@ -186,7 +186,7 @@ fn testing_one_segment_in_a_kept_workspace_allocates_nothing() {
         .collect();
     assert!(segments.len() > 5);
     let mut workspace = Workspace::new();
-    let mut test_all = |workspace: &mut Workspace| {
+    let test_all = |workspace: &mut Workspace| {
         for contact in &contacts {
             for segment in &segments {
                 program
