@@ -1,12 +1,13 @@
 //! Evaluation: a compiled [`Program`] run over one [`Contact`] as of an instant.
 //!
 //! An [`Evaluator`] lives for one call: it holds the contact, the context and the
-//! [`Workspace`] it works in, whose memo keeps the items already computed, by item and time-travel
-//! offset, so each item is computed at most once per instant. Items are computed
-//! dependencies first, with an explicit stack: a chain of a thousand references costs
-//! no stack depth. Expression recursion follows the node tree, whose depth the parser
-//! bounds. The caller may keep the workspace between evaluations
-//! ([`crate::Program::evaluate_into`]), so that evaluating allocates nothing.
+//! [`Workspace`] it works in, whose memo keeps the items already computed, by item
+//! and time-travel offset, so each item is computed at most once per instant. Items
+//! are computed dependencies first, with an explicit stack: a chain of a thousand
+//! references costs no stack depth. Expression recursion follows the node tree,
+//! whose depth the parser bounds. The caller may keep the workspace between
+//! evaluations ([`crate::Program::evaluate_into`], [`crate::Program::segment_with`]),
+//! so that evaluating allocates nothing.
 
 mod api;
 mod batch;
