@@ -225,6 +225,7 @@ mod eval;
 pub mod language;
 pub mod model;
 mod program;
+mod fnv;
 mod stack;
 pub mod syntax;
 

@@ -172,7 +172,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
+    pub(super) fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
         if let Some(kind) = self.schema.kind(name) {
             return Some(Box::new([kind]));
         }
@@ -237,6 +237,7 @@ impl Checker<'_, '_> {
                 expr,
                 Scope {
                     event: Some(&kinds),
+                    ..scope
                 },
                 &TyKind::Number,
                 "the aggregated value",
@@ -247,6 +248,7 @@ impl Checker<'_, '_> {
                     &expr,
                     Scope {
                         event: Some(&kinds),
+                        ..scope
                     },
                     &TyKind::Number,
                     "the aggregated value",
@@ -307,6 +309,7 @@ impl Checker<'_, '_> {
                 f,
                 Scope {
                     event: Some(&kinds),
+                    ..scope
                 },
             )
         });
@@ -503,6 +506,8 @@ impl Checker<'_, '_> {
             ItemKind::Segment => Ty::BOOL,
             ItemKind::Score => Ty::NUMBER,
             ItemKind::Decision => self.types.get(index).cloned().flatten().unwrap_or(Ty::ANY),
+            // Not referable: `referenced_kind` never names one.
+            ItemKind::Workflow => Ty::ANY,
         };
         (self.push(Node::Item { item, offset }), ty)
     }

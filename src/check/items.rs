@@ -18,6 +18,7 @@ pub(crate) enum ItemAst<'m> {
     Segment(&'m ast::Segment),
     Score(&'m ast::Score),
     Decision(&'m ast::Decision),
+    Workflow(&'m ast::Workflow),
 }
 
 /// A checked item, with the type references to it see.
@@ -43,10 +44,7 @@ pub(crate) fn declare<'m>(
                     diagnostics.push(unsupported(file, "reward", &r.name));
                     continue;
                 }
-                ast::ItemKind::Workflow(w) => {
-                    diagnostics.push(unsupported(file, "workflow", &w.name));
-                    continue;
-                }
+                ast::ItemKind::Workflow(w) => (&w.name, ItemKind::Workflow, ItemAst::Workflow(w)),
             };
             if let Some(first) = declared.get(&name.node) {
                 let (line, _) = first.file.locate(first.name_span.start);
@@ -58,7 +56,7 @@ pub(crate) fn declare<'m>(
                         name.span,
                     )
                     .with_help(format!(
-                        "segments, scores and decisions share one namespace; the first `{}` is at {}:{line}",
+                        "segments, scores, decisions, rewards and workflows share one namespace; the first `{}` is at {}:{line}",
                         name.node,
                         first.file.name()
                     )),
@@ -87,7 +85,7 @@ fn unsupported(file: &SourceFile, what: &str, name: &ast::Name) -> Diagnostic {
         file,
         name.span,
     )
-    .with_help("rewards and workflows are parsed but not yet evaluated; remove the item to compile the rest")
+    .with_help("rewards are parsed but not yet evaluated; remove the item to compile the rest")
 }
 
 impl<'m> Checker<'_, 'm> {
@@ -113,6 +111,11 @@ impl<'m> Checker<'_, 'm> {
             ItemAst::Decision(decision) => {
                 let (arms, ty) = self.decision_arms(decision);
                 (&decision.title, ItemBody::Decision(arms), ty)
+            }
+            ItemAst::Workflow(workflow) => {
+                let compiled = self.workflow(workflow);
+                // No function references a workflow: this type is never read.
+                (&workflow.title, ItemBody::Workflow(Box::new(compiled)), Ty::ANY)
             }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);
@@ -161,6 +164,7 @@ impl<'m> Checker<'_, 'm> {
                     if let Some((query, kinds)) = self.query(query, Scope::default()) {
                         let event_scope = Scope {
                             event: Some(&kinds),
+                            ..Scope::default()
                         };
                         let points =
                             self.expect_type(points, event_scope, &TyKind::Number, "points");
@@ -289,6 +293,47 @@ pub(crate) fn propagate_batch_only(items: &mut [Item], order: &[ItemId]) {
         if let Some(item) = items.get_mut(id.index()) {
             item.batch_only |= inherited;
         }
+    }
+}
+
+/// Reports every item that runs for one contact at a time (a workflow) yet
+/// references a batch-only item, directly or through others (§5.2). Run after
+/// [`propagate_batch_only`], which marks such items batch-only.
+pub(crate) fn reject_batch_only_references(
+    items: &[Item],
+    declared: &DeclaredItems<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (index, item) in items.iter().enumerate() {
+        if !item.batch_only || !matches!(item.body.kind(), ItemKind::Workflow) {
+            continue;
+        }
+        let culprit = item
+            .dependencies
+            .iter()
+            .filter_map(|(dep, _)| items.get(dep.index()))
+            .find(|dep| dep.batch_only);
+        let (Some(culprit), Some((_, entry))) = (culprit, declared.get_index(index)) else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                codes::NOT_ALLOWED,
+                format!(
+                    "{} `{}` references `{}`, which needs a whole batch of contacts",
+                    item.body.kind().name(),
+                    item.name,
+                    culprit.name
+                ),
+                entry.file,
+                entry.name_span,
+            )
+            .with_help(format!(
+                "`{}` ranks contacts (`top … by`) or references a ranked segment; a {} runs for one contact at a time",
+                culprit.name,
+                item.body.kind().name()
+            )),
+        );
     }
 }
 

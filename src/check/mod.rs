@@ -12,6 +12,7 @@ mod items;
 mod references;
 mod schema;
 mod types;
+mod workflow;
 
 use chrono::TimeDelta;
 use indexmap::IndexMap;
@@ -75,6 +76,7 @@ pub(crate) fn check(
     let nodes = checker.nodes;
     let mut items: Vec<Item> = items.into_iter().flatten().collect();
     items::propagate_batch_only(&mut items, &order.ids);
+    items::reject_batch_only_references(&items, &declared, diagnostics);
     items::check_instants(
         &items,
         &order.ids,
@@ -107,6 +109,8 @@ pub(crate) type DeclaredItems<'m> = IndexMap<String, Declared<'m>>;
 pub(crate) struct Scope<'k> {
     /// The kinds of the event in scope (inside `where`, per-event points, …).
     pub event: Option<&'k [KindId]>,
+    /// Inside a workflow, where `entered_at` names the run's entry instant.
+    pub workflow: bool,
 }
 
 /// The state of checking one program.

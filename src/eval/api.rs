@@ -232,7 +232,7 @@ impl Program {
             decisions: Vec::new(),
         };
         for (index, item) in self.items.iter().enumerate() {
-            if item.batch_only {
+            if item.batch_only || item.body.kind() == ItemKind::Workflow {
                 continue;
             }
             let value = evaluator.item(ItemId::from_index(index), Default::default());
@@ -244,6 +244,7 @@ impl Program {
                 }
                 ItemKind::Score => evaluation.scores.push((item.name.clone(), value)),
                 ItemKind::Decision => evaluation.decisions.push((item.name.clone(), value)),
+                ItemKind::Workflow => {}
             }
         }
         evaluation.segments.sort_unstable();

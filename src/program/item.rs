@@ -1,9 +1,10 @@
-//! Items of a compiled program: segments, scores and decisions, resolved.
+//! Items of a compiled program: segments, scores, decisions and workflows, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
 use super::node::{ItemId, NodeId, Query};
+use super::workflow::Workflow;
 
 /// One compiled item.
 #[derive(Debug, Clone)]
@@ -35,6 +36,8 @@ pub(crate) enum ItemBody {
     Score(ScoreRules),
     /// A decision.
     Decision(DecisionArms),
+    /// A workflow.
+    Workflow(Box<Workflow>),
 }
 
 /// The kind of an item, as named in messages and the API.
@@ -46,6 +49,8 @@ pub enum ItemKind {
     Score,
     /// A decision (`decide`).
     Decision,
+    /// A workflow (`workflow`).
+    Workflow,
 }
 
 impl ItemKind {
@@ -55,6 +60,7 @@ impl ItemKind {
             ItemKind::Segment => "segment",
             ItemKind::Score => "score",
             ItemKind::Decision => "decision",
+            ItemKind::Workflow => "workflow",
         }
     }
 }
@@ -66,6 +72,7 @@ impl ItemBody {
             ItemBody::Segment(_) | ItemBody::Ranked(_) => ItemKind::Segment,
             ItemBody::Score(_) => ItemKind::Score,
             ItemBody::Decision(_) => ItemKind::Decision,
+            ItemBody::Workflow(_) => ItemKind::Workflow,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod item;
 mod node;
+mod workflow;
 
 pub use item::ItemKind;
 pub(crate) use item::{DecisionArms, Item, ItemBody, Ranking, ScoreRule, ScoreRules, Take};
@@ -12,6 +13,7 @@ pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, EventField, Function, ItemId, Node, NodeId, Part, PropSlot,
     Query, TextOp, Window,
 };
+pub(crate) use workflow::{EnterOn, Reentry, SendWindow, Step, StepIndex, StepKind, Workflow};
 
 /// The node arena being built, or built.
 #[derive(Debug, Clone, Default)]
