@@ -222,17 +222,19 @@ mod check;
 mod compile;
 pub mod diagnostic;
 mod eval;
+mod fnv;
 pub mod language;
 pub mod model;
 mod program;
-mod fnv;
 mod stack;
 pub mod syntax;
 
 pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
-pub use eval::{Context, EvalError, EvalErrorKind, Evaluation};
+pub use eval::{
+    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, PastRun, RunState, Status,
+};
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};
 pub use rust_decimal::Decimal;

@@ -81,7 +81,10 @@ pub(crate) fn declare<'m>(
 fn unsupported(file: &SourceFile, what: &str, name: &ast::Name) -> Diagnostic {
     Diagnostic::error(
         codes::UNSUPPORTED,
-        format!("{what} `{}` cannot be compiled by this version of funil", name.node),
+        format!(
+            "{what} `{}` cannot be compiled by this version of funil",
+            name.node
+        ),
         file,
         name.span,
     )
@@ -115,7 +118,11 @@ impl<'m> Checker<'_, 'm> {
             ItemAst::Workflow(workflow) => {
                 let compiled = self.workflow(workflow);
                 // No function references a workflow: this type is never read.
-                (&workflow.title, ItemBody::Workflow(Box::new(compiled)), Ty::ANY)
+                (
+                    &workflow.title,
+                    ItemBody::Workflow(Box::new(compiled)),
+                    Ty::ANY,
+                )
             }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);

@@ -19,13 +19,10 @@ use crate::diagnostic::{Span, codes, help_did_you_mean};
 use crate::fnv::fnv1a_64;
 use crate::model::Type;
 use crate::program::{
-    EnterOn, NodeId, Reentry, SendWindow, Step, StepIndex, StepKind, Workflow,
+    EnterOn, NodeId, Reentry, SPLIT_BUCKETS, SendWindow, Step, StepIndex, StepKind, Workflow,
 };
 use crate::syntax::ast::{self, Block, Days, HeaderKind, Name, NamedArg, Stmt, StmtKind};
 use crate::syntax::print_stmt;
-
-/// Split buckets (§8.4): 100% is 10,000 buckets of 0.01%.
-pub(crate) const SPLIT_BUCKETS: u32 = 10_000;
 
 /// Where workflow expressions resolve names: `entered_at` is in scope.
 const WORKFLOW: Scope<'static> = Scope {
@@ -120,7 +117,9 @@ impl Checker<'_, '_> {
                     format!("workflow `{}` has no `enter` clause", workflow.name.node),
                     workflow.name.span,
                 )
-                .with_help("no contact could ever enter it: add `enter on KIND` or `enter when COND`");
+                .with_help(
+                    "no contact could ever enter it: add `enter on KIND` or `enter when COND`",
+                );
             self.report(error);
         }
         compiled.enter_on = enter_on.into_boxed_slice();
@@ -148,8 +147,7 @@ impl Checker<'_, '_> {
                 format!("unknown event kind or group `{}`", kind.node),
                 kind.span,
             );
-            if let Some(help) = help_did_you_mean(&kind.node, self.schema.kind_and_group_names())
-            {
+            if let Some(help) = help_did_you_mean(&kind.node, self.schema.kind_and_group_names()) {
                 error = error.with_help(help);
             }
             self.report(error);
@@ -158,9 +156,8 @@ impl Checker<'_, '_> {
     }
 
     fn send_window(&mut self, window: &ast::SendWindow) -> Option<SendWindow> {
-        let time = |t: &ast::TimeOfDay| {
-            NaiveTime::from_hms_opt(u32::from(t.hour), u32::from(t.minute), 0)
-        };
+        let time =
+            |t: &ast::TimeOfDay| NaiveTime::from_hms_opt(u32::from(t.hour), u32::from(t.minute), 0);
         let (start, end) = (time(&window.start.node)?, time(&window.end.node)?);
         if start == end {
             let error = self
@@ -357,7 +354,10 @@ impl Checker<'_, '_> {
     /// 0.01% buckets.
     fn split_buckets(&mut self, weight: &ast::Spanned<Decimal>) -> u32 {
         let buckets = weight.node.checked_mul(Decimal::ONE_HUNDRED);
-        match buckets.filter(|b| b.fract().is_zero()).and_then(|b| b.to_u32()) {
+        match buckets
+            .filter(|b| b.fract().is_zero())
+            .and_then(|b| b.to_u32())
+        {
             Some(buckets) => buckets,
             None => {
                 let error = self
@@ -484,5 +484,8 @@ fn fits(ty: &Ty, expected: &Ty) -> bool {
 
 /// The span of the keyword that starts a statement.
 fn keyword_span(span: Span, keyword: &str) -> Span {
-    Span::new(span.start, span.start.saturating_add(keyword.len()).min(span.end))
+    Span::new(
+        span.start,
+        span.start.saturating_add(keyword.len()).min(span.end),
+    )
 }

@@ -11,6 +11,7 @@ use crate::program::{ItemId, ItemKind, Program};
 pub struct EvalError {
     kind: EvalErrorKind,
     name: String,
+    step: Option<String>,
 }
 
 /// The kinds of [`EvalError`].
@@ -25,13 +26,27 @@ pub enum EvalErrorKind {
     WrongItemKind,
     /// The contact was built against another schema than the program's.
     SchemaMismatch,
+    /// A workflow run state names a step the workflow no longer has (§8.2).
+    UnknownStep,
+    /// A workflow run state is parked at a step whose statement changed since (§8.2).
+    ChangedStep,
 }
 
 impl EvalError {
-    fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
+    pub(super) fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
         EvalError {
             kind,
             name: name.into(),
+            step: None,
+        }
+    }
+
+    /// An error about the step `step` of the workflow `workflow`.
+    pub(super) fn in_step(kind: EvalErrorKind, workflow: &str, step: &str) -> EvalError {
+        EvalError {
+            kind,
+            name: workflow.to_string(),
+            step: Some(step.to_string()),
         }
     }
 
@@ -43,6 +58,11 @@ impl EvalError {
     /// The item (or, for a schema mismatch, the contact id) concerned.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// For `UnknownStep` and `ChangedStep`, the step id the run state names.
+    pub fn step(&self) -> Option<&str> {
+        self.step.as_deref()
     }
 }
 
@@ -64,6 +84,16 @@ impl fmt::Display for EvalError {
                     "contact `{name}` was built against another schema than this program's"
                 )
             }
+            EvalErrorKind::UnknownStep => write!(
+                f,
+                "workflow `{name}` has no step `{}`: the run was saved by other rules",
+                self.step.as_deref().unwrap_or_default()
+            ),
+            EvalErrorKind::ChangedStep => write!(
+                f,
+                "step `{}` of workflow `{name}` changed since the run was saved",
+                self.step.as_deref().unwrap_or_default()
+            ),
         }
     }
 }
@@ -251,7 +281,7 @@ impl Program {
         Ok(evaluation)
     }
 
-    fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
+    pub(super) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
         if contact.schema_fingerprint() == self.schema_fingerprint {
             Ok(())
         } else {

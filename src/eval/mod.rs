@@ -12,6 +12,7 @@ mod expr;
 mod items;
 mod operators;
 mod query;
+mod workflow;
 
 use std::collections::HashMap;
 
@@ -21,6 +22,7 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use workflow::{Action, Advance, PastRun, RunState, Status};
 
 /// The state of one evaluation of one contact.
 pub(crate) struct Evaluator<'p> {

@@ -13,7 +13,9 @@ pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, EventField, Function, ItemId, Node, NodeId, Part, PropSlot,
     Query, TextOp, Window,
 };
-pub(crate) use workflow::{EnterOn, Reentry, SendWindow, Step, StepIndex, StepKind, Workflow};
+pub(crate) use workflow::{
+    EnterOn, Reentry, SPLIT_BUCKETS, SendWindow, Step, StepIndex, StepKind, Workflow,
+};
 
 /// The node arena being built, or built.
 #[derive(Debug, Clone, Default)]

@@ -12,6 +12,9 @@ use indexmap::IndexMap;
 use super::node::NodeId;
 use crate::model::{ActionId, KindId};
 
+/// Split buckets (§8.4): 100% is 10,000 buckets of 0.01%.
+pub(crate) const SPLIT_BUCKETS: u32 = 10_000;
+
 /// The index of a step in its workflow's [`Workflow::steps`].
 pub(crate) type StepIndex = usize;
 
@@ -111,7 +114,9 @@ pub(crate) enum StepKind {
     },
     /// `split`: each arm takes the buckets below its bound and at or above the
     /// previous arm's.
-    Split { arms: Box<[(u32, Option<StepIndex>)]> },
+    Split {
+        arms: Box<[(u32, Option<StepIndex>)]>,
+    },
     /// `stop`.
     Stop,
 }
