@@ -469,7 +469,7 @@ fn e0010_item_declared_twice() {
         "`a` is declared twice",
         (2, 7),
         Some(
-            "segments, scores and decisions share one namespace; the first `a` is at rules.funil:1",
+            "segments, scores, decisions, rewards and workflows share one namespace; the first `a` is at rules.funil:1",
         ),
     );
 }
