@@ -1,6 +1,7 @@
 //! A tour of funil on embedded sample data: compile a rule set, read a dozen contacts
-//! from JSON lines, and evaluate every segment, score and decision for each of them
-//! at a fixed instant, in São Paulo time.
+//! from JSON lines, evaluate every segment (ranked ones included), score and decision
+//! for the batch at a fixed instant, in São Paulo time, then the rewards granted for
+//! their purchases.
 //!
 //! Run it with `cargo run --example quickstart`.
 
@@ -8,8 +9,8 @@ use chrono::{DateTime, Utc};
 use funil::model::write_text;
 use funil::{Context, Tz, Value};
 
-/// The schema of the spec (§2), the marketing team's segments, and the spec's scores
-/// (§5.3) and decisions (§6).
+/// The schema of the spec (§2), the marketing team's segments, the spec's scores
+/// (§5.3), decisions (§6) and rewards (§7).
 const RULES: &str = include_str!("data/quickstart.funil");
 
 /// A dozen contacts, one JSON object per line (spec §1.1).
@@ -21,13 +22,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let zone: Tz = "America/Sao_Paulo".parse()?;
     let context = Context::new(now).with_time_zone(zone);
 
+    let contacts = CONTACTS
+        .trim()
+        .lines()
+        .map(|line| program.contact_from_json(line))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Evaluated together, so that the ranked segment `most_engaged` can be resolved.
+    let evaluations = program.evaluate_batch(&contacts, &context)?;
+
     // One row per contact: its scores, its decisions, then its segments.
     let mut rows = Vec::new();
     let mut header = vec!["contact".to_string()];
     let mut numeric = 0;
-    for line in CONTACTS.trim().lines() {
-        let contact = program.contact_from_json(line)?;
-        let evaluation = program.evaluate(&contact, &context)?;
+    for (contact, evaluation) in contacts.iter().zip(&evaluations) {
         if rows.is_empty() {
             header.extend(evaluation.scores().map(|(name, _)| name.to_string()));
             numeric = header.len();
@@ -66,6 +73,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         println!("{}", cells.join("  ").trim_end());
+    }
+
+    println!("\nRewards for purchases up to {now}:");
+    for contact in &contacts {
+        for reward in ["cashback", "points"] {
+            for grant in program.rewards(reward, contact, &context)? {
+                println!(
+                    "  {}  {}  {reward:<8}  {}",
+                    contact.id(),
+                    grant.at().with_timezone(&zone).format("%Y-%m-%d %H:%M"),
+                    grant.value()
+                );
+            }
+        }
     }
     Ok(())
 }

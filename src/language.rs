@@ -614,27 +614,103 @@
 //! contacts of a batch: those satisfying the condition, by `EXPR` descending, ties
 //! broken by contact id, nulls never ranking. `N` is a whole number, `P%` a percentage
 //! from 0% to 100%. Because they need the whole population, these segments — and every
-//! item that references one — are **batch-only**. This version checks them but has no
-//! batch API yet: [`Program::evaluate`](crate::Program::evaluate) and
-//! [`Program::segments`](crate::Program::segments) leave them out, and asking for one
-//! by name is an [`EvalError`](crate::EvalError) of kind
-//! [`BatchOnly`](crate::EvalErrorKind::BatchOnly).
+//! item that references one — are **batch-only**. `top N` takes the first N (all of
+//! them when fewer rank); `top P%` takes the first `ceil(P × n)`, where n counts the
+//! contacts that rank. [`Program::evaluate_batch`](crate::Program::evaluate_batch)
+//! evaluates a batch with its rankings; [`Program::evaluate`](crate::Program::evaluate)
+//! and [`Program::segments`](crate::Program::segments) leave batch-only items out, and
+//! asking for one by name on a single contact is an [`EvalError`](crate::EvalError) of
+//! kind [`BatchOnly`](crate::EvalErrorKind::BatchOnly). A reward or workflow that
+//! references a batch-only item does not compile.
 //!
-//! # Rewards and workflows
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { spent: number? } }
+//!     segment top_half { top 50% by spent }
+//! "#)?;
+//! let contacts = [("a", Some(5)), ("b", None), ("c", Some(9)), ("d", Some(7))]
+//!     .map(|(id, spent)| {
+//!         let contact = program.contact(id);
+//!         match spent {
+//!             Some(n) => contact.attribute("spent", n).build(),
+//!             None => contact.build(),
+//!         }
+//!     });
+//! let contacts = contacts.into_iter().collect::<Result<Vec<_>, _>>()?;
+//! let now = funil::Context::new("2026-11-22T12:00:00Z".parse()?);
+//! let ranked: Vec<bool> = program
+//!     .evaluate_batch(&contacts, &now)?
+//!     .iter()
+//!     .map(|evaluation| !evaluation.segments().is_empty())
+//!     .collect();
+//! // Three contacts rank (b's key is null): ceil(50% × 3) = 2 of them, c and d.
+//! assert_eq!(ranked, [false, false, true, true]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
-//! **Not yet evaluated.** This version parses and pretty-prints rewards and workflows
-//! ([`syntax::parse`](crate::syntax::parse), [`syntax::print`](crate::syntax::print)),
-//! but the compiler rejects them with `E0024`. Their syntax, for reference:
+//! # Rewards
 //!
 //! ```text
 //! reward cashback "Cashback" on purchase {
 //!   when category == "electronics" => amount * 10%
+//!   when count(purchase) >= 5 => amount * 7%
 //!   else => amount * 5%
 //!   cap 50 per event
 //!   cap 120 per 30d
 //!   round 2
 //! }
+//! ```
 //!
+//! A reward grants an amount for each trigger event (`on KIND`, a kind or a group). Its
+//! arms work like a decision's, first match wins, with the trigger's props in scope
+//! before the contact's attributes; no match and no `else` grants 0. Everything is
+//! evaluated as of the trigger's instant: `now` is its `at`, and only events up to it
+//! (those tied with it included) are visible, so `count(purchase) >= 5` is true from the
+//! fifth purchase on, whatever came later. For each trigger, in time order:
+//!
+//! 1. a negative amount becomes 0;
+//! 2. each `cap X per event` bounds it;
+//! 3. it is rounded to `round P` places (2 when absent), half away from zero;
+//! 4. each `cap X per D` bounds it to what is left of X after the grants of the
+//!    window `(at - D, at]` — never below 0.
+//!
+//! [`Program::rewards`](crate::Program::rewards) returns a
+//! [`Grant`](crate::Grant) per trigger event at or before the context's `now`.
+//!
+//! ```
+//! use funil::Decimal;
+//!
+//! let program = funil::compile(r#"
+//!     schema { event purchase { amount: number } }
+//!     reward cashback on purchase { else => amount * 10% cap 120 per 30d }
+//! "#)?;
+//! let purchase = |day: &str, amount: i64| -> (chrono::DateTime<chrono::Utc>, Decimal) {
+//!     (format!("2026-{day}T10:00:00Z").parse().unwrap(), Decimal::from(amount))
+//! };
+//! let mut contact = program.contact("c-1");
+//! for (at, amount) in [purchase("10-01", 450), purchase("10-10", 900), purchase("10-31", 450)] {
+//!     contact = contact.event("purchase", at, [("amount", amount.into())]);
+//! }
+//! let contact = contact.build()?;
+//! let now = funil::Context::new("2026-11-22T12:00:00Z".parse()?);
+//! let values: Vec<String> = program
+//!     .rewards("cashback", &contact, &now)?
+//!     .iter()
+//!     .map(|grant| grant.value().to_string())
+//!     .collect();
+//! // 45; then 90 of which 75 fit under 120; on Oct 31 the Oct 1 grant has left the
+//! // window, and 120 - 75 = 45 remain.
+//! assert_eq!(values, ["45.00", "75.00", "45.00"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Workflows
+//!
+//! **Not yet evaluated.** This version parses and pretty-prints workflows
+//! ([`syntax::parse`](crate::syntax::parse), [`syntax::print`](crate::syntax::print)),
+//! but the compiler rejects them with `E0024`. Their syntax, for reference:
+//!
+//! ```text
 //! workflow welcome "Welcome series" {
 //!   enter on contact.created                  # or: enter when CONDITION
 //!   reenter after 180d                        # or: reenter never | reenter always
@@ -704,7 +780,7 @@
 //! | `E0021` | an `at:` that is not `now - DURATION`, or more distinct time-travel instants than the limit |
 //! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at` |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
-//! | `E0024` | a reward or workflow, which this version parses but cannot compile yet |
+//! | `E0024` | a workflow, which this version parses but cannot compile yet |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
@@ -759,6 +835,17 @@
 //!   references one) on a single contact is an [`EvalError`](crate::EvalError) of kind
 //!   [`BatchOnly`](crate::EvalErrorKind::BatchOnly); `evaluate` and `segments` leave
 //!   batch-only items out.
+//! * **Batches.** Two contacts of a batch with the same id and the same key rank in
+//!   input order. A ranked segment referenced with `at: now - D` ranks the batch as of
+//!   that instant. A contact built against another schema fails the whole batch
+//!   ([`SchemaMismatch`](crate::EvalErrorKind::SchemaMismatch)), since its absence
+//!   would change every ranking.
+//! * **Rewards.** Rewards share the one namespace of items but cannot be referenced
+//!   (there is no `reward()` function). A null amount grants 0. Several `cap … per
+//!   event` all apply; several `cap … per D` apply in order. The rolling cap's result
+//!   is not rounded again. Triggers at one instant are granted in the contacts' event
+//!   order. A grant keeps the places of its rounding (`5.00`); the JSON output prints
+//!   numbers in their shortest form (`5`).
 //! * **`null` as an operand.** `null` may stand on either side of an operator
 //!   (`"a" + null` and `null + "a"` are null). Comparing a never-null value with `null`
 //!   warns (`W0001`).
@@ -788,8 +875,8 @@
 //!   null.
 //! * **Strings.** Strings compare by Unicode code point; `len` counts characters
 //!   (Unicode scalar values), not bytes.
-//! * **Rewards and workflows** parse, but are rejected at compile time (`E0024`) until
-//!   their evaluation lands.
+//! * **Workflows** parse, but are rejected at compile time (`E0024`) until their
+//!   evaluation lands.
 //! * **Contacts.** JSON numbers are read through their shortest decimal text, so
 //!   `19.99` is exactly 19.99; decimal strings (`"19.99"`) are accepted for numbers and
 //!   read exactly; datetimes take any RFC 3339 offset and are stored in UTC; events

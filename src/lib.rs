@@ -233,7 +233,8 @@ pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
-    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, PastRun, RunState, Status,
+    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
+    Status,
 };
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};

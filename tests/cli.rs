@@ -4,7 +4,8 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! Spec §11: the command-line example, `check` and `eval`, run in-process.
+//! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, run
+//! in-process.
 
 #[path = "../examples/funil/cli.rs"]
 mod cli;
@@ -333,13 +334,190 @@ fn check_without_rules_or_with_a_missing_file_exits_2() {
 }
 
 #[test]
-fn later_commands_are_not_available_yet() {
-    for command in ["batch", "reward", "simulate"] {
-        let out = run(&[command, "rules.funil"]);
-        assert_eq!(out.code, 2, "{command}");
-        assert!(out.stderr.contains("not available yet"), "{}", out.stderr);
-        assert_eq!(out.stdout, "");
-    }
+fn simulate_is_not_available_yet() {
+    let out = run(&["simulate", "rules.funil"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not available yet"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
+
+/// Three contacts for ranking, spending 50, 900 and 900, then a line that fails.
+const SPENDERS: &str = concat!(
+    r#"{"id":"c-3","attributes":{"email":"a@x","stage":"lead","created_at":"2026-01-01T00:00:00Z","total_spent":50,"tags":[]}}"#,
+    "\n",
+    r#"{"id":"c-2","attributes":{"email":"b@x","stage":"lead","created_at":"2026-01-01T00:00:00Z","total_spent":900,"tags":[]}}"#,
+    "\n\n",
+    r#"{"id":"c-1","attributes":{"email":"c@x","stage":"lead","created_at":"2026-01-01T00:00:00Z","total_spent":900,"tags":[]}}"#,
+    "\n",
+    r#"{"id":"c-9","attributes":{"stage":"lead"}}"#,
+    "\n",
+);
+
+const RANKED_RULES: &str = r#"
+segment big { total_spent > 100 }
+segment top2 { top 2 by total_spent }
+decide rank_label { when segment(top2) => "top" else => "rest" }
+"#;
+
+#[test]
+fn batch_ranks_the_whole_file_and_prints_in_input_order() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("ranked.funil", RANKED_RULES);
+    let contacts = temp_file("spenders.jsonl", SPENDERS);
+    let now = "2026-11-22T12:00:00Z";
+    let out = run(&[
+        "batch",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        now,
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert_eq!(
+        lines[0],
+        r#"{"id":"c-3","segments":[],"scores":{},"decisions":{"rank_label":"rest"}}"#
+    );
+    assert_eq!(
+        lines[1],
+        r#"{"id":"c-2","segments":["big","top2"],"scores":{},"decisions":{"rank_label":"top"}}"#
+    );
+    assert_eq!(
+        lines[2],
+        r#"{"id":"c-1","segments":["big","top2"],"scores":{},"decisions":{"rank_label":"top"}}"#
+    );
+    assert!(
+        lines[3].starts_with(r#"{"id":"c-9","line":5,"error":"#),
+        "{}",
+        lines[3]
+    );
+
+    // `eval` leaves the batch-only items out.
+    let out = run(&[
+        "eval",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        now,
+    ]);
+    assert_eq!(
+        out.stdout.lines().nth(1),
+        Some(r#"{"id":"c-2","segments":["big"],"scores":{},"decisions":{}}"#)
+    );
+}
+
+#[test]
+fn batch_takes_ties_by_contact_id() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("ranked.funil", "segment top1 { top 1 by total_spent }");
+    let contacts = temp_file("spenders.jsonl", SPENDERS);
+    let out = run(&[
+        "batch",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    let in_top: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|line| line.contains("top1"))
+        .collect();
+    assert_eq!(in_top.len(), 1, "{}", out.stdout);
+    assert!(in_top[0].starts_with(r#"{"id":"c-1""#), "{}", out.stdout);
+}
+
+const CASHBACK: &str = r#"
+reward cashback "Cashback" on purchase {
+  when category == "electronics" => amount * 10%
+  else => amount * 5%
+  cap 120 per 30d
+}
+"#;
+
+#[test]
+fn reward_prints_one_line_per_trigger_in_chronological_order() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("cashback.funil", CASHBACK);
+    let buyer = r#"{"id":"b-1","attributes":{"email":"a@x","stage":"lead","created_at":"2026-01-01T00:00:00Z","total_spent":0,"tags":[]},"events":[
+        {"kind":"purchase","at":"2026-11-10T10:00:00Z","props":{"order_id":"2","amount":"1000","category":"electronics"}},
+        {"kind":"purchase","at":"2026-11-01T10:00:00Z","props":{"order_id":"1","amount":"250","category":"shoes"}},
+        {"kind":"purchase","at":"2026-11-30T10:00:00Z","props":{"order_id":"3","amount":"10","category":"shoes"}}]}"#
+        .replace('\n', "");
+    let contacts = temp_file("buyers.jsonl", &format!("{buyer}\n{{\"id\":\"x\"}}\n"));
+    let out = run(&[
+        "reward",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--reward",
+        "cashback",
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            r#"{"id":"b-1","event_at":"2026-11-01T10:00:00Z","reward":"cashback","value":12.5}"#,
+            r#"{"id":"b-1","event_at":"2026-11-10T10:00:00Z","reward":"cashback","value":100}"#,
+        ]
+    );
+    assert!(
+        lines[2].starts_with(r#"{"id":"x","line":2,"error":"#),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn reward_needs_a_known_reward_name() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("cashback.funil", CASHBACK);
+    let contacts = temp_file("none.jsonl", "");
+    let now = "2026-11-22T12:00:00Z";
+    let out = run(&[
+        "reward",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        now,
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("needs `--reward NAME`"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&[
+        "reward",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        now,
+        "--reward",
+        "points",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no reward named `points`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -468,9 +468,7 @@ fn e0010_item_declared_twice() {
         "E0010",
         "`a` is declared twice",
         (2, 7),
-        Some(
-            "segments, scores, decisions, rewards and workflows share one namespace; the first `a` is at rules.funil:1",
-        ),
+        Some("items of every kind share one namespace; the first `a` is at rules.funil:1"),
     );
 }
 

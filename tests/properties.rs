@@ -5,13 +5,14 @@
     clippy::indexing_slicing
 )]
 //! Property: evaluating a fixed rule set never panics or fails on any schema-valid
-//! contact, is deterministic, and keeps invariants that hold for every contact.
+//! contact, is deterministic, and keeps invariants that hold for every contact;
+//! rewards keep within their caps; a batch agrees with single-contact evaluation.
 
 mod support;
 
 use std::sync::OnceLock;
 
-use funil::Program;
+use funil::{Contact, Decimal, Program};
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 
@@ -203,5 +204,91 @@ proptest! {
         // Asking for one segment agrees with the full evaluation.
         let dormant = program.segment("dormant", &built, &context).unwrap();
         prop_assert_eq!(dormant, segments.iter().any(|s| s == "dormant"));
+    }
+}
+
+/// Rewards and a ranked segment over the spec items, for the properties below.
+const REWARDS_AND_RANKING: &str = r#"
+reward cashback on purchase {
+  when category == "electronics" => amount * 10%
+  when count(purchase) >= 5 => amount * 7%
+  else => amount * 5%
+  cap 50 per event
+  cap 120 per 30d
+}
+segment top2 { top 2 by score(engagement) where country is not null }
+"#;
+
+fn rewards_program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM
+        .get_or_init(|| support::compile(&format!("{}{REWARDS_AND_RANKING}", support::SPEC_ITEMS)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rewards_respect_their_caps_and_grant_once_per_trigger(json in contact()) {
+        let program = rewards_program();
+        let built = program.contact_from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        let context = support::ctx(support::NOW);
+        let grants = program.rewards("cashback", &built, &context).unwrap();
+        let kind = program.schema().kind("purchase").unwrap();
+        let triggers: Vec<usize> = built
+            .events()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind() == kind && e.at() <= context.now())
+            .map(|(i, _)| i)
+            .collect();
+        prop_assert_eq!(grants.iter().map(|g| g.event_index()).collect::<Vec<_>>(), triggers);
+        let cap = Decimal::from(50);
+        let rolling = Decimal::from(120);
+        for (i, grant) in grants.iter().enumerate() {
+            prop_assert!(grant.value() >= Decimal::ZERO && grant.value() <= cap, "{grant:?}");
+            let window: Decimal = grants[..=i]
+                .iter()
+                .filter(|g| g.at() > grant.at() - chrono::TimeDelta::days(30))
+                .map(|g| g.value())
+                .sum();
+            prop_assert!(window <= rolling, "{window} granted in 30 days up to {grant:?}");
+        }
+    }
+
+    #[test]
+    fn a_batch_agrees_with_single_evaluation_and_ranks_at_most_two(
+        jsons in proptest::collection::vec(contact(), 0..6)
+    ) {
+        let program = rewards_program();
+        let contacts: Vec<Contact> = jsons
+            .iter()
+            .enumerate()
+            .map(|(i, json)| {
+                let mut value: Json = serde_json::from_str(json).unwrap();
+                value["id"] = json!(format!("c-{i}"));
+                program.contact_from_json(&value.to_string()).unwrap()
+            })
+            .collect();
+        let context = support::ctx(support::NOW);
+        let batch = program.evaluate_batch(&contacts, &context).unwrap();
+        prop_assert_eq!(batch.len(), contacts.len());
+        let mut ranked = 0;
+        for (contact, batched) in contacts.iter().zip(&batch) {
+            let single = program.evaluate(contact, &context).unwrap();
+            let in_top = batched.segments().iter().any(|s| s == "top2");
+            ranked += usize::from(in_top);
+            let without_top: Vec<&String> = batched.segments().iter().filter(|s| *s != "top2").collect();
+            prop_assert_eq!(without_top, single.segments().iter().collect::<Vec<_>>());
+            prop_assert!(batched.scores().eq(single.scores()));
+            prop_assert!(batched.decisions().eq(single.decisions()));
+            let has_country = !contact.attribute(program.schema().attribute("country").unwrap()).is_null();
+            prop_assert!(has_country || !in_top);
+        }
+        let eligible = contacts
+            .iter()
+            .filter(|c| !c.attribute(program.schema().attribute("country").unwrap()).is_null())
+            .count();
+        prop_assert_eq!(ranked, eligible.min(2));
     }
 }

@@ -297,3 +297,99 @@ fn evaluate_reports_every_score() {
         ]
     );
 }
+
+// The forms issue 3 names ---------------------------------------------------------------
+
+#[test]
+fn decay_at_exactly_one_half_life_halves_the_points() {
+    let rules = "score s { per email.clicked => +10 decay half_life 30d }";
+    let c = clicks(contact(), 1, "2026-10-23T12:00:00Z"); // 30 days before NOW
+    assert_eq!(score_of(rules, "s", &c), num("5"));
+    let two = clicks(contact(), 1, "2026-09-23T12:00:00Z"); // two half-lives
+    assert_eq!(score_of(rules, "s", &two), num("2.5"));
+}
+
+#[test]
+fn clamp_holds_the_total_at_both_ends() {
+    let rules = "score s { per email.clicked => +10 per email.bounced => -10 clamp -15 to 25 }";
+    let bounce = json!({"campaign": "c", "kind": "soft"});
+    let high = clicks(contact(), 4, support::NOW);
+    let low = contact().events(3, "email.bounced", support::NOW, &bounce);
+    let inside =
+        clicks(contact(), 2, support::NOW).events(1, "email.bounced", support::NOW, &bounce);
+    assert_eq!(score_of(rules, "s", &high), num("25"));
+    assert_eq!(score_of(rules, "s", &low), num("-15"));
+    assert_eq!(score_of(rules, "s", &inside), num("10"));
+}
+
+#[test]
+fn max_caps_negative_and_positive_rules_separately() {
+    let rules = "score s { per email.clicked => +10 max 30 per email.bounced => -4 max 10 }";
+    let bounce = json!({"campaign": "c", "kind": "soft"});
+    let c = clicks(contact(), 5, support::NOW).events(5, "email.bounced", support::NOW, &bounce);
+    // min(50, 30) + max(-20, -10) = 20.
+    assert_eq!(score_of(rules, "s", &c), num("20"));
+}
+
+#[test]
+fn a_score_may_reference_a_decision_that_references_a_segment() {
+    let rules = r#"
+segment clicker { exists(email.clicked) }
+decide tier { when segment(clicker) => "warm" else => "cold" }
+score priority { when decision(tier) == "warm" => +40 when decision(tier) == "cold" => +5 }
+"#;
+    assert_eq!(
+        score_of(rules, "priority", &clicks(contact(), 1, support::NOW)),
+        num("40")
+    );
+    assert_eq!(score_of(rules, "priority", &contact()), num("5"));
+}
+
+#[test]
+fn a_cycle_through_scores_is_rejected_naming_every_item() {
+    let error = support::compile_err(
+        r#"
+score a { when score(b) > 1 => 1 }
+score b { when decision(c) == "x" => 1 }
+decide c { when score(a) > 0 => "x" }
+segment fine { true }
+"#,
+    );
+    assert_eq!(support::codes(&error), ["E0011"]);
+    let message = error.to_string();
+    assert!(
+        message.contains("items reference each other in a cycle: `a` → `b` → `c` → `a`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn no_score_fell_over_sixty_days_and_highest_score_are_plain_rules() {
+    let program = compile(
+        r#"
+score clicks { per email.clicked within 90d => +10 }
+segment no_score { score(clicks) == 0 }
+segment cooling { score(clicks) < score(clicks, at: now - 60d) }
+segment highest { top 1 by score(clicks) }
+"#,
+    );
+    let now = ctx(support::NOW);
+    // Two clicks 80 days ago: 20 points then (both inside 90 days of then), 20 now.
+    // Two clicks 100 days ago: 20 points 60 days ago, 0 now — cooling.
+    let steady = clicks(contact().id("steady"), 2, "2026-09-03T12:00:00Z").build(&program);
+    let cooled = clicks(contact().id("cooled"), 2, "2026-08-14T12:00:00Z").build(&program);
+    let silent = contact().id("silent").build(&program);
+    let in_segment = |name: &str, c: &funil::Contact| program.segment(name, c, &now).unwrap();
+    assert!(!in_segment("cooling", &steady));
+    assert!(in_segment("cooling", &cooled));
+    assert!(in_segment("no_score", &silent) && in_segment("no_score", &cooled));
+    assert!(!in_segment("no_score", &steady));
+    let batch = program
+        .evaluate_batch([&steady, &cooled, &silent], &now)
+        .unwrap();
+    let highest: Vec<bool> = batch
+        .iter()
+        .map(|e| e.segments().contains(&"highest".to_string()))
+        .collect();
+    assert_eq!(highest, [true, false, false]);
+}

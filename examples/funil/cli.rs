@@ -1,4 +1,4 @@
-//! The command-line example of spec §11: `check` and `eval`.
+//! The command-line example of spec §11: `check`, `eval`, `batch` and `reward`.
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
@@ -8,7 +8,8 @@ use std::fmt::Display;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use funil::{Compiler, Context, Program, Tz};
+use funil::model::write_json;
+use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 
 /// Exit code: everything went well.
 pub const OK: i32 = 0;
@@ -19,7 +20,9 @@ pub const FAILURE: i32 = 2;
 
 const USAGE: &str = "usage:
   funil check RULES...
-  funil eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]";
+  funil eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]
+  funil batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
+  funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -30,11 +33,11 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
     match command.as_str() {
         "check" => check(rest, stderr),
         "eval" => eval(rest, stdout, stderr),
-        "batch" | "reward" | "simulate" => fail(
+        "batch" => batch(rest, stdout, stderr),
+        "reward" => reward(rest, stdout, stderr),
+        "simulate" => fail(
             stderr,
-            format!(
-                "`{command}` is not available yet: this version of funil evaluates segments, scores and decisions (`eval`)"
-            ),
+            "`simulate` is not available yet: this version of funil does not evaluate workflows",
         ),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
@@ -56,67 +59,232 @@ fn check(args: &[String], stderr: &mut impl Write) -> i32 {
     }
 }
 
-/// `eval RULES... --contacts FILE --now T [--tz ZONE]`: one JSON line per contact.
+/// `eval RULES... --contacts FILE --now T [--tz ZONE]`: one JSON line per contact,
+/// batch-only items left out.
 fn eval(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
-    let options = match Options::parse(args, &["--contacts", "--now", "--tz"]) {
-        Ok(options) => options,
-        Err(message) => return usage(stderr, &message),
+    let setup = match Setup::read("eval", args, &[], stderr) {
+        Ok(setup) => setup,
+        Err(code) => return code,
     };
-    let Some(contacts_path) = options.value("--contacts") else {
-        return usage(stderr, "`eval` needs `--contacts FILE.jsonl`");
-    };
-    let Some(now) = options.value("--now") else {
-        return usage(stderr, "`eval` needs `--now T`, an RFC 3339 instant");
-    };
-    let now = match DateTime::parse_from_rfc3339(now) {
-        Ok(now) => now.with_timezone(&Utc),
-        Err(e) => {
-            return fail(
-                stderr,
-                format!("`--now {now}` is not an RFC 3339 instant: {e}"),
-            );
-        }
-    };
-    let mut context = Context::new(now);
-    if let Some(zone) = options.value("--tz") {
-        match zone.parse::<Tz>() {
-            Ok(tz) => context = context.with_time_zone(tz),
-            Err(_) => return fail(stderr, format!("`--tz {zone}` is not an IANA time zone")),
+    let mut output = Output::new(stdout);
+    for line in setup.lines() {
+        match line.contact(&setup.program) {
+            Ok(contact) => match setup.program.evaluate(&contact, &setup.context) {
+                Ok(evaluation) => output.line(evaluation.to_json(contact.id())),
+                Err(error) => output.error(&line, &error),
+            },
+            Err(error) => output.error(&line, &error),
         }
     }
-    let Some(program) = compile(&options.rules, stderr) else {
-        return FAILURE;
-    };
-    let contacts = match std::fs::read_to_string(contacts_path) {
-        Ok(text) => text,
-        Err(e) => return fail(stderr, format!("cannot read `{contacts_path}`: {e}")),
-    };
-    let mut code = OK;
-    for (index, line) in contacts.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let output = match evaluate_line(&program, &context, line) {
-            Ok(json) => json,
-            Err(error) => {
-                code = BAD_CONTACT;
-                error_line(line, index + 1, &error)
-            }
-        };
-        if writeln!(stdout, "{output}").is_err() {
-            return fail(stderr, "cannot write the output");
-        }
-    }
-    code
+    output.finish(stderr)
 }
 
-/// The JSON result line for one contact line, or the error to report.
-fn evaluate_line(program: &Program, context: &Context, line: &str) -> Result<String, String> {
-    let contact = program.contact_from_json(line).map_err(|e| e.to_string())?;
-    let evaluation = program
-        .evaluate(&contact, context)
-        .map_err(|e| e.to_string())?;
-    Ok(evaluation.to_json(contact.id()))
+/// `batch RULES... --contacts FILE --now T [--tz ZONE]`: the contacts evaluated
+/// together, ranked segments included; one JSON line per contact, in input order.
+fn batch(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    let setup = match Setup::read("batch", args, &[], stderr) {
+        Ok(setup) => setup,
+        Err(code) => return code,
+    };
+    let lines: Vec<Line<'_>> = setup.lines().collect();
+    let contacts: Vec<_> = lines
+        .iter()
+        .map(|line| line.contact(&setup.program))
+        .collect();
+    let evaluations = match setup
+        .program
+        .evaluate_batch(contacts.iter().flatten(), &setup.context)
+    {
+        Ok(evaluations) => evaluations,
+        Err(error) => return fail(stderr, error),
+    };
+    let mut evaluations = evaluations.into_iter();
+    let mut output = Output::new(stdout);
+    for (line, contact) in lines.iter().zip(&contacts) {
+        match (contact, evaluations.next()) {
+            (Ok(contact), Some(evaluation)) => output.line(evaluation.to_json(contact.id())),
+            (Err(error), _) => output.error(line, error),
+            (Ok(contact), None) => {
+                output.error(line, &format!("`{}` was not evaluated", contact.id()))
+            }
+        }
+    }
+    output.finish(stderr)
+}
+
+/// `reward RULES... --contacts FILE --reward NAME --now T [--tz ZONE]`: one JSON line
+/// per trigger event at or before `now`, per contact in chronological order.
+fn reward(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    let setup = match Setup::read("reward", args, &["--reward"], stderr) {
+        Ok(setup) => setup,
+        Err(code) => return code,
+    };
+    let Some(name) = setup.options.value("--reward") else {
+        return usage(stderr, "`reward` needs `--reward NAME`");
+    };
+    if !setup
+        .program
+        .items()
+        .any(|(item, kind)| item == name && kind == ItemKind::Reward)
+    {
+        return fail(stderr, format!("the rules have no reward named `{name}`"));
+    }
+    let mut output = Output::new(stdout);
+    for line in setup.lines() {
+        let contact = match line.contact(&setup.program) {
+            Ok(contact) => contact,
+            Err(error) => {
+                output.error(&line, &error);
+                continue;
+            }
+        };
+        match setup.program.rewards(name, &contact, &setup.context) {
+            Ok(grants) => {
+                for grant in grants {
+                    output.line(format!(
+                        "{{\"id\":{},\"event_at\":{},\"reward\":{},\"value\":{}}}",
+                        json(&Value::String(contact.id().into())),
+                        json(&Value::DateTime(grant.at())),
+                        json(&Value::String(name.into())),
+                        json(&Value::Number(grant.value())),
+                    ));
+                }
+            }
+            Err(error) => output.error(&line, &error),
+        }
+    }
+    output.finish(stderr)
+}
+
+/// What `eval`, `batch` and `reward` share: the compiled rules, the context, and the
+/// contacts file's text.
+struct Setup {
+    options: Options,
+    program: Program,
+    context: Context,
+    contacts: String,
+}
+
+impl Setup {
+    /// Reads `RULES... --contacts FILE --now T [--tz ZONE]` plus the `extra` options;
+    /// on failure, reports it and gives the exit code.
+    fn read(
+        command: &str,
+        args: &[String],
+        extra: &[&str],
+        stderr: &mut impl Write,
+    ) -> Result<Setup, i32> {
+        let known: Vec<&str> = ["--contacts", "--now", "--tz"]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        let options = Options::parse(args, &known).map_err(|message| usage(stderr, &message))?;
+        let Some(contacts_path) = options.value("--contacts") else {
+            return Err(usage(
+                stderr,
+                &format!("`{command}` needs `--contacts FILE.jsonl`"),
+            ));
+        };
+        let Some(now) = options.value("--now") else {
+            return Err(usage(
+                stderr,
+                &format!("`{command}` needs `--now T`, an RFC 3339 instant"),
+            ));
+        };
+        let now = DateTime::parse_from_rfc3339(now)
+            .map_err(|e| {
+                fail(
+                    stderr,
+                    format!("`--now {now}` is not an RFC 3339 instant: {e}"),
+                )
+            })?
+            .with_timezone(&Utc);
+        let mut context = Context::new(now);
+        if let Some(zone) = options.value("--tz") {
+            let tz = zone
+                .parse::<Tz>()
+                .map_err(|_| fail(stderr, format!("`--tz {zone}` is not an IANA time zone")))?;
+            context = context.with_time_zone(tz);
+        }
+        let program = compile(&options.rules, stderr).ok_or(FAILURE)?;
+        let contacts = std::fs::read_to_string(contacts_path)
+            .map_err(|e| fail(stderr, format!("cannot read `{contacts_path}`: {e}")))?;
+        Ok(Setup {
+            options,
+            program,
+            context,
+            contacts,
+        })
+    }
+
+    /// The contacts file's non-blank lines, numbered from 1 (blank lines count).
+    fn lines(&self) -> impl Iterator<Item = Line<'_>> {
+        self.contacts
+            .lines()
+            .enumerate()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(index, text)| Line {
+                number: index + 1,
+                text,
+            })
+    }
+}
+
+/// One line of the contacts file.
+struct Line<'t> {
+    number: usize,
+    text: &'t str,
+}
+
+impl Line<'_> {
+    fn contact(&self, program: &Program) -> Result<Contact, String> {
+        program
+            .contact_from_json(self.text)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Result lines on stdout, remembering whether any contact failed.
+struct Output<'w, W: Write> {
+    stdout: &'w mut W,
+    failed: bool,
+    broken: bool,
+}
+
+impl<'w, W: Write> Output<'w, W> {
+    fn new(stdout: &'w mut W) -> Self {
+        Output {
+            stdout,
+            failed: false,
+            broken: false,
+        }
+    }
+
+    fn line(&mut self, text: String) {
+        self.broken |= writeln!(self.stdout, "{text}").is_err();
+    }
+
+    fn error(&mut self, line: &Line<'_>, error: &dyn Display) {
+        self.failed = true;
+        self.line(error_line(line.text, line.number, &error.to_string()));
+    }
+
+    /// The exit code: 1 if a contact failed, 2 if the output could not be written.
+    fn finish(self, stderr: &mut impl Write) -> i32 {
+        if self.broken {
+            fail(stderr, "cannot write the output")
+        } else if self.failed {
+            BAD_CONTACT
+        } else {
+            OK
+        }
+    }
+}
+
+fn json(value: &Value) -> String {
+    let mut out = String::new();
+    write_json(value, &mut out);
+    out
 }
 
 /// `{"id":…,"line":N,"error":"…"}`, with the id when one can be read from the line.
@@ -124,15 +292,11 @@ fn error_line(line: &str, number: usize, error: &str) -> String {
     let id = serde_json::from_str::<serde_json::Value>(line)
         .ok()
         .and_then(|json| json.get("id").and_then(|id| id.as_str()).map(str::to_owned));
-    let id = id.map_or_else(|| "null".to_owned(), |id| json_string(&id));
+    let id = id.map_or_else(|| "null".to_owned(), |id| json(&Value::String(id.into())));
     format!(
         "{{\"id\":{id},\"line\":{number},\"error\":{}}}",
-        json_string(error)
+        json(&Value::String(error.into()))
     )
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::Value::from(text).to_string()
 }
 
 /// Compiles the rule files, printing diagnostics (warnings included) to `stderr`.

@@ -172,7 +172,25 @@ impl Checker<'_, '_> {
         }
     }
 
-    pub(super) fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
+    /// The kinds an event kind or group name stands for; reports an unknown name.
+    pub(super) fn event_kinds(&mut self, source: &ast::KindName) -> Option<Box<[KindId]>> {
+        let kinds = self.kinds_of(&source.node);
+        if kinds.is_none() {
+            let mut error = self.error(
+                codes::UNKNOWN_KIND,
+                format!("unknown event kind or group `{}`", source.node),
+                source.span,
+            );
+            if let Some(help) = help_did_you_mean(&source.node, self.schema.kind_and_group_names())
+            {
+                error = error.with_help(help);
+            }
+            self.report(error);
+        }
+        kinds
+    }
+
+    fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
         if let Some(kind) = self.schema.kind(name) {
             return Some(Box::new([kind]));
         }
@@ -290,20 +308,7 @@ impl Checker<'_, '_> {
         query: &ast::Query,
         scope: Scope<'_>,
     ) -> Option<(Query, Box<[KindId]>)> {
-        let Some(kinds) = self.kinds_of(&query.source.node) else {
-            let mut error = self.error(
-                codes::UNKNOWN_KIND,
-                format!("unknown event kind or group `{}`", query.source.node),
-                query.source.span,
-            );
-            if let Some(help) =
-                help_did_you_mean(&query.source.node, self.schema.kind_and_group_names())
-            {
-                error = error.with_help(help);
-            }
-            self.report(error);
-            return None;
-        };
+        let kinds = self.event_kinds(&query.source)?;
         let filter = query.filter.as_ref().map(|f| {
             self.condition(
                 f,
@@ -504,7 +509,7 @@ impl Checker<'_, '_> {
         self.dependencies.push((item, offset));
         let ty = match kind {
             ItemKind::Segment => Ty::BOOL,
-            ItemKind::Score => Ty::NUMBER,
+            ItemKind::Score | ItemKind::Reward => Ty::NUMBER,
             ItemKind::Decision => self.types.get(index).cloned().flatten().unwrap_or(Ty::ANY),
             // Not referable: `referenced_kind` never names one.
             ItemKind::Workflow => Ty::ANY,

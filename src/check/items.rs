@@ -19,6 +19,7 @@ pub(crate) enum ItemAst<'m> {
     Score(&'m ast::Score),
     Decision(&'m ast::Decision),
     Workflow(&'m ast::Workflow),
+    Reward(&'m ast::Reward),
 }
 
 /// A checked item, with the type references to it see.
@@ -40,10 +41,7 @@ pub(crate) fn declare<'m>(
                 ast::ItemKind::Segment(s) => (&s.name, ItemKind::Segment, ItemAst::Segment(s)),
                 ast::ItemKind::Score(s) => (&s.name, ItemKind::Score, ItemAst::Score(s)),
                 ast::ItemKind::Decision(d) => (&d.name, ItemKind::Decision, ItemAst::Decision(d)),
-                ast::ItemKind::Reward(r) => {
-                    diagnostics.push(unsupported(file, "reward", &r.name));
-                    continue;
-                }
+                ast::ItemKind::Reward(r) => (&r.name, ItemKind::Reward, ItemAst::Reward(r)),
                 ast::ItemKind::Workflow(w) => (&w.name, ItemKind::Workflow, ItemAst::Workflow(w)),
             };
             if let Some(first) = declared.get(&name.node) {
@@ -56,7 +54,7 @@ pub(crate) fn declare<'m>(
                         name.span,
                     )
                     .with_help(format!(
-                        "segments, scores, decisions, rewards and workflows share one namespace; the first `{}` is at {}:{line}",
+                        "items of every kind share one namespace; the first `{}` is at {}:{line}",
                         name.node,
                         first.file.name()
                     )),
@@ -76,19 +74,6 @@ pub(crate) fn declare<'m>(
         }
     }
     declared
-}
-
-fn unsupported(file: &SourceFile, what: &str, name: &ast::Name) -> Diagnostic {
-    Diagnostic::error(
-        codes::UNSUPPORTED,
-        format!(
-            "{what} `{}` cannot be compiled by this version of funil",
-            name.node
-        ),
-        file,
-        name.span,
-    )
-    .with_help("rewards are parsed but not yet evaluated; remove the item to compile the rest")
 }
 
 impl<'m> Checker<'_, 'm> {
@@ -123,6 +108,10 @@ impl<'m> Checker<'_, 'm> {
                     ItemBody::Workflow(Box::new(compiled)),
                     Ty::ANY,
                 )
+            }
+            ItemAst::Reward(reward) => {
+                let rules = self.reward_rules(reward);
+                (&reward.title, ItemBody::Reward(rules), Ty::NUMBER)
             }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);
@@ -303,16 +292,16 @@ pub(crate) fn propagate_batch_only(items: &mut [Item], order: &[ItemId]) {
     }
 }
 
-/// Reports every item that runs for one contact at a time (a workflow) yet
-/// references a batch-only item, directly or through others (§5.2). Run after
-/// [`propagate_batch_only`], which marks such items batch-only.
-pub(crate) fn reject_batch_only_references(
+/// Reports rewards and workflows that reference a batch-only item: they run for one
+/// contact at a time, so they cannot wait for a whole batch.
+pub(crate) fn report_batch_only_references(
     items: &[Item],
     declared: &DeclaredItems<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for (index, item) in items.iter().enumerate() {
-        if !item.batch_only || !matches!(item.body.kind(), ItemKind::Workflow) {
+    for (item, (_, entry)) in items.iter().zip(declared.iter()) {
+        let kind = item.body.kind();
+        if !item.batch_only || !matches!(kind, ItemKind::Reward | ItemKind::Workflow) {
             continue;
         }
         let culprit = item
@@ -320,27 +309,27 @@ pub(crate) fn reject_batch_only_references(
             .iter()
             .filter_map(|(dep, _)| items.get(dep.index()))
             .find(|dep| dep.batch_only);
-        let (Some(culprit), Some((_, entry))) = (culprit, declared.get_index(index)) else {
-            continue;
-        };
-        diagnostics.push(
-            Diagnostic::error(
-                codes::NOT_ALLOWED,
-                format!(
-                    "{} `{}` references `{}`, which needs a whole batch of contacts",
-                    item.body.kind().name(),
-                    item.name,
-                    culprit.name
-                ),
-                entry.file,
-                entry.name_span,
-            )
-            .with_help(format!(
-                "`{}` ranks contacts (`top … by`) or references a ranked segment; a {} runs for one contact at a time",
-                culprit.name,
-                item.body.kind().name()
-            )),
+        let mut error = Diagnostic::error(
+            codes::NOT_ALLOWED,
+            format!(
+                "{} `{}` depends on a ranked segment, which needs a whole batch",
+                kind.name(),
+                item.name
+            ),
+            entry.file,
+            entry.name_span,
         );
+        if let Some(culprit) = culprit {
+            error = error.with_note(format!(
+                "it references `{}`, which is batch-only (`top … by`, or references one)",
+                culprit.name
+            ));
+        }
+        let help = match kind {
+            ItemKind::Workflow => "workflows run for one contact at a time",
+            _ => "rewards are computed for one contact at a time",
+        };
+        diagnostics.push(error.with_help(help));
     }
 }
 

@@ -10,6 +10,7 @@ mod calls;
 mod expr;
 mod items;
 mod references;
+mod reward;
 mod schema;
 mod types;
 mod workflow;
@@ -76,7 +77,7 @@ pub(crate) fn check(
     let nodes = checker.nodes;
     let mut items: Vec<Item> = items.into_iter().flatten().collect();
     items::propagate_batch_only(&mut items, &order.ids);
-    items::reject_batch_only_references(&items, &declared, diagnostics);
+    items::report_batch_only_references(&items, &declared, diagnostics);
     items::check_instants(
         &items,
         &order.ids,

@@ -205,6 +205,12 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             block_exprs(&workflow.body, &mut exprs);
             exprs
         }
+        ItemAst::Reward(reward) => reward
+            .arms
+            .iter()
+            .flat_map(|arm| [&arm.condition, &arm.value])
+            .chain(&reward.otherwise)
+            .collect(),
     }
 }
 

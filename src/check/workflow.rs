@@ -73,7 +73,7 @@ impl Checker<'_, '_> {
         for header in &workflow.header {
             match &header.node {
                 HeaderKind::EnterOn { kind, filter } => {
-                    let Some(kinds) = self.kinds_or_report(kind) else {
+                    let Some(kinds) = self.event_kinds(kind) else {
                         continue;
                     };
                     let filter = filter.as_ref().map(|filter| {
@@ -136,23 +136,6 @@ impl Checker<'_, '_> {
             );
             self.report(error);
         }
-    }
-
-    /// The kinds an event kind or group names, or a reported error.
-    fn kinds_or_report(&mut self, kind: &ast::KindName) -> Option<Box<[crate::model::KindId]>> {
-        let kinds = self.kinds_of(&kind.node);
-        if kinds.is_none() {
-            let mut error = self.error(
-                codes::UNKNOWN_KIND,
-                format!("unknown event kind or group `{}`", kind.node),
-                kind.span,
-            );
-            if let Some(help) = help_did_you_mean(&kind.node, self.schema.kind_and_group_names()) {
-                error = error.with_help(help);
-            }
-            self.report(error);
-        }
-        kinds
     }
 
     fn send_window(&mut self, window: &ast::SendWindow) -> Option<SendWindow> {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use chrono::TimeDelta;
+
 use super::{Context, Evaluator};
 use crate::model::{Contact, Value, write_json};
 use crate::program::{ItemId, ItemKind, Program};
@@ -255,30 +257,7 @@ impl Program {
     /// A contact built against another schema.
     pub fn evaluate(&self, contact: &Contact, context: &Context) -> Result<Evaluation, EvalError> {
         self.check_contact(contact)?;
-        let mut evaluator = Evaluator::new(self, contact, context);
-        let mut evaluation = Evaluation {
-            segments: Vec::new(),
-            scores: Vec::new(),
-            decisions: Vec::new(),
-        };
-        for (index, item) in self.items.iter().enumerate() {
-            if item.batch_only || item.body.kind() == ItemKind::Workflow {
-                continue;
-            }
-            let value = evaluator.item(ItemId::from_index(index), Default::default());
-            match item.body.kind() {
-                ItemKind::Segment => {
-                    if matches!(value, Value::Bool(true)) {
-                        evaluation.segments.push(item.name.clone());
-                    }
-                }
-                ItemKind::Score => evaluation.scores.push((item.name.clone(), value)),
-                ItemKind::Decision => evaluation.decisions.push((item.name.clone(), value)),
-                ItemKind::Workflow => {}
-            }
-        }
-        evaluation.segments.sort_unstable();
-        Ok(evaluation)
+        Ok(Evaluator::new(self, contact, context).evaluation(false))
     }
 
     pub(super) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
@@ -314,5 +293,43 @@ impl Program {
             .enumerate()
             .filter(move |(_, item)| item.body.kind() == kind && !item.batch_only)
             .map(|(index, item)| (ItemId::from_index(index), item.name.as_str()))
+    }
+}
+
+impl Evaluator<'_> {
+    /// Every segment, score and decision, with or without the batch-only ones
+    /// (which only a batch, having resolved its rankings, can include).
+    pub(super) fn evaluation(&mut self, batch: bool) -> Evaluation {
+        let mut evaluation = Evaluation {
+            segments: Vec::new(),
+            scores: Vec::new(),
+            decisions: Vec::new(),
+        };
+        let program = self.program;
+        for (index, item) in program.items.iter().enumerate() {
+            if item.batch_only && !batch {
+                continue;
+            }
+            let id = ItemId::from_index(index);
+            match item.body.kind() {
+                ItemKind::Segment => {
+                    if super::truthy(&self.item(id, TimeDelta::zero())) {
+                        evaluation.segments.push(item.name.clone());
+                    }
+                }
+                ItemKind::Score => {
+                    let value = self.item(id, TimeDelta::zero());
+                    evaluation.scores.push((item.name.clone(), value));
+                }
+                ItemKind::Decision => {
+                    let value = self.item(id, TimeDelta::zero());
+                    evaluation.decisions.push((item.name.clone(), value));
+                }
+                ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
+                ItemKind::Workflow => {} // entered and advanced: `Program::advance`
+            }
+        }
+        evaluation.segments.sort_unstable();
+        evaluation
     }
 }

@@ -23,7 +23,8 @@ impl Evaluator<'_> {
         match &item.body {
             ItemBody::Segment(condition) => Value::Bool(self.test(*condition, &frame)),
             // Ranked segments need a batch: single-contact calls refuse them earlier.
-            ItemBody::Ranked(_) => Value::Null,
+            // Rewards are granted per trigger event (`Program::rewards`), never referenced.
+            ItemBody::Ranked(_) | ItemBody::Reward(_) => Value::Null,
             ItemBody::Score(rules) => Value::Number(self.score(rules, &frame)),
             ItemBody::Decision(arms) => self.decide(arms, &frame),
             // A workflow has no value: it is entered and advanced (`eval::workflow`).

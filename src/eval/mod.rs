@@ -7,11 +7,13 @@
 //! Expression recursion follows the node tree, whose depth the parser bounds.
 
 mod api;
+mod batch;
 mod context;
 mod expr;
 mod items;
 mod operators;
 mod query;
+mod reward;
 mod workflow;
 
 use std::collections::HashMap;
@@ -22,6 +24,7 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use reward::Grant;
 pub use workflow::{Action, Advance, PastRun, RunState, Status};
 
 /// The state of one evaluation of one contact.
@@ -54,7 +57,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The frame of the instant `offset` before now, with no event in scope.
-    fn frame(&self, offset: TimeDelta) -> Frame<'p> {
+    pub(crate) fn frame(&self, offset: TimeDelta) -> Frame<'p> {
         let now = self
             .context
             .now()
@@ -69,6 +72,12 @@ impl<'p> Evaluator<'p> {
 
     fn today(&self, frame: &Frame<'_>) -> NaiveDate {
         calendar::local_date(frame.now, self.context.time_zone())
+    }
+
+    /// Records the value of `item` as of `offset` before now, computed elsewhere
+    /// (a ranked segment's membership, resolved over a whole batch).
+    pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
+        self.memo.insert((item, offset), value);
     }
 
     /// The value of `item` as of `offset` before now, computing what it depends on

@@ -1,10 +1,12 @@
 //! Items of a compiled program: segments, scores, decisions and workflows, resolved.
+//! Items of a compiled program: segments, scores, decisions and rewards, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
 use super::node::{ItemId, NodeId, Query};
 use super::workflow::Workflow;
+use crate::model::KindId;
 
 /// One compiled item.
 #[derive(Debug, Clone)]
@@ -27,10 +29,6 @@ pub(crate) enum ItemBody {
     /// A segment's condition.
     Segment(NodeId),
     /// A ranked segment: batch only.
-    #[expect(
-        dead_code,
-        reason = "read by the batch evaluator (issue 3); checked and kept now"
-    )]
     Ranked(Ranking),
     /// A score.
     Score(ScoreRules),
@@ -38,6 +36,8 @@ pub(crate) enum ItemBody {
     Decision(DecisionArms),
     /// A workflow.
     Workflow(Box<Workflow>),
+    /// A reward program.
+    Reward(RewardRules),
 }
 
 /// The kind of an item, as named in messages and the API.
@@ -51,6 +51,8 @@ pub enum ItemKind {
     Decision,
     /// A workflow (`workflow`).
     Workflow,
+    /// A reward program (`reward`), computed per trigger event.
+    Reward,
 }
 
 impl ItemKind {
@@ -61,6 +63,7 @@ impl ItemKind {
             ItemKind::Score => "score",
             ItemKind::Decision => "decision",
             ItemKind::Workflow => "workflow",
+            ItemKind::Reward => "reward",
         }
     }
 }
@@ -73,16 +76,13 @@ impl ItemBody {
             ItemBody::Score(_) => ItemKind::Score,
             ItemBody::Decision(_) => ItemKind::Decision,
             ItemBody::Workflow(_) => ItemKind::Workflow,
+            ItemBody::Reward(_) => ItemKind::Reward,
         }
     }
 }
 
 /// `top N by EXPR [where COND]`.
 #[derive(Debug, Clone)]
-#[expect(
-    dead_code,
-    reason = "read by the batch evaluator (issue 3); checked and kept now"
-)]
 pub(crate) struct Ranking {
     pub take: Take,
     pub by: NodeId,
@@ -91,10 +91,6 @@ pub(crate) struct Ranking {
 
 /// How many ranked contacts a segment takes.
 #[derive(Debug, Clone, Copy)]
-#[expect(
-    dead_code,
-    reason = "read by the batch evaluator (issue 3); checked and kept now"
-)]
 pub(crate) enum Take {
     Count(u64),
     /// A fraction (0.10 for `10%`).
@@ -128,4 +124,28 @@ pub(crate) struct DecisionArms {
     pub collect: bool,
     pub arms: Box<[(NodeId, NodeId)]>,
     pub otherwise: Option<NodeId>,
+}
+
+/// A reward program: its trigger, its arms and how each grant is bounded.
+#[derive(Debug, Clone)]
+pub(crate) struct RewardRules {
+    /// The event kinds that trigger it.
+    pub trigger: Box<[KindId]>,
+    /// `when COND => AMOUNT`, first match wins.
+    pub arms: Box<[(NodeId, NodeId)]>,
+    /// The `else` amount.
+    pub otherwise: Option<NodeId>,
+    /// The `cap X per event` bounds (every one applies).
+    pub per_event: Box<[Decimal]>,
+    /// The `cap X per D` bounds, in order.
+    pub rolling: Box<[RollingCap]>,
+    /// Decimal places of each grant.
+    pub places: u32,
+}
+
+/// `cap X per D`: grants in `(at - D, at]` sum to at most X.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RollingCap {
+    pub amount: Decimal,
+    pub window: TimeDelta,
 }

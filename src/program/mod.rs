@@ -8,7 +8,9 @@ mod node;
 mod workflow;
 
 pub use item::ItemKind;
-pub(crate) use item::{DecisionArms, Item, ItemBody, Ranking, ScoreRule, ScoreRules, Take};
+pub(crate) use item::{
+    DecisionArms, Item, ItemBody, Ranking, RewardRules, RollingCap, ScoreRule, ScoreRules, Take,
+};
 pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, EventField, Function, ItemId, Node, NodeId, Part, PropSlot,
     Query, TextOp, Window,
