@@ -30,11 +30,10 @@ const WORKFLOW: Scope<'static> = Scope {
     workflow: true,
 };
 
-/// The steps written so far, by id, and where each label was first used.
+/// The steps written so far, by id.
 #[derive(Default)]
 struct Steps {
     steps: IndexMap<String, Step>,
-    labels: HashMap<String, Span>,
 }
 
 /// Header clauses that may be written once.
@@ -60,6 +59,7 @@ impl Checker<'_, '_> {
             first: None,
         };
         self.header(workflow, &mut compiled);
+        self.labels(&workflow.body, &mut HashMap::new());
         let mut steps = Steps::default();
         compiled.first = self.block(&workflow.body, "", None, &mut steps);
         compiled.steps = steps.steps;
@@ -110,7 +110,13 @@ impl Checker<'_, '_> {
                 }
             }
         }
-        if enter_on.is_empty() && enter_when.is_empty() {
+        let enters = workflow.header.iter().any(|header| {
+            matches!(
+                header.node,
+                HeaderKind::EnterOn { .. } | HeaderKind::EnterWhen(_)
+            )
+        });
+        if !enters {
             let error = self
                 .error(
                     codes::NOT_ALLOWED,
@@ -208,10 +214,7 @@ impl Checker<'_, '_> {
         steps: &mut Steps,
     ) -> StepIndex {
         let (id, stmt) = match &stmt.node {
-            StmtKind::Step { label, stmt: inner } => {
-                self.label(label, inner, steps);
-                (label.node.clone(), unlabelled(inner))
-            }
+            StmtKind::Step { label, stmt: inner } => (label.node.clone(), unlabelled(inner)),
             _ => (path, stmt),
         };
         let fingerprint = fnv1a_64(print_stmt(stmt).as_bytes());
@@ -256,13 +259,16 @@ impl Checker<'_, '_> {
             }
             StmtKind::Split(arms) => {
                 let mut bound: u32 = 0;
+                let mut valid = true;
                 let mut compiled = Vec::with_capacity(arms.len());
                 for (k, arm) in arms.iter().enumerate() {
-                    bound = bound.saturating_add(self.split_buckets(&arm.weight));
+                    let buckets = self.split_buckets(&arm.weight);
+                    valid &= buckets.is_some();
+                    bound = bound.saturating_add(buckets.unwrap_or(0));
                     let target = self.block(&arm.body, &format!("{id}.arm{k}."), next, steps);
                     compiled.push((bound, target));
                 }
-                if bound != SPLIT_BUCKETS {
+                if valid && bound != SPLIT_BUCKETS {
                     let total = Decimal::from(bound) / Decimal::ONE_HUNDRED;
                     let error = self
                         .error(
@@ -288,22 +294,55 @@ impl Checker<'_, '_> {
         steps.steps.insert_full(id, step).0
     }
 
-    /// Records a `step` label, reporting one used twice or stacked on another.
-    fn label(&mut self, label: &Name, inner: &Stmt, steps: &mut Steps) {
-        if let StmtKind::Step { label: second, .. } = &inner.node {
+    /// Reports, in source order, `step` labels used twice or stacked on one another.
+    fn labels(&mut self, block: &Block, seen: &mut HashMap<String, Span>) {
+        crate::stack::with_headroom(|| {
+            for stmt in block {
+                let mut stmt = stmt;
+                let mut outer: Option<&Name> = None;
+                while let StmtKind::Step { label, stmt: inner } = &stmt.node {
+                    self.label(label, outer, seen);
+                    outer = Some(label);
+                    stmt = inner;
+                }
+                match &stmt.node {
+                    StmtKind::If {
+                        branches,
+                        otherwise,
+                    } => {
+                        for branch in branches {
+                            self.labels(&branch.body, seen);
+                        }
+                        if let Some(otherwise) = otherwise {
+                            self.labels(otherwise, seen);
+                        }
+                    }
+                    StmtKind::Split(arms) => {
+                        for arm in arms {
+                            self.labels(&arm.body, seen);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+
+    fn label(&mut self, label: &Name, outer: Option<&Name>, seen: &mut HashMap<String, Span>) {
+        if let Some(outer) = outer {
             let error = self
                 .error(
                     codes::NOT_ALLOWED,
                     format!(
                         "statement `{}` already has the label `{}`",
-                        second.node, label.node
+                        label.node, outer.node
                     ),
-                    second.span,
+                    label.span,
                 )
                 .with_help("a statement takes one `step` label");
             self.report(error);
         }
-        if let Some(first) = steps.labels.get(&label.node) {
+        if let Some(first) = seen.get(&label.node) {
             let line = self.file.map_or(0, |file| file.locate(first.start).0);
             let error = self
                 .error(
@@ -317,7 +356,7 @@ impl Checker<'_, '_> {
                 ));
             self.report(error);
         } else {
-            steps.labels.insert(label.node.clone(), label.span);
+            seen.insert(label.node.clone(), label.span);
         }
     }
 
@@ -335,13 +374,13 @@ impl Checker<'_, '_> {
 
     /// The buckets of one split arm; reports a share that is no whole number of
     /// 0.01% buckets.
-    fn split_buckets(&mut self, weight: &ast::Spanned<Decimal>) -> u32 {
+    fn split_buckets(&mut self, weight: &ast::Spanned<Decimal>) -> Option<u32> {
         let buckets = weight.node.checked_mul(Decimal::ONE_HUNDRED);
         match buckets
             .filter(|b| b.fract().is_zero())
             .and_then(|b| b.to_u32())
         {
-            Some(buckets) => buckets,
+            Some(buckets) => Some(buckets),
             None => {
                 let error = self
                     .error(
@@ -351,7 +390,7 @@ impl Checker<'_, '_> {
                     )
                     .with_help("split arms take whole buckets of 0.01%, such as `33.33%`");
                 self.report(error);
-                0
+                None
             }
         }
     }
@@ -379,6 +418,7 @@ impl Checker<'_, '_> {
         };
         let params: Vec<(String, Type)> = self.schema.action_args(action).to_vec();
         let mut given: Vec<Option<NodeId>> = vec![None; params.len()];
+        let mut unknown_argument = false;
         for arg in args {
             let (node, ty) = self.expr(&arg.value, WORKFLOW);
             let Some(position) = params.iter().position(|(p, _)| *p == arg.name.node) else {
@@ -396,6 +436,7 @@ impl Checker<'_, '_> {
                     error = error.with_help(help);
                 }
                 self.report(error);
+                unknown_argument = true;
                 continue;
             };
             let (Some(slot), Some((_, param_ty))) = (given.get_mut(position), params.get(position))
@@ -427,8 +468,9 @@ impl Checker<'_, '_> {
                 self.report(error);
             }
         }
+        // A misspelt argument is reported once, not again as a missing one.
         for ((param, ty), value) in params.iter().zip(&given) {
-            if value.is_none() && !matches!(ty, Type::Optional(_)) {
+            if value.is_none() && !unknown_argument && !matches!(ty, Type::Optional(_)) {
                 let error = self.error(
                     codes::BAD_ARGUMENTS,
                     format!("`{}` needs the argument `{param}: {ty}`", name.node),
