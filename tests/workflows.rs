@@ -415,17 +415,25 @@ fn one_active_run_and_the_reentry_policies() {
     assert!(enters(
         &never,
         "2026-11-05T00:00:00Z",
-        &[other_workflow.clone()]
+        std::slice::from_ref(&other_workflow)
     ));
-    assert!(!enters(&never, "2027-11-05T00:00:00Z", &[finished.clone()]));
+    assert!(!enters(
+        &never,
+        "2027-11-05T00:00:00Z",
+        std::slice::from_ref(&finished)
+    ));
     assert!(!enters(
         &rules("reenter never"),
         "2027-11-05T00:00:00Z",
-        &[finished.clone()]
+        std::slice::from_ref(&finished)
     ));
 
     let always = rules("reenter always");
-    assert!(enters(&always, "2026-11-02T00:00:00Z", &[finished.clone()]));
+    assert!(enters(
+        &always,
+        "2026-11-02T00:00:00Z",
+        std::slice::from_ref(&finished)
+    ));
     assert!(
         !enters(
             &always,
@@ -441,8 +449,16 @@ fn one_active_run_and_the_reentry_policies() {
     );
 
     let after = rules("reenter after 30d");
-    assert!(!enters(&after, "2026-12-01T23:59:59Z", &[finished.clone()]));
-    assert!(enters(&after, "2026-12-02T00:00:00Z", &[finished.clone()]));
+    assert!(!enters(
+        &after,
+        "2026-12-01T23:59:59Z",
+        std::slice::from_ref(&finished)
+    ));
+    assert!(enters(
+        &after,
+        "2026-12-02T00:00:00Z",
+        std::slice::from_ref(&finished)
+    ));
     assert_eq!(
         after.reentry_from("w", &[finished]).unwrap(),
         Some(at("2026-12-02T00:00:00Z"))
