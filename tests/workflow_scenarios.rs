@@ -11,6 +11,7 @@
 //! birthday message, and a product launch with an A/B subject split.
 
 mod support;
+#[allow(dead_code, reason = "these tests read records, not their JSON lines")]
 #[path = "../examples/funil/timeline.rs"]
 mod timeline;
 
