@@ -40,6 +40,31 @@ mod tests {
     const GOLDEN_LAUNCH_2_C002: u32 = 2566;
     const GOLDEN_LAUNCH_SUBJECT_UNICODE: u32 = 7649;
 
+    /// Over 100,000 contact ids, each arm gets its weight to within 1%.
+    #[test]
+    fn proportions_hold_over_many_ids() {
+        let arms = [(3333, Some(0)), (6666, Some(1)), (10_000, Some(2))];
+        let weights = [0.3333, 0.3333, 0.3334];
+        let mut counts = [0u32; 3];
+        let total = 100_000;
+        for n in 0..total {
+            let target = arm(&arms, bucket("launch", "subject", &format!("c-{n}"))).unwrap();
+            counts[target] += 1;
+        }
+        for (count, weight) in counts.iter().zip(weights) {
+            let share = f64::from(*count) / f64::from(total);
+            assert!((share - weight).abs() < 0.01, "{counts:?}");
+        }
+        let uneven = [(1000, Some(0)), (10_000, Some(1))];
+        let first = (0..total)
+            .filter(|n| arm(&uneven, bucket("promo", "2.then.1", &format!("{n}"))) == Some(0))
+            .count();
+        assert!(
+            (first as f64 / f64::from(total) - 0.10).abs() < 0.01,
+            "{first}"
+        );
+    }
+
     #[test]
     fn arms_own_consecutive_ranges() {
         let arms = [(5000, Some(1)), (10_000, Some(2))];
