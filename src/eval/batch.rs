@@ -5,6 +5,9 @@
 //! one at a time, dependencies first: every contact's key is computed (which may use
 //! rankings resolved before), the population is ordered, and each contact's
 //! membership is remembered by its evaluator, where later items find it.
+//!
+//! With the `parallel` feature, the per-contact work (ranking keys, then every item)
+//! runs on rayon's thread pool; the result is the same, in the same order.
 
 use std::collections::HashSet;
 
@@ -63,10 +66,9 @@ impl Program {
                 }
             }
         }
-        Ok(evaluators
-            .iter_mut()
-            .map(|evaluator| evaluator.evaluation(true))
-            .collect())
+        Ok(for_each(&mut evaluators, |evaluator| {
+            evaluator.evaluation(true)
+        }))
     }
 
     /// The ranked segments the program's items need, each with the time-travel
@@ -117,13 +119,13 @@ fn rank(
     contacts: &[&Contact],
     evaluators: &mut [Evaluator<'_>],
 ) -> Vec<bool> {
-    let mut ranked: Vec<(Decimal, usize)> = evaluators
-        .iter_mut()
+    let keys = for_each(evaluators, |evaluator| {
+        evaluator.ranking_key(ranking, offset)
+    });
+    let mut ranked: Vec<(Decimal, usize)> = keys
+        .into_iter()
         .enumerate()
-        .filter_map(|(position, evaluator)| {
-            let key = evaluator.ranking_key(ranking, offset)?;
-            Some((key, position))
-        })
+        .filter_map(|(position, key)| Some((key?, position)))
         .collect();
     let id = |position: usize| contacts.get(position).map(|c| c.id());
     ranked.sort_by(|(key_a, a), (key_b, b)| {
@@ -162,5 +164,22 @@ impl Evaluator<'_> {
             Value::Number(key) => Some(key),
             _ => None,
         }
+    }
+}
+
+/// `work` applied to every evaluator, results in batch order: on rayon's pool with the
+/// `parallel` feature, in this thread without it.
+fn for_each<T: Send>(
+    evaluators: &mut [Evaluator<'_>],
+    work: impl Fn(&mut Evaluator<'_>) -> T + Send + Sync,
+) -> Vec<T> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        evaluators.par_iter_mut().map(work).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        evaluators.iter_mut().map(work).collect()
     }
 }
