@@ -600,6 +600,11 @@ fn exit_beats_a_pending_wait() {
         Status::Waiting(Some(at("2026-11-05T10:00:00Z")))
     );
     assert_eq!(start.state.step(), Some("2"));
+    // A call back in time changes nothing.
+    let back = program
+        .advance(&start.state, &c, &ctx("2026-11-01T00:00:00Z"))
+        .unwrap();
+    assert_eq!((back.state, back.actions.len()), (start.state.clone(), 0));
     // Advanced only after the wait would have ended: the exit came first.
     let late = program
         .advance(&start.state, &c, &ctx("2026-11-09T00:00:00Z"))

@@ -62,7 +62,8 @@ pub(super) fn advance(
         actions: Vec::new(),
     };
     let now = context.now();
-    if !matches!(run.position, Position::Ended { .. }) {
+    // A call back in time changes nothing: the run has already passed `now`.
+    if !matches!(run.position, Position::Ended { .. }) && now >= state.advanced_at() {
         run.pass_instants(state.advanced_at(), now);
     }
     let phase = match run.position {
