@@ -1105,3 +1105,33 @@ proptest! {
         prop_assert_eq!(last.state.ended_at(), once.state.ended_at());
     }
 }
+
+// §10: nesting ---------------------------------------------------------------------------
+
+/// `if true {` `n` times around an action, as a workflow.
+fn nested_ifs(n: usize) -> String {
+    format!(
+        "workflow deep {{ enter on form.submitted {} add_tag(tag: \"deep\") {} }}",
+        "if true { ".repeat(n),
+        "} ".repeat(n)
+    )
+}
+
+#[test]
+fn deeply_nested_statements_compile_run_and_stop_at_the_limit() {
+    let program = compile(&nested_ifs(100));
+    let c = contact()
+        .event(
+            "form.submitted",
+            "2026-11-02T10:00:00Z",
+            json!({"form": "f"}),
+        )
+        .build(&program);
+    let now = ctx("2026-11-02T10:00:00Z");
+    let run = program.enter("deep", &c, &now, &[0], &[]).unwrap().unwrap();
+    let done = program.advance(&run, &c, &now).unwrap();
+    assert_eq!(done.actions[0].step, format!("1{}", ".then.1".repeat(100)));
+
+    let error = support::compile_err(&nested_ifs(50_000));
+    assert_eq!(support::codes(&error), ["E0013"]);
+}
