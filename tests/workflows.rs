@@ -1135,3 +1135,54 @@ fn deeply_nested_statements_compile_run_and_stop_at_the_limit() {
     let error = support::compile_err(&nested_ifs(50_000));
     assert_eq!(support::codes(&error), ["E0013"]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A state from anywhere — any phase, step, fingerprint and instants — gives a
+    /// result or a typed error, never a panic.
+    #[test]
+    fn any_state_is_advanced_or_refused(
+        phase in 0usize..3,
+        step in prop_oneof![Just("1".to_string()), Just("2".to_string()), Just("4".to_string()), "[a-z0-9.]{0,8}"],
+        fingerprint in prop_oneof![Just(None), "[0-9a-f]{16}".prop_map(Some)],
+        entered_minutes in -400_000i64..400_000,
+        advanced in -400_000i64..400_000,
+        due in prop::option::of(-400_000i64..400_000),
+        now in -400_000i64..400_000,
+    ) {
+        let program = program(DRIP);
+        let c = drip_contact(&program, &[("email.clicked", "2026-11-08T11:00:00Z")]);
+        let base = at("2026-11-02T10:00:00Z");
+        let instant = |minutes: i64| stamp(base + TimeDelta::minutes(minutes));
+        // The real fingerprint of the step, unless a random one was drawn.
+        let fingerprint = fingerprint.unwrap_or_else(|| {
+            let run = entered(&program, &c);
+            [("2", "2026-11-02T10:00:00Z"), ("4", "2026-11-06T00:00:00Z")]
+                .iter()
+                .find(|(id, _)| *id == step)
+                .map(|(_, t)| {
+                    let parked = program.advance(&run, &c, &ctx(t)).unwrap().state;
+                    serde_json::to_value(parked).unwrap()["fingerprint"].as_str().unwrap().to_string()
+                })
+                .unwrap_or_default()
+        });
+        let phase = match phase {
+            0 => json!({"phase": "start"}),
+            1 => json!({"phase": "parked", "step": step, "fingerprint": fingerprint,
+                        "due": due.map(instant)}),
+            _ => json!({"phase": "ended", "at": instant(advanced), "outcome": "goal"}),
+        };
+        let mut state = json!({"workflow": "drip", "entered_at": instant(entered_minutes),
+                               "advanced_at": instant(advanced)});
+        state.as_object_mut().unwrap().extend(phase.as_object().unwrap().clone());
+        let state: RunState = serde_json::from_value(state).unwrap();
+        match program.advance(&state, &c, &ctx(&instant(now))) {
+            Ok(advance) => prop_assert_eq!(advance.status, advance.state.status()),
+            Err(error) => prop_assert!(matches!(
+                error.kind(),
+                EvalErrorKind::UnknownStep | EvalErrorKind::ChangedStep
+            )),
+        }
+    }
+}

@@ -36,13 +36,13 @@ struct Steps {
     steps: IndexMap<String, Step>,
 }
 
-/// Header clauses that may be written once.
+/// Which of the header clauses that may be written once have been seen.
 #[derive(Default)]
 struct Once {
-    reentry: Option<Span>,
-    exit: Option<Span>,
-    goal: Option<Span>,
-    window: Option<Span>,
+    reentry: bool,
+    exit: bool,
+    goal: bool,
+    window: bool,
 }
 
 impl Checker<'_, '_> {
@@ -133,8 +133,8 @@ impl Checker<'_, '_> {
     }
 
     /// Reports a header clause written a second time.
-    fn once(&mut self, first: &mut Option<Span>, clause: &str, span: Span) {
-        if first.replace(span).is_some() {
+    fn once(&mut self, seen: &mut bool, clause: &str, span: Span) {
+        if std::mem::replace(seen, true) {
             let error = self.error(
                 codes::DUPLICATE,
                 format!("a workflow has at most one `{clause}`"),
