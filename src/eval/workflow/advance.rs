@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::state::{Action, Advance, Outcome, Phase, RunState};
 use super::{split, window};
-use crate::eval::{Context, EvalError, EvalErrorKind, Evaluator};
+use crate::eval::{Context, EvalError, EvalErrorKind, Evaluator, Frame};
 use crate::model::{Contact, Value};
 use crate::program::{Program, StepIndex, StepKind, Workflow};
 
@@ -28,6 +28,13 @@ enum Position {
         at: DateTime<Utc>,
         outcome: Outcome,
     },
+}
+
+/// What follows a step: the step to go on to (none at the end), or parking until an
+/// instant (none: until an event).
+enum Next {
+    Goto(Option<StepIndex>),
+    Park(Option<DateTime<Utc>>),
 }
 
 /// One run being advanced.
@@ -190,7 +197,8 @@ impl Run<'_> {
         false
     }
 
-    /// Everything that happens at the instant `t`.
+    /// Everything that happens at the instant `t`: exit, goal, then statements from
+    /// where the run stands until it parks or ends.
     fn pass(&mut self, t: DateTime<Utc>) {
         let context = self.context.for_run(t, self.entered_at);
         let mut evaluator = Evaluator::new(self.program, self.contact, &context);
@@ -202,98 +210,114 @@ impl Run<'_> {
             Position::Ended { .. } => return,
             Position::Start => self.workflow.first,
             Position::Parked { step, due } => {
-                let Some(parked) = self.workflow.steps.get_index(step).map(|(_, s)| s) else {
-                    return;
-                };
-                let over = due.is_some_and(|due| due <= t);
-                match parked.kind {
-                    StepKind::Wait(_) if !over => return,
-                    StepKind::WaitUntil { condition, .. }
-                        if !over && !evaluator.test(condition, &frame) =>
-                    {
-                        return;
-                    }
-                    StepKind::Wait(_) | StepKind::WaitUntil { .. } => parked.next,
-                    // An action held back by the send window is tried again.
-                    _ => Some(step),
+                match self.resume(step, due, t, &mut evaluator, &frame) {
+                    Some(cursor) => cursor,
+                    None => return,
                 }
             }
         };
         // Links only lead forward, so no step is reached twice in one instant.
         for _ in 0..=self.workflow.steps.len() {
             let Some(index) = cursor else {
-                self.end(t, Outcome::Finished);
-                return;
+                break;
             };
-            let Some((id, step)) = self.workflow.steps.get_index(index) else {
-                self.end(t, Outcome::Finished);
-                return;
-            };
-            cursor = match &step.kind {
-                StepKind::Action { action, args } => {
-                    let tz = self.context.time_zone();
-                    if let Some(window) = &self.workflow.window
-                        && !window::is_open(window, t, tz)
-                    {
-                        let due = window::next_opening(window, t, tz);
-                        self.park(index, due);
-                        return;
-                    }
-                    let schema = &self.program.schema;
-                    let params = schema.action_args(*action);
-                    let args = params
-                        .iter()
-                        .zip(args.iter())
-                        .map(|((param, _), node)| {
-                            let value =
-                                node.map_or(Value::Null, |node| evaluator.eval(node, &frame));
-                            (param.clone(), value)
-                        })
-                        .collect();
-                    self.actions.push(Action {
-                        step: id.clone(),
-                        name: schema.action_name(*action).to_string(),
-                        args,
-                        due: t,
-                    });
-                    step.next
+            match self.run_step(index, t, &mut evaluator, &frame) {
+                Next::Goto(next) => cursor = next,
+                Next::Park(due) => {
+                    self.position = Position::Parked { step: index, due };
+                    return;
                 }
-                StepKind::Wait(delay) => {
-                    let due = t.checked_add_signed(*delay);
-                    if due.is_some_and(|due| due <= t) {
-                        step.next
-                    } else {
-                        self.park(index, due);
-                        return;
-                    }
-                }
-                StepKind::WaitUntil { condition, max } => {
-                    let due = max.and_then(|max| t.checked_add_signed(max));
-                    if evaluator.test(*condition, &frame) || due.is_some_and(|due| due <= t) {
-                        step.next
-                    } else {
-                        self.park(index, due);
-                        return;
-                    }
-                }
-                StepKind::If {
-                    branches,
-                    otherwise,
-                } => branches
-                    .iter()
-                    .find(|(condition, _)| evaluator.test(*condition, &frame))
-                    .map_or(*otherwise, |(_, target)| *target),
-                StepKind::Split { arms } => {
-                    split::arm(arms, split::bucket(self.name, id, self.contact.id()))
-                }
-                StepKind::Stop => None,
-            };
+            }
         }
         self.end(t, Outcome::Finished);
     }
 
-    fn park(&mut self, step: StepIndex, due: Option<DateTime<Utc>>) {
-        self.position = Position::Parked { step, due };
+    /// Where a parked run goes on from at `t`, or none while it stays parked: a wait
+    /// ends when it is due, a `wait until` also when its condition holds, and an
+    /// action held back by the send window is tried again.
+    fn resume(
+        &self,
+        step: StepIndex,
+        due: Option<DateTime<Utc>>,
+        t: DateTime<Utc>,
+        evaluator: &mut Evaluator<'_>,
+        frame: &Frame<'_>,
+    ) -> Option<Option<StepIndex>> {
+        let (_, parked) = self.workflow.steps.get_index(step)?;
+        let over = due.is_some_and(|due| due <= t);
+        match parked.kind {
+            StepKind::Wait(_) => over.then_some(parked.next),
+            StepKind::WaitUntil { condition, .. } => {
+                (over || evaluator.test(condition, frame)).then_some(parked.next)
+            }
+            _ => Some(Some(step)),
+        }
+    }
+
+    /// Runs the step `index`, reached at `t`.
+    fn run_step(
+        &mut self,
+        index: StepIndex,
+        t: DateTime<Utc>,
+        evaluator: &mut Evaluator<'_>,
+        frame: &Frame<'_>,
+    ) -> Next {
+        let Some((id, step)) = self.workflow.steps.get_index(index) else {
+            return Next::Goto(None);
+        };
+        match &step.kind {
+            StepKind::Action { action, args } => {
+                let tz = self.context.time_zone();
+                if let Some(window) = &self.workflow.window
+                    && !window::is_open(window, t, tz)
+                {
+                    return Next::Park(window::next_opening(window, t, tz));
+                }
+                let schema = &self.program.schema;
+                let args = schema
+                    .action_args(*action)
+                    .iter()
+                    .zip(args.iter())
+                    .map(|((param, _), node)| {
+                        let value = node.map_or(Value::Null, |node| evaluator.eval(node, frame));
+                        (param.clone(), value)
+                    })
+                    .collect();
+                self.actions.push(Action {
+                    step: id.clone(),
+                    name: schema.action_name(*action).to_string(),
+                    args,
+                    due: t,
+                });
+                Next::Goto(step.next)
+            }
+            StepKind::Wait(delay) => match t.checked_add_signed(*delay) {
+                Some(due) if due <= t => Next::Goto(step.next),
+                due => Next::Park(due),
+            },
+            StepKind::WaitUntil { condition, max } => {
+                let due = max.and_then(|max| t.checked_add_signed(max));
+                if evaluator.test(*condition, frame) || due.is_some_and(|due| due <= t) {
+                    Next::Goto(step.next)
+                } else {
+                    Next::Park(due)
+                }
+            }
+            StepKind::If {
+                branches,
+                otherwise,
+            } => Next::Goto(
+                branches
+                    .iter()
+                    .find(|(condition, _)| evaluator.test(*condition, frame))
+                    .map_or(*otherwise, |(_, target)| *target),
+            ),
+            StepKind::Split { arms } => Next::Goto(split::arm(
+                arms,
+                split::bucket(self.name, id, self.contact.id()),
+            )),
+            StepKind::Stop => Next::Goto(None),
+        }
     }
 
     fn end(&mut self, at: DateTime<Utc>, outcome: Outcome) {
