@@ -314,6 +314,7 @@ workflow hello {
 
 #[test]
 fn enter_on_takes_the_earliest_matching_new_event() {
+    let program_with = program;
     let program = program(SIGNUP);
     let c = contact()
         .event(
@@ -1018,6 +1019,7 @@ fn windows_follow_the_context_time_zone_and_span_midnight() {
 const PROPERTY: &str = r#"
 workflow journey {
   enter on form.submitted
+  window 08:00 to 20:00 on mon..fri
   exit when count(unsubscribed) >= 1
   goal when exists(purchase since entered_at + 1s)
   send_email(template: "start")
