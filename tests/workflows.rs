@@ -314,7 +314,6 @@ workflow hello {
 
 #[test]
 fn enter_on_takes_the_earliest_matching_new_event() {
-    let program_with = program;
     let program = program(SIGNUP);
     let c = contact()
         .event(
@@ -366,6 +365,26 @@ fn enter_on_takes_the_earliest_matching_new_event() {
             .is_none(),
         "nothing new"
     );
+}
+
+#[test]
+fn a_group_triggers_through_any_of_its_kinds() {
+    let program =
+        program("workflow active { enter on activity where at > @2026-11-01T12:00:00Z  stop }");
+    let c = contact()
+        .event("page.viewed", "2026-11-01T10:00:00Z", json!({"path": "/"}))
+        .event(
+            "email.opened",
+            "2026-11-02T10:00:00Z",
+            json!({"campaign": "c"}),
+        )
+        .build(&program);
+    let now = ctx("2026-11-10T00:00:00Z");
+    let run = program
+        .enter("active", &c, &now, &[0, 1], &[])
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.entered_at(), at("2026-11-02T10:00:00Z"));
 }
 
 #[test]
