@@ -1,7 +1,8 @@
 //! The funil rule language: a reference for the people who write rules.
 //!
 //! Rules are plain text. A `schema` declares what a contact looks like; `segment`,
-//! `score` and `decide` items say what to compute from it. [`compile`](crate::compile)
+//! `score`, `decide` and `reward` items say what to compute from it, and `workflow`
+//! items what to do with it over time. [`compile`](crate::compile)
 //! or [`Compiler`](crate::Compiler) turns one or several sources into a
 //! [`Program`](crate::Program), which answers for one contact at an instant given by the
 //! caller. This page describes the language as this version of funil implements it;
@@ -133,8 +134,9 @@
 //!   `list<T>` and `T?`.
 //! * Every event has the implicit prop `at: datetime`; declaring `at` is an error.
 //! * A group's props are those every member declares with the same type.
-//! * Attributes, event kinds and groups share one namespace; segments, scores and
-//!   decisions share another. A name declared twice is an error (`E0010`).
+//! * Attributes, event kinds and groups share one namespace; segments, scores,
+//!   decisions, rewards and workflows share another. A name declared twice is an error
+//!   (`E0010`).
 //! * Several `schema` blocks, in one source or several, merge; so does a
 //!   [`Schema`](crate::Schema) built in Rust and given to
 //!   [`Compiler::schema`](crate::Compiler::schema).
@@ -214,6 +216,8 @@
 //!   events.
 //! * `now` is the evaluation instant (a `datetime`); `today` is the date of `now` in
 //!   the context's time zone.
+//! * In a workflow, `entered_at` is the instant the run entered (a `datetime`), in
+//!   every expression, `where` included (see [Workflows](#workflows)).
 //! * `segment(name)`, `score(name)` and `decision(name)` refer to other items (see
 //!   [Functions](#functions)).
 //!
