@@ -263,6 +263,23 @@ fn wrong_command_lines_exit_2() {
     let out = simulate(
         "welcome",
         CONTACTS,
+        &[
+            "--from",
+            "2026-12-01T00:00:00Z",
+            "--until",
+            "2026-11-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("`--until` is before `--from`"),
+        "{}",
+        out.stderr
+    );
+
+    let out = simulate(
+        "welcome",
+        CONTACTS,
         &["--from", "yesterday", "--until", "2026-12-01T00:00:00Z"],
     );
     assert_eq!(out.code, 2);

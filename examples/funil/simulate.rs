@@ -48,6 +48,9 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
     let [from, until] = span[..] else {
         return FAILURE;
     };
+    if until < from {
+        return usage(stderr, "`--until` is before `--from`");
+    }
     let tz = match options.value("--tz").map(str::parse::<Tz>) {
         None => Tz::UTC,
         Some(Ok(tz)) => tz,
