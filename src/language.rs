@@ -743,7 +743,8 @@
 //! [`enter_all`](crate::Program::enter_all) for every workflow) answers whether a
 //! contact enters now. `enter on KIND [where COND]` fires for an event the host
 //! reports as new (by its index in [`Contact::events`](crate::Contact::events)), with
-//! the event's props in scope; `entered_at` is the event's `at`. `enter when COND` fires
+//! the event's props in scope, evaluated as of the event's instant; `entered_at` is the
+//! event's `at`. `enter when COND` fires
 //! when COND holds at the context's `now`, which becomes `entered_at`. Any clause
 //! suffices; the earliest trigger wins. The host passes the contact's past runs
 //! ([`PastRun`](crate::PastRun)): while one of this workflow is active the contact does
