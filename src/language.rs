@@ -876,6 +876,7 @@
 //! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
 //! | `E0024` | no longer emitted: it marked rewards and workflows before they could be compiled (a code never changes meaning) |
+//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, across every source) than the limit |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
@@ -893,6 +894,7 @@
 //! | list literal | 10,000 elements | `E0016` |
 //! | compiled regular expression | 1 MiB | `E0012` |
 //! | time-travel instants reachable from one item | 64 | `E0021` |
+//! | items (segments, scores, decisions, rewards, workflows) across every source | 10,000 | `E0025` |
 //! | events per contact (when the contact is built) | 1,000,000 | a `ContactError` |
 //!
 //! Each of these adds a level of nesting: parentheses, brackets, an item's or a

@@ -153,6 +153,7 @@
 //! | [`Limits::max_list_len`] | 10,000 | elements of one list literal (E0016) |
 //! | [`Limits::max_regex_bytes`] | 1 MiB | the compiled size of one `matches` pattern (E0012) |
 //! | [`Limits::max_instants`] | 64 | distinct time-travel instants reachable from one item (E0021) |
+//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards and workflows, counted together across every source (E0025) |
 //! | [`Limits::max_events`] | 1,000,000 | events of one contact built for the program ([`ContactError`] of kind `TooManyEvents`, checked before any event is read) |
 //!
 //! No input makes the parser, the checker or the evaluator panic: the library is
@@ -164,7 +165,17 @@
 //! not count toward the depth: they are ordered and evaluated with an explicit stack,
 //! so a chain thousands of items long costs no stack depth, and each item is computed
 //! at most once per instant in one evaluation. Regular expressions run in linear time
-//! (Rust's `regex` crate); windows over events are found by binary search.
+//! (Rust's `regex` crate); windows over events are found by binary search. Calendar
+//! functions answer even at the ends of the range of instants (where the local time
+//! cannot be represented, the UTC time stands in).
+//!
+//! This is checked, beyond the tests of each limit, by fuzz targets in the repository's
+//! `fuzz/` folder (arbitrary text to the parser and the compiler; a fixed program
+//! evaluated for contacts, instants and time zones built from arbitrary data), whose
+//! saved corpus replays under `cargo test`, by property tests (evaluation of any valid
+//! contact, at any instant, in any zone, the same on every thread), by a differential
+//! test of null logic, comparisons and arithmetic against an independent interpreter,
+//! and by benchmarks of pathological inputs (`benches/pathological.rs`).
 //!
 //! # Error reporting
 //!

@@ -9,7 +9,7 @@
 mod support;
 
 use serde_json::json;
-use support::{codes, compile_err, contact, ctx, ctx_tz, holds_in, is_true};
+use support::{codes, compile_err, contact, ctx, ctx_tz, holds_in, is_true, value_in};
 
 const SAO_PAULO: &str = "America/Sao_Paulo";
 
@@ -248,4 +248,27 @@ fn item_functions_need_an_existing_item_of_their_kind() {
         codes(&compile_err("segment s { decision(nothing) == 1 }")),
         ["E0006"]
     );
+}
+
+#[test]
+fn calendar_functions_at_the_ends_of_time_do_not_panic() {
+    // Found by the `evaluate` fuzz target: the local time of the first representable
+    // instant in a zone west of UTC does not exist; the UTC time stands in.
+    for now in [
+        chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        chrono::DateTime::<chrono::Utc>::MAX_UTC,
+    ] {
+        for zone in [
+            funil::Tz::America__Sao_Paulo,
+            funil::Tz::Pacific__Kiritimati,
+        ] {
+            let context = funil::Context::new(now).with_time_zone(zone);
+            let hour = value_in("hour(now)", &contact(), &context);
+            assert!(matches!(hour, funil::Value::Number(_)), "{hour:?}");
+            let today = value_in("today", &contact(), &context);
+            assert_eq!(today, funil::Value::Date(now.date_naive()));
+            let weekday = value_in("weekday(now) >= 1", &contact(), &context);
+            assert_eq!(weekday, funil::Value::Bool(true));
+        }
+    }
 }

@@ -5,8 +5,10 @@
     clippy::indexing_slicing
 )]
 //! Property: evaluating a fixed rule set never panics or fails on any schema-valid
-//! contact, is deterministic, and keeps invariants that hold for every contact;
-//! rewards keep within their caps; a batch agrees with single-contact evaluation.
+//! contact, at any instant chrono represents and in any time zone, is deterministic
+//! (also across threads sharing one program), and keeps invariants that hold for every
+//! contact; rewards keep within their caps; a batch agrees with single-contact
+//! evaluation; a contact reads back equal from its own JSON.
 
 mod support;
 
@@ -290,5 +292,105 @@ proptest! {
             .filter(|c| !c.attribute(program.schema().attribute("country").unwrap()).is_null())
             .count();
         prop_assert_eq!(ranked, eligible.min(2));
+    }
+}
+
+/// Contacts with distinct ids, read through `program`.
+fn build_all(program: &Program, jsons: &[String]) -> Vec<Contact> {
+    jsons
+        .iter()
+        .enumerate()
+        .map(|(i, json)| {
+            let mut value: Json = serde_json::from_str(json).unwrap();
+            value["id"] = json!(format!("c-{i}"));
+            program.contact_from_json(&value.to_string()).unwrap()
+        })
+        .collect()
+}
+
+/// Any instant chrono represents: mostly near the spec's `now`, sometimes anywhere,
+/// sometimes at the very ends of time.
+fn any_now() -> impl Strategy<Value = chrono::DateTime<chrono::Utc>> {
+    let min = chrono::DateTime::<chrono::Utc>::MIN_UTC;
+    let max = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+    prop_oneof![
+        4 => instant().prop_map(|text| support::at(&text)),
+        2 => (min.timestamp()..=max.timestamp())
+            .prop_map(|s| chrono::DateTime::from_timestamp(s, 0).unwrap()),
+        1 => Just(min),
+        1 => Just(max),
+    ]
+}
+
+/// Any IANA time zone.
+fn any_zone() -> impl Strategy<Value = funil::Tz> {
+    proptest::sample::select(chrono_tz::TZ_VARIANTS.to_vec())
+}
+
+/// Everything the API answers for `contacts`, as text: each contact's evaluation, the
+/// batch's, and each contact's cashback grants.
+fn every_answer(program: &Program, contacts: &[Contact], context: &funil::Context) -> Vec<String> {
+    let mut answers: Vec<String> = contacts
+        .iter()
+        .map(|c| program.evaluate(c, context).unwrap().to_json(c.id()))
+        .collect();
+    let batch = program.evaluate_batch(contacts, context).unwrap();
+    answers.extend(batch.iter().zip(contacts).map(|(e, c)| e.to_json(c.id())));
+    answers.extend(
+        contacts
+            .iter()
+            .map(|c| format!("{:?}", program.rewards("cashback", c, context).unwrap())),
+    );
+    answers
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn evaluation_at_any_instant_in_any_zone_never_fails(
+        jsons in proptest::collection::vec(contact(), 1..4),
+        now in any_now(),
+        zone in any_zone(),
+    ) {
+        let program = rewards_program();
+        let contacts = build_all(program, &jsons);
+        let context = funil::Context::new(now).with_time_zone(zone);
+        let first = every_answer(program, &contacts, &context);
+        prop_assert_eq!(first, every_answer(program, &contacts, &context));
+    }
+
+    #[test]
+    fn threads_sharing_one_program_give_the_same_answers(
+        jsons in proptest::collection::vec(contact(), 1..5),
+        tz in time_zone(),
+    ) {
+        let program = rewards_program();
+        let contacts = build_all(program, &jsons);
+        let context = support::ctx_tz(support::NOW, tz);
+        let expected = every_answer(program, &contacts, &context);
+        let answers: Vec<Vec<String>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| every_answer(program, &contacts, &context)))
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        for answer in answers {
+            prop_assert_eq!(&answer, &expected);
+        }
+    }
+
+    #[test]
+    fn contacts_read_back_equal_from_their_own_json(json in contact()) {
+        let program = program();
+        let schema = program.schema();
+        let built = program.contact_from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        let text = built.to_json_string(schema);
+        let from_text = program.contact_from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        prop_assert_eq!(&from_text, &built);
+        let from_value = Contact::from_json_value(schema, built.to_json_value(schema)).unwrap();
+        prop_assert_eq!(&from_value, &built);
+        // The written form is canonical: writing what was read gives the same text.
+        prop_assert_eq!(from_text.to_json_string(schema), text);
     }
 }

@@ -11,6 +11,7 @@ use crate::model::DEFAULT_MAX_EVENTS;
 /// ```
 /// let limits = funil::Limits::default().max_source_bytes(64 * 1024).max_events(10_000);
 /// assert_eq!(limits.source_bytes(), 64 * 1024);
+/// assert_eq!(limits.items(), 10_000); // the default
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -20,6 +21,7 @@ pub struct Limits {
     list_len: usize,
     regex_bytes: usize,
     instants: usize,
+    items: usize,
     events: usize,
 }
 
@@ -32,6 +34,7 @@ impl Default for Limits {
             list_len: 10_000,
             regex_bytes: 1024 * 1024,
             instants: 64,
+            items: 10_000,
             events: DEFAULT_MAX_EVENTS,
         }
     }
@@ -75,6 +78,15 @@ impl Limits {
         self
     }
 
+    /// Most items in one compile: segments, scores, decisions, rewards and
+    /// workflows, counted together across every source (default 10,000). Every item
+    /// is checked and evaluated, so a form that lets users add rules should not let
+    /// them add rules without end.
+    pub fn max_items(mut self, items: usize) -> Limits {
+        self.items = items;
+        self
+    }
+
     /// Most events a contact built for the program may have (default 1,000,000).
     pub fn max_events(mut self, events: usize) -> Limits {
         self.events = events;
@@ -109,6 +121,11 @@ impl Limits {
     /// The time-travel instants limit.
     pub fn instants(&self) -> usize {
         self.instants
+    }
+
+    /// The item limit.
+    pub fn items(&self) -> usize {
+        self.items
     }
 
     /// The events-per-contact limit.

@@ -1,6 +1,7 @@
 //! Compiling: sources parsed, checked and assembled into an immutable [`Program`],
 //! within the limits of §10.
 
+mod item_count;
 mod limits;
 
 use std::collections::HashMap;
@@ -107,6 +108,7 @@ impl Compiler {
             diagnostics.extend(errors);
             modules.push((file, module));
         }
+        diagnostics.extend(item_count::too_many_items(&modules, limits.items()));
         if diagnostics.iter().any(Diagnostic::is_error) {
             sort_by_position(&mut diagnostics, &self.sources);
             return Err(CompileError::new(diagnostics));

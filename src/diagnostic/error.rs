@@ -28,10 +28,6 @@ pub struct CompileError {
 
 impl CompileError {
     /// Wraps the diagnostics of one compile; at least one should be an error.
-    #[allow(
-        dead_code,
-        reason = "used by the checker, which lands separately; remove once it does"
-    )]
     pub(crate) fn new(diagnostics: Vec<Diagnostic>) -> CompileError {
         CompileError { diagnostics }
     }

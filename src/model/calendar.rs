@@ -4,25 +4,34 @@
 //! All functions are pure and total: none reads the clock, none panics. The 29 February
 //! rule: a 29 February date has its anniversary on 28 February in non-leap years.
 
-// The evaluator uses these; until it lands, only the tests do.
-#![allow(dead_code, reason = "used by the evaluator")]
-
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, Offset as _, TimeDelta, TimeZone as _, Timelike,
+    Utc,
+};
 use chrono_tz::Tz;
+
+/// The local date and time of `t` in `tz`. Within a day of the ends of the range of
+/// instants chrono represents, where the local time may fall outside that range, the
+/// UTC time stands in for it (chrono's own conversion would panic there).
+fn local(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
+    let utc = t.naive_utc();
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    utc.checked_add_offset(offset).unwrap_or(utc)
+}
 
 /// The local calendar date of `t` in `tz`.
 pub(crate) fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
-    t.with_timezone(&tz).date_naive()
+    local(t, tz).date()
 }
 
 /// The local hour of `t` in `tz`, `0..=23`.
 pub(crate) fn local_hour(t: DateTime<Utc>, tz: Tz) -> u32 {
-    t.with_timezone(&tz).hour()
+    local(t, tz).hour()
 }
 
 /// The local ISO weekday of `t` in `tz`: 1 = Monday … 7 = Sunday.
 pub(crate) fn iso_weekday(t: DateTime<Utc>, tz: Tz) -> u32 {
-    t.with_timezone(&tz).weekday().number_from_monday()
+    local(t, tz).weekday().number_from_monday()
 }
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
@@ -296,5 +305,24 @@ mod tests {
         assert_eq!(add_days(NaiveDate::MIN, -1), None);
         assert_eq!(add_days(date(2026, 1, 1), i64::MAX), None);
         assert_eq!(add_days(date(2026, 1, 1), i64::MIN), None);
+    }
+
+    #[test]
+    fn the_ends_of_time_have_a_local_date_in_every_zone() {
+        // Found by the `evaluate` fuzz target: chrono's conversion panicked here.
+        for zone in chrono_tz::TZ_VARIANTS {
+            for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+                let date = local_date(t, zone);
+                assert!((date - t.date_naive()).num_days().abs() <= 1, "{zone} {t}");
+                assert!(local_hour(t, zone) < 24);
+                assert!((1..=7).contains(&iso_weekday(t, zone)));
+            }
+        }
+        let early = DateTime::<Utc>::MIN_UTC;
+        assert_eq!(
+            local_date(early, Tz::America__Sao_Paulo),
+            early.date_naive()
+        );
+        assert_eq!(local_hour(early, Tz::America__Sao_Paulo), 0);
     }
 }

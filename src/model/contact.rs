@@ -8,7 +8,7 @@ mod builder;
 mod json_in;
 mod json_out;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 
 pub use builder::ContactBuilder;
 
@@ -112,6 +112,11 @@ impl Event {
 /// * Events need not be sorted; they are ordered by `at`, stable for ties. More events
 ///   than the limit (default [`DEFAULT_MAX_EVENTS`], see [`ContactOptions`]) is an
 ///   error, checked before any event is read.
+/// * Dates and datetimes (in UTC) fall in the years 0000 to 9999, which the JSON form
+///   writes with four digits; one outside is an
+///   [`OutOfRange`](ContactErrorKind::OutOfRange) error (a datetime whose offset moves
+///   it out, such as `0000-01-01T00:00:00+01:00`, too). So every contact reads back,
+///   equal, from its own JSON.
 ///
 /// The first error found is returned; it names the contact id, the field and the
 /// expected type (see [`ContactError`]).
@@ -336,6 +341,37 @@ pub(crate) fn too_many_events(count: usize, limit: usize) -> ContactError {
         "events",
         format!("{count} events, more than the limit of {limit}"),
     )
+}
+
+/// The years a contact's dates and datetimes (in UTC) may fall in: those the JSON form
+/// writes with four digits, so every contact reads back from its own JSON.
+const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// An [`OutOfRange`](ContactErrorKind::OutOfRange) error when `value`, or an element of
+/// it, is a date or datetime outside [`YEARS`].
+pub(crate) fn check_years(value: &Value, field: &str) -> Result<(), ContactError> {
+    let year = match value {
+        Value::Date(date) => date.year(),
+        Value::DateTime(at) => at.year(),
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_years(item, &format!("{field}[{i}]"))?;
+            }
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    if YEARS.contains(&year) {
+        return Ok(());
+    }
+    Err(ContactError::new(
+        ContactErrorKind::OutOfRange,
+        field,
+        format!(
+            "{} is outside the years 0000 to 9999 (in UTC)",
+            describe_value(value)
+        ),
+    ))
 }
 
 /// A short description of a value for error messages: `string "abc"`, `number 12.5`,

@@ -156,6 +156,9 @@ pub enum ContactErrorKind {
     TooManyEvents,
     /// An object has a field the contact format does not define.
     UnknownField,
+    /// A date or datetime (in UTC) outside the years 0000 to 9999: the JSON form
+    /// (RFC 3339, `YYYY-MM-DD`) cannot write it, so no contact holds one.
+    OutOfRange,
 }
 
 /// An error from building or reading a [`Contact`](super::Contact).

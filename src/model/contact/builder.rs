@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Contact, DEFAULT_MAX_EVENTS, Event, describe_value, too_many_events};
+use super::{Contact, DEFAULT_MAX_EVENTS, Event, check_years, describe_value, too_many_events};
 use crate::model::error::{ContactError, ContactErrorKind};
 use crate::model::schema::Schema;
 use crate::model::value::Value;
@@ -176,6 +176,7 @@ impl<'s> ContactBuilder<'s> {
                 format!("event kind `{kind}` is not declared in the schema"),
             ));
         };
+        check_years(&Value::DateTime(at), &format!("events[{index}].at"))?;
         let mut slots: Vec<Option<Value>> = vec![None; self.schema.prop_count(kind_id)];
         for (name, value) in props {
             let field = format!("events[{index}].props.{name}");
@@ -217,7 +218,7 @@ fn check_type(
     field: &str,
 ) -> Result<(), ContactError> {
     match ty {
-        Some(ty) if value.conforms_to(ty) => Ok(()),
+        Some(ty) if value.conforms_to(ty) => check_years(value, field),
         Some(ty) => {
             Err(
                 ContactError::new(ContactErrorKind::WrongType, field, describe_value(value))
@@ -427,6 +428,40 @@ mod tests {
             "contact `c-1`: `events`: 2 events, more than the limit of 1"
         );
         assert!(two(base(&schema).max_events(2)).build().is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn dates_and_instants_must_have_four_digit_years() -> TestResult {
+        let schema = schema()?;
+        let far = NaiveDate::from_ymd_opt(10_000, 1, 1).ok_or("date")?;
+        let err = error_of(base(&schema).attribute("birthday", far).build()).ok_or("ok")?;
+        assert_eq!(err.kind(), ContactErrorKind::OutOfRange);
+        assert_eq!(
+            err.to_string(),
+            "contact `c-1`: attribute `birthday`: date +10000-01-01 is outside the years \
+             0000 to 9999 (in UTC)"
+        );
+        let err = error_of(
+            base(&schema)
+                .event("email.clicked", at(1), [("campaign", Value::from("x"))])
+                .event(
+                    "email.clicked",
+                    DateTime::<Utc>::MIN_UTC,
+                    [("campaign", Value::from("y"))],
+                )
+                .build(),
+        )
+        .ok_or("ok")?;
+        assert_eq!(err.kind(), ContactErrorKind::OutOfRange);
+        assert_eq!(err.field(), "events[1].at");
+        let year_zero = NaiveDate::from_ymd_opt(0, 1, 1).ok_or("date")?;
+        assert!(
+            base(&schema)
+                .attribute("birthday", year_zero)
+                .build()
+                .is_ok()
+        );
         Ok(())
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
 
-use super::{Contact, ContactOptions, Event, describe_string, too_many_events};
+use super::{Contact, ContactOptions, Event, check_years, describe_string, too_many_events};
 use crate::model::error::{ContactError, ContactErrorKind};
 use crate::model::ids::KindId;
 use crate::model::parse::{
@@ -276,7 +276,9 @@ fn read_value(json: &Json, ty: &Type, field: &str) -> Result<Value, ContactError
         }
         _ => None,
     };
-    value.ok_or_else(|| wrong_type(json, ty, field))
+    let value = value.ok_or_else(|| wrong_type(json, ty, field))?;
+    check_years(&value, field)?;
+    Ok(value)
 }
 
 fn wrong_type(json: &Json, ty: &Type, field: &str) -> ContactError {

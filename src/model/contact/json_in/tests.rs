@@ -470,3 +470,35 @@ fn round_trips_through_json_value_and_text() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn dates_and_datetimes_outside_the_four_digit_years_are_refused() -> TestResult {
+    // The text has four digits, but the offset moves the instant out of year 0000 or 9999.
+    for (at, year) in [
+        ("0000-01-01T00:00:00+01:00", "-0001"),
+        ("9999-12-31T23:30:00-01:00", "+10000"),
+    ] {
+        let err = error(&with_attributes(&format!(r#", "created_at": "{at}""#)))?;
+        assert_eq!(err.kind(), ContactErrorKind::OutOfRange, "{at}");
+        assert_eq!(err.field(), "attributes.created_at");
+        assert!(err.to_string().contains(year), "{err}");
+        assert!(
+            err.to_string().contains("outside the years 0000 to 9999"),
+            "{err}"
+        );
+        let err = error(&with_events(&format!(
+            r#"{{"kind": "contact.created", "at": "{at}"}}"#
+        )))?;
+        assert_eq!(err.kind(), ContactErrorKind::OutOfRange);
+        assert_eq!(err.field(), "events[0].at");
+    }
+    // The extremes themselves are fine, and read back from their own JSON.
+    let schema = schema()?;
+    let text = with_attributes(
+        r#", "created_at": "9999-12-31T23:59:59.999999999Z", "birthday": "0000-01-01""#,
+    );
+    let contact = Contact::from_json(&schema, &text)?;
+    let written = contact.to_json_string(&schema);
+    assert_eq!(Contact::from_json(&schema, &written)?, contact);
+    Ok(())
+}

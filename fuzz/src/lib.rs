@@ -1,0 +1,10 @@
+//! The checks behind the fuzz targets, kept apart from `fuzz_targets/` so that the
+//! crate's `tests/fuzz_corpus.rs` replays the saved corpus through the very same code
+//! under `cargo test` (it includes these files with `#[path]`).
+//!
+//! * [`syntax`]: arbitrary text to the parser (with the print/parse round trip) and
+//!   to the compiler, against [`syntax::SCHEMA`].
+//! * [`evaluate`]: a fixed program evaluated over contacts built from arbitrary data.
+
+pub mod evaluate;
+pub mod syntax;

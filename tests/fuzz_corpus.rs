@@ -1,0 +1,75 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The fuzz corpus as regression tests: every saved input of `fuzz/corpus/parse`,
+//! `fuzz/corpus/compile` and `fuzz/corpus/evaluate` goes through the very checks the
+//! fuzz targets run (the files of `fuzz/src/`, included here), under `cargo test`.
+//! Inputs that once crashed a target are kept in the corpus under `regression-…`
+//! names. A missing or empty corpus directory fails.
+
+#[path = "../fuzz/src/evaluate.rs"]
+mod evaluate;
+#[path = "../fuzz/src/syntax.rs"]
+mod syntax;
+
+use std::fs;
+use std::path::Path;
+
+use arbitrary::{Arbitrary as _, Unstructured};
+
+/// The files of `fuzz/corpus/TARGET`, by name, with their bytes.
+fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let entries = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the corpus {} cannot be read: {e}", dir.display()));
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = fs::read(&path).unwrap();
+            (path.display().to_string(), bytes)
+        })
+        .collect();
+    assert!(!files.is_empty(), "the corpus {} is empty", dir.display());
+    files.sort();
+    files
+}
+
+/// Runs `check` on every file of the corpus of `target`, naming the file that fails.
+fn replay(target: &str, mut check: impl FnMut(&[u8])) {
+    for (name, bytes) in corpus(target) {
+        // Shown with the test's output when the check panics.
+        println!("replaying {name}");
+        check(&bytes);
+    }
+}
+
+#[test]
+fn the_parse_corpus_parses_and_round_trips() {
+    replay("parse", syntax::parse_round_trip);
+}
+
+#[test]
+fn the_compile_corpus_compiles_evaluates_and_round_trips() {
+    replay("compile", |bytes| {
+        syntax::compile(bytes);
+        syntax::parse_round_trip(bytes);
+    });
+}
+
+#[test]
+fn the_evaluate_corpus_evaluates_deterministically() {
+    let mut decoded = 0;
+    replay("evaluate", |bytes| {
+        // Decoded as `fuzz_target!` decodes a structured input.
+        if let Ok(input) = evaluate::Input::arbitrary_take_rest(Unstructured::new(bytes)) {
+            evaluate::check(&input);
+            decoded += 1;
+        }
+    });
+    assert!(decoded > 0, "no input of the evaluate corpus decodes");
+}
