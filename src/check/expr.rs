@@ -428,8 +428,12 @@ impl Checker<'_, '_> {
     /// The type of `lhs op rhs`, or none when the operator does not apply (§4.4).
     fn binary_result(&self, op: BinaryOp, lhs: &Ty, rhs: &Ty) -> Option<Ty> {
         use TyKind::{Any, Date, DateTime, Duration, List, Null, Number, String};
-        // `null` stands for a missing value of the other side's type.
+        // `null` stands for a missing value of the other side's type — of its elements,
+        // for the element tested by `in`.
         let (lhs, rhs) = match (&lhs.kind, &rhs.kind) {
+            (Null, List(element)) if matches!(op, BinaryOp::In | BinaryOp::NotIn) => {
+                ((**element).clone().or_null(true), rhs.clone())
+            }
             (Null, other) if *other != Null && op != BinaryOp::Coalesce => {
                 (rhs.clone().or_null(true), rhs.clone())
             }
