@@ -31,7 +31,9 @@
 //!    [`Program::segment`], [`Program::score`], [`Program::decision`],
 //!    [`Program::segments`] and [`Program::evaluate`] answer; `evaluate` gives an
 //!    [`Evaluation`] with every segment, score and decision, which
-//!    [`Evaluation::to_json`] prints as one JSON line.
+//!    [`Evaluation::to_json`] prints as one JSON line. For many contacts,
+//!    [`Program::evaluate_into`] refills one `Evaluation` working in a [`Workspace`]
+//!    the caller keeps (one per thread), and then allocates nothing.
 //! 5. **Workflows**, on top of evaluation. [`Program::enter`] says whether a contact
 //!    enters a workflow and gives the new run's [`RunState`], a serde value the host
 //!    stores; [`Program::advance`] takes a run to `now` and gives the new state, the
@@ -235,6 +237,8 @@
 //! diagnostic code, the limits, and the choices this version makes where the
 //! specification is silent.
 
+#![forbid(unsafe_code)]
+
 mod check;
 mod compile;
 pub mod diagnostic;
@@ -251,7 +255,7 @@ pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
     Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
-    Status,
+    Status, Workspace,
 };
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};

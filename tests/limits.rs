@@ -242,6 +242,21 @@ fn a_raised_depth_limit_holds_on_a_test_thread() {
     assert!(in_segment(&program, "s", &contact(), support::NOW));
 }
 
+#[test]
+fn evaluating_a_raised_depth_limit_holds_on_a_test_thread() {
+    // The evaluator checks its stack headroom every few levels, not at each one:
+    // 10,000 levels overflow a 2 MiB thread without the checks.
+    let depth = 10_000;
+    let limits = Limits::default().max_depth(depth + 10);
+    // Conditions (`not`) and values (`-`) recurse through different paths.
+    let conditions = format!("segment s {{ {}true }}", "not not ".repeat(depth / 2));
+    let values = format!("segment s {{ {}1 > 0 }}", "- - ".repeat(depth / 2));
+    for rules in [conditions, values] {
+        let program = compile_with(limits, &rules).unwrap();
+        assert!(in_segment(&program, "s", &contact(), support::NOW));
+    }
+}
+
 fn segments(count: usize) -> String {
     (0..count)
         .map(|i| format!("segment s{i} {{ true }}\n"))

@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::TimeDelta;
 
-use super::{Context, Evaluator};
+use super::{Context, Evaluator, Workspace};
 use crate::model::{Contact, Value, write_json};
 use crate::program::{ItemId, ItemKind, Program};
 
@@ -104,6 +104,9 @@ impl std::error::Error for EvalError {}
 
 /// Everything one contact gets: its segments, scores and decisions.
 ///
+/// [`Program::evaluate`] returns a new one; [`Program::evaluate_into`] refills one the
+/// caller keeps, reusing the memory of its names and values.
+///
 /// ```
 /// let program = funil::compile(r#"
 ///     schema { contact { country: string? } }
@@ -120,31 +123,38 @@ impl std::error::Error for EvalError {}
 ///     r#"{"id":"c-1","segments":["lusophone"],"scores":{"fit":20},"decisions":{"greeting":"Olá!"}}"#
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Evaluation {
-    segments: Vec<String>,
-    scores: Vec<(String, Value)>,
-    decisions: Vec<(String, Value)>,
+    segments: Refilled<String>,
+    scores: Refilled<Named>,
+    decisions: Refilled<Named>,
 }
 
 impl Evaluation {
+    /// An empty evaluation, to fill with [`Program::evaluate_into`].
+    pub fn new() -> Evaluation {
+        Evaluation::default()
+    }
+
     /// The names of the segments the contact is in, sorted by name.
     pub fn segments(&self) -> &[String] {
-        &self.segments
+        self.segments.as_slice()
     }
 
     /// Every score, in declaration order.
     pub fn scores(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.scores
+            .as_slice()
             .iter()
-            .map(|(name, value)| (name.as_str(), value))
+            .map(|entry| (entry.name.as_str(), &entry.value))
     }
 
     /// Every decision, in declaration order.
     pub fn decisions(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.decisions
+            .as_slice()
             .iter()
-            .map(|(name, value)| (name.as_str(), value))
+            .map(|entry| (entry.name.as_str(), &entry.value))
     }
 
     /// The line the `eval` command prints (§11):
@@ -153,24 +163,110 @@ impl Evaluation {
         let mut out = String::from("{\"id\":");
         write_json(&Value::String(contact_id.into()), &mut out);
         out.push_str(",\"segments\":[");
-        for (i, name) in self.segments.iter().enumerate() {
+        for (i, name) in self.segments().iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             write_json(&Value::String(name.as_str().into()), &mut out);
         }
         out.push_str("],\"scores\":");
-        write_object(&self.scores, &mut out);
+        write_object(self.scores.as_slice(), &mut out);
         out.push_str(",\"decisions\":");
-        write_object(&self.decisions, &mut out);
+        write_object(self.decisions.as_slice(), &mut out);
         out.push('}');
         out
     }
 }
 
-fn write_object(entries: &[(String, Value)], out: &mut String) {
+impl PartialEq for Evaluation {
+    fn eq(&self, other: &Evaluation) -> bool {
+        self.segments.as_slice() == other.segments.as_slice()
+            && self.scores.as_slice() == other.scores.as_slice()
+            && self.decisions.as_slice() == other.decisions.as_slice()
+    }
+}
+
+impl fmt::Debug for Evaluation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Evaluation")
+            .field("segments", &self.segments.as_slice())
+            .field("scores", &self.scores.as_slice())
+            .field("decisions", &self.decisions.as_slice())
+            .finish()
+    }
+}
+
+/// A list refilled at every evaluation that keeps its elements, and so their string
+/// buffers, when cleared: writing the same names again allocates nothing.
+#[derive(Clone, Default)]
+struct Refilled<T> {
+    slots: Vec<T>,
+    len: usize,
+}
+
+impl<T: Default> Refilled<T> {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Appends an element, written by `fill` over the slot's previous content.
+    fn push_with(&mut self, fill: impl FnOnce(&mut T)) {
+        match self.slots.get_mut(self.len) {
+            Some(slot) => fill(slot),
+            None => {
+                let mut slot = T::default();
+                fill(&mut slot);
+                self.slots.push(slot);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[T] {
+        self.slots.get(..self.len).unwrap_or(&[])
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        self.slots.get_mut(..self.len).unwrap_or(&mut [])
+    }
+}
+
+/// A score or decision: its item's name and its value.
+#[derive(Debug, Clone, PartialEq)]
+struct Named {
+    name: String,
+    value: Value,
+}
+
+impl Named {
+    fn set(&mut self, name: &str, value: Value) {
+        write_name(&mut self.name, name, name.len());
+        self.value = value;
+    }
+}
+
+impl Default for Named {
+    fn default() -> Named {
+        Named {
+            name: String::new(),
+            value: Value::Null,
+        }
+    }
+}
+
+/// Overwrites `slot` with `name`, reserving `reserve` bytes when it grows, so that a
+/// slot that will hold other names later grows once.
+fn write_name(slot: &mut String, name: &str, reserve: usize) {
+    slot.clear();
+    if slot.capacity() < name.len() {
+        slot.reserve(reserve.max(name.len()));
+    }
+    slot.push_str(name);
+}
+
+fn write_object(entries: &[Named], out: &mut String) {
     out.push('{');
-    for (i, (name, value)) in entries.iter().enumerate() {
+    for (i, Named { name, value }) in entries.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -256,8 +352,61 @@ impl Program {
     ///
     /// A contact built against another schema.
     pub fn evaluate(&self, contact: &Contact, context: &Context) -> Result<Evaluation, EvalError> {
+        let mut evaluation = Evaluation::new();
+        self.evaluate_into(contact, context, &mut Workspace::new(), &mut evaluation)?;
+        Ok(evaluation)
+    }
+
+    /// What [`Program::evaluate`] returns, written into `evaluation` (its previous
+    /// content replaced), working in `workspace`. Keep both between calls: once they
+    /// have grown to this program's size, evaluating a contact allocates nothing but
+    /// the new values some decisions make (an interpolated string, a `decide all`
+    /// list).
+    ///
+    /// ```
+    /// use funil::{Context, Evaluation, Workspace};
+    ///
+    /// let program = funil::compile(r#"
+    ///     schema { contact { country: string?, total_spent: number } }
+    ///     segment lusophone { country in ["BR", "PT"] }
+    ///     score value { when total_spent >= 1000 => +10 }
+    ///     decide grade { when score(value) >= 10 => "A" else => "B" }
+    /// "#)?;
+    /// let contacts = [
+    ///     program.contact("c-1").attribute("country", "BR").attribute("total_spent", 1500).build()?,
+    ///     program.contact("c-2").attribute("total_spent", 20).build()?,
+    /// ];
+    /// let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+    /// let (mut workspace, mut evaluation) = (Workspace::new(), Evaluation::new());
+    /// let mut lines = Vec::new();
+    /// for contact in &contacts {
+    ///     program.evaluate_into(contact, &context, &mut workspace, &mut evaluation)?;
+    ///     lines.push(evaluation.to_json(contact.id()));
+    /// }
+    /// assert_eq!(lines, [
+    ///     r#"{"id":"c-1","segments":["lusophone"],"scores":{"value":10},"decisions":{"grade":"A"}}"#,
+    ///     r#"{"id":"c-2","segments":[],"scores":{"value":0},"decisions":{"grade":"B"}}"#,
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A contact built against another schema; `evaluation` is then left empty.
+    pub fn evaluate_into(
+        &self,
+        contact: &Contact,
+        context: &Context,
+        workspace: &mut Workspace,
+        evaluation: &mut Evaluation,
+    ) -> Result<(), EvalError> {
+        evaluation.segments.clear();
+        evaluation.scores.clear();
+        evaluation.decisions.clear();
         self.check_contact(contact)?;
-        Ok(Evaluator::new(self, contact, context).evaluation(false))
+        Evaluator::with_workspace(self, contact, context, workspace)
+            .evaluation_into(false, evaluation);
+        Ok(())
     }
 
     pub(super) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
@@ -300,36 +449,46 @@ impl Evaluator<'_> {
     /// Every segment, score and decision, with or without the batch-only ones
     /// (which only a batch, having resolved its rankings, can include).
     pub(super) fn evaluation(&mut self, batch: bool) -> Evaluation {
-        let mut evaluation = Evaluation {
-            segments: Vec::new(),
-            scores: Vec::new(),
-            decisions: Vec::new(),
-        };
+        let mut evaluation = Evaluation::new();
+        self.evaluation_into(batch, &mut evaluation);
+        evaluation
+    }
+
+    /// [`Evaluator::evaluation`], written over `evaluation`, whose buffers are reused.
+    pub(super) fn evaluation_into(&mut self, batch: bool, evaluation: &mut Evaluation) {
+        evaluation.segments.clear();
+        evaluation.scores.clear();
+        evaluation.decisions.clear();
         let program = self.program;
+        let longest_name = program.items.iter().map(|item| item.name.len()).max();
+        let longest_name = longest_name.unwrap_or_default();
         for (index, item) in program.items.iter().enumerate() {
             if item.batch_only && !batch {
                 continue;
             }
             let id = ItemId::from_index(index);
+            let name = item.name.as_str();
             match item.body.kind() {
                 ItemKind::Segment => {
                     if super::truthy(&self.item(id, TimeDelta::zero())) {
-                        evaluation.segments.push(item.name.clone());
+                        let write = |slot: &mut String| write_name(slot, name, longest_name);
+                        evaluation.segments.push_with(write);
                     }
                 }
                 ItemKind::Score => {
                     let value = self.item(id, TimeDelta::zero());
-                    evaluation.scores.push((item.name.clone(), value));
+                    evaluation.scores.push_with(|entry| entry.set(name, value));
                 }
                 ItemKind::Decision => {
                     let value = self.item(id, TimeDelta::zero());
-                    evaluation.decisions.push((item.name.clone(), value));
+                    evaluation
+                        .decisions
+                        .push_with(|entry| entry.set(name, value));
                 }
                 ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
                 ItemKind::Workflow => {} // entered and advanced: `Program::advance`
             }
         }
-        evaluation.segments.sort_unstable();
-        evaluation
+        evaluation.segments.as_mut_slice().sort_unstable();
     }
 }

@@ -1,30 +1,133 @@
 //! Evaluating expression nodes (§4): names, logic with two-valued nulls, operators,
 //! interpolation, item references.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use super::{Evaluator, Frame, operators, truthy};
 use crate::model::{Value, write_text};
-use crate::program::{Node, NodeId, Part};
+use crate::program::{Node, NodeId, Part, PropSlot};
 
-impl Evaluator<'_> {
+/// Expression levels entered between two checks of the remaining stack. A check
+/// costs more than evaluating a small node, and eight levels use far less stack than
+/// the headroom each check keeps (even unoptimised).
+const LEVELS_PER_STACK_CHECK: u32 = 8;
+
+/// An operand: borrowed from the program, the contact or the event in scope when it
+/// is a literal, an attribute or a prop, so reading it clones nothing; computed
+/// otherwise.
+enum Operand<'v> {
+    Borrowed(&'v Value),
+    Computed(Value),
+}
+
+impl Deref for Operand<'_> {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        match self {
+            Operand::Borrowed(value) => value,
+            Operand::Computed(value) => value,
+        }
+    }
+}
+
+impl<'p> Evaluator<'p> {
     /// The value of node `id` in `frame`.
     pub(crate) fn eval(&mut self, id: NodeId, frame: &Frame<'_>) -> Value {
-        crate::stack::with_headroom(|| self.eval_unguarded(id, frame))
+        self.nested(|evaluator| match evaluator.program.nodes.get(id) {
+            Some(node) => evaluator.value(node, frame),
+            None => Value::Null,
+        })
     }
 
-    fn eval_unguarded(&mut self, id: NodeId, frame: &Frame<'_>) -> Value {
-        let program = self.program;
-        let Some(node) = program.nodes.get(id) else {
-            return Value::Null;
+    /// A condition: true only for `true`.
+    pub(crate) fn test(&mut self, id: NodeId, frame: &Frame<'_>) -> bool {
+        self.nested(|evaluator| match evaluator.program.nodes.get(id) {
+            Some(node) => evaluator.condition(node, frame),
+            None => false,
+        })
+    }
+
+    /// Runs `f` one expression level deeper, with stack headroom checked every
+    /// [`LEVELS_PER_STACK_CHECK`] levels.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.depth = self.depth.wrapping_add(1);
+        let result = if self.depth.is_multiple_of(LEVELS_PER_STACK_CHECK) {
+            crate::stack::with_headroom(|| f(self))
+        } else {
+            f(self)
         };
+        self.depth = self.depth.wrapping_sub(1);
+        result
+    }
+
+    /// The value of node `id`, borrowed when it can be.
+    fn operand<'f>(&mut self, id: NodeId, frame: &Frame<'f>) -> Operand<'f>
+    where
+        'p: 'f,
+    {
+        let contact = self.contact;
+        match self.program.nodes.get(id) {
+            Some(Node::Literal(value)) => Operand::Borrowed(value),
+            Some(Node::Attribute(attribute)) => Operand::Borrowed(contact.attribute(*attribute)),
+            Some(Node::Prop(slot)) => Operand::Borrowed(prop(slot, frame)),
+            _ => Operand::Computed(self.eval(id, frame)),
+        }
+    }
+
+    /// Whether a node is true: computed as a bool, without making a [`Value`], for
+    /// the logical operators and the tests.
+    fn condition(&mut self, node: &'p Node, frame: &Frame<'_>) -> bool {
+        match node {
+            Node::Not(operand) => !self.test(*operand, frame),
+            Node::And(operands) => operands.iter().all(|o| self.test(*o, frame)),
+            Node::Or(operands) => operands.iter().any(|o| self.test(*o, frame)),
+            Node::Compare { op, lhs, rhs } => {
+                let lhs = self.operand(*lhs, frame);
+                let rhs = self.operand(*rhs, frame);
+                operators::compare(*op, &lhs, &rhs)
+            }
+            Node::In {
+                element,
+                list,
+                negated,
+            } => {
+                let element = self.operand(*element, frame);
+                let found = match self.program.nodes.get(*list) {
+                    // A list written out with computed elements: compared one by one,
+                    // without building the list.
+                    Some(Node::List(items)) => {
+                        !element.is_null()
+                            && items
+                                .iter()
+                                .any(|item| operators::equal(&self.operand(*item, frame), &element))
+                    }
+                    _ => operators::is_in(&element, &self.operand(*list, frame)),
+                };
+                found != *negated
+            }
+            Node::Text { op, lhs, rhs } => {
+                let lhs = self.operand(*lhs, frame);
+                let rhs = self.operand(*rhs, frame);
+                operators::text(*op, &lhs, &rhs)
+            }
+            Node::Matches { subject, regex } => {
+                let subject = self.operand(*subject, frame);
+                subject.as_str().is_some_and(|s| regex.is_match(s))
+            }
+            Node::IsNull { operand, negated } => {
+                self.operand(*operand, frame).is_null() != *negated
+            }
+            other => truthy(&self.value(other, frame)),
+        }
+    }
+
+    fn value(&mut self, node: &'p Node, frame: &Frame<'_>) -> Value {
         match node {
             Node::Literal(value) => value.clone(),
             Node::Attribute(attribute) => self.contact.attribute(*attribute).clone(),
-            Node::Prop(slot) => frame
-                .event
-                .and_then(|event| slot.slot(event.kind()).map(|s| event.prop(s).clone()))
-                .unwrap_or(Value::Null),
+            Node::Prop(slot) => prop(slot, frame).clone(),
             Node::EventAt => frame
                 .event
                 .map_or(Value::Null, |event| Value::DateTime(event.at())),
@@ -38,51 +141,33 @@ impl Evaluator<'_> {
                 let values: Vec<Value> = elements.iter().map(|e| self.eval(*e, frame)).collect();
                 Value::List(values.into())
             }
-            Node::Not(operand) => Value::Bool(!self.test(*operand, frame)),
-            Node::Negate(operand) => operators::negate(&self.eval(*operand, frame)),
-            Node::And(operands) => Value::Bool(operands.iter().all(|o| self.test(*o, frame))),
-            Node::Or(operands) => Value::Bool(operands.iter().any(|o| self.test(*o, frame))),
+            Node::Not(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::Compare { .. }
+            | Node::In { .. }
+            | Node::Text { .. }
+            | Node::Matches { .. }
+            | Node::IsNull { .. } => Value::Bool(self.condition(node, frame)),
+            Node::Negate(operand) => operators::negate(&self.operand(*operand, frame)),
             Node::Arithmetic { op, lhs, rhs } => {
-                let lhs = self.eval(*lhs, frame);
-                let rhs = self.eval(*rhs, frame);
+                let lhs = self.operand(*lhs, frame);
+                let rhs = self.operand(*rhs, frame);
                 operators::arithmetic(*op, &lhs, &rhs)
-            }
-            Node::Compare { op, lhs, rhs } => {
-                let lhs = self.eval(*lhs, frame);
-                let rhs = self.eval(*rhs, frame);
-                Value::Bool(operators::compare(*op, &lhs, &rhs))
-            }
-            Node::In {
-                element,
-                list,
-                negated,
-            } => {
-                let element = self.eval(*element, frame);
-                let list = self.eval(*list, frame);
-                Value::Bool(operators::is_in(&element, &list) != *negated)
-            }
-            Node::Text { op, lhs, rhs } => {
-                let lhs = self.eval(*lhs, frame);
-                let rhs = self.eval(*rhs, frame);
-                Value::Bool(operators::text(*op, &lhs, &rhs))
-            }
-            Node::Matches { subject, regex } => {
-                let subject = self.eval(*subject, frame);
-                Value::Bool(subject.as_str().is_some_and(|s| regex.is_match(s)))
             }
             Node::Coalesce { value, default } => match self.eval(*value, frame) {
                 Value::Null => self.eval(*default, frame),
                 value => value,
             },
-            Node::IsNull { operand, negated } => {
-                Value::Bool(self.eval(*operand, frame).is_null() != *negated)
-            }
             Node::Call { function, args } => {
                 // Built-ins take one or two arguments: no list is built.
-                let first = args.first().map_or(Value::Null, |a| self.eval(*a, frame));
+                let first = match args.first() {
+                    Some(a) => self.operand(*a, frame),
+                    None => Operand::Borrowed(&Value::Null),
+                };
                 let second = match args.get(1) {
-                    Some(a) => self.eval(*a, frame),
-                    None => Value::Null,
+                    Some(a) => self.operand(*a, frame),
+                    None => Operand::Borrowed(&Value::Null),
                 };
                 if first.is_null() || (args.len() > 1 && second.is_null()) {
                     return Value::Null;
@@ -103,20 +188,29 @@ impl Evaluator<'_> {
                 self.item(*item, at)
             }
             Node::Interpolate(parts) => {
-                let mut text = String::new();
+                // Assembled in the workspace's buffer (a nested interpolation, which
+                // finds it taken, uses a new one): the value is the only allocation.
+                let mut text = std::mem::take(&mut self.workspace.text);
+                text.clear();
                 for part in parts.iter() {
                     match part {
                         Part::Text(piece) => text.push_str(piece),
-                        Part::Value(node) => write_text(&self.eval(*node, frame), &mut text),
+                        Part::Value(node) => write_text(&self.operand(*node, frame), &mut text),
                     }
                 }
-                Value::String(Arc::from(text))
+                let value = Value::String(Arc::from(text.as_str()));
+                self.workspace.text = text;
+                value
             }
         }
     }
+}
 
-    /// A condition: true only for `true`.
-    pub(crate) fn test(&mut self, id: NodeId, frame: &Frame<'_>) -> bool {
-        truthy(&self.eval(id, frame))
-    }
+/// The prop in `slot` of the event in scope; null when there is none.
+fn prop<'f>(slot: &PropSlot, frame: &Frame<'f>) -> &'f Value {
+    const NULL: &Value = &Value::Null;
+    frame
+        .event
+        .and_then(|event| slot.slot(event.kind()).map(|s| event.prop(s)))
+        .unwrap_or(NULL)
 }

@@ -1,5 +1,7 @@
 //! Item bodies: segments (§5.1), scores (§5.3) and decisions (§6).
 
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -81,7 +83,9 @@ impl Evaluator<'_> {
 
     fn decide(&mut self, decision: &DecisionArms, frame: &Frame<'_>) -> Value {
         if decision.collect {
-            let mut values = Vec::new();
+            // Gathered in the workspace's buffer: the list is the only allocation.
+            let mut values = std::mem::take(&mut self.workspace.values);
+            values.clear();
             for (condition, value) in decision.arms.iter() {
                 if self.test(*condition, frame) {
                     values.push(self.eval(*value, frame));
@@ -92,7 +96,10 @@ impl Evaluator<'_> {
             {
                 values.push(self.eval(otherwise, frame));
             }
-            return Value::List(values.into());
+            let list = Value::List(Arc::from(values.as_slice()));
+            values.clear();
+            self.workspace.values = values;
+            return list;
         }
         for (condition, value) in decision.arms.iter() {
             if self.test(*condition, frame) {
@@ -106,16 +113,88 @@ impl Evaluator<'_> {
 }
 
 /// `0.5 ^ (age / half_life)`, computed in binary64 and rounded to 12 decimal places,
-/// half to even (§5.3).
+/// half to even (§5.3); the binary value is first rounded to 20 places, half to even,
+/// as printing it with `{:.20}` does.
 fn decay_factor(age_seconds: i64, half_life: TimeDelta) -> Decimal {
     let half_life = half_life.num_seconds() as f64;
     if half_life <= 0.0 {
         return Decimal::ONE;
     }
     let factor = 0.5_f64.powf(age_seconds as f64 / half_life);
-    // `{:.20}` prints the binary value's exact expansion to 20 places.
-    format!("{factor:.20}")
-        .parse::<Decimal>()
+    twenty_places(factor)
         .map(|d| d.round_dp_with_strategy(DECAY_PLACES, RoundingStrategy::MidpointNearestEven))
         .unwrap_or(Decimal::ONE)
+}
+
+/// `x` (finite, between 0 and 1) rounded to 20 decimal places, half to even, exactly:
+/// `x` is `m * 2^-shift`, so `x * 10^20` is `m * 10^20 >> shift`, and `m * 10^20`
+/// (below 2^120) fits a `u128`. No text, no allocation.
+fn twenty_places(x: f64) -> Option<Decimal> {
+    const TEN_POW_20: u128 = 100_000_000_000_000_000_000;
+    if !(0.0..=1.0).contains(&x) {
+        return None;
+    }
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = u128::from(bits & ((1 << 52) - 1));
+    let (mantissa, shift) = if exponent == 0 {
+        (fraction, 1074)
+    } else {
+        (fraction | (1 << 52), 1075 - exponent)
+    };
+    let scaled = mantissa * TEN_POW_20;
+    let shift = u32::try_from(shift).ok()?;
+    if shift >= 127 {
+        // x * 10^20 < 2^120 / 2^127: below one half, so zero.
+        return Some(Decimal::ZERO);
+    }
+    let mut whole = scaled >> shift;
+    if shift > 0 {
+        let rest = scaled & ((1 << shift) - 1);
+        let half = 1 << (shift - 1);
+        if rest > half || (rest == half && whole % 2 == 1) {
+            whole += 1;
+        }
+    }
+    Decimal::try_from_i128_with_scale(i128::try_from(whole).ok()?, 20).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decay_factors_round_the_binary_value_to_twelve_places() {
+        let day = TimeDelta::days(1);
+        assert_eq!(decay_factor(0, day), Decimal::ONE);
+        assert_eq!(decay_factor(86_400, day).to_string(), "0.500000000000");
+        assert_eq!(decay_factor(43_200, day).to_string(), "0.707106781187");
+        assert_eq!(decay_factor(86_400 * 3, day).to_string(), "0.125000000000");
+        // Far past every half-life the factor underflows to zero.
+        assert_eq!(decay_factor(i64::MAX, day), Decimal::ZERO);
+    }
+
+    /// What the factor was first defined as: the binary value printed to 20 places.
+    fn twenty_places_printed(x: f64) -> Decimal {
+        format!("{x:.20}").parse().unwrap()
+    }
+
+    #[test]
+    fn twenty_places_agrees_with_printing_the_binary_value() {
+        let mut samples: Vec<f64> = (0..=1100).map(|k| 0.5_f64.powi(k)).collect();
+        samples.extend([
+            0.0,
+            1.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            0.1,
+            0.3,
+            1.0 - f64::EPSILON,
+        ]);
+        let half_life = 30.0 * 86_400.0;
+        samples.extend((0..20_000).map(|i| 0.5_f64.powf(f64::from(i) * 977.0 / half_life)));
+        for x in samples {
+            assert_eq!(twenty_places(x), Some(twenty_places_printed(x)), "{x:e}");
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! Evaluation: a compiled [`Program`] run over one [`Contact`] as of an instant.
 //!
-//! An [`Evaluator`] lives for one call: it holds the contact, the context and a memo
-//! of the items already computed, keyed by item and time-travel offset, so each item
-//! is computed at most once per instant. Items are computed dependencies first, with
-//! an explicit stack: a chain of a thousand references costs no stack depth.
-//! Expression recursion follows the node tree, whose depth the parser bounds.
+//! An [`Evaluator`] lives for one call: it holds the contact, the context and a
+//! [`Workspace`] whose memo keeps the items already computed, by item and time-travel
+//! offset, so each item is computed at most once per instant. Items are computed
+//! dependencies first, with an explicit stack: a chain of a thousand references costs
+//! no stack depth. Expression recursion follows the node tree, whose depth the parser
+//! bounds. The caller may keep the workspace between evaluations
+//! ([`crate::Program::evaluate_into`]), so that evaluating allocates nothing.
 
 mod api;
 mod batch;
@@ -15,8 +17,10 @@ mod operators;
 mod query;
 mod reward;
 mod workflow;
+mod workspace;
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
@@ -26,13 +30,45 @@ pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
 pub use reward::Grant;
 pub use workflow::{Action, Advance, PastRun, RunState, Status};
+pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.
 pub(crate) struct Evaluator<'p> {
     program: &'p Program,
     contact: &'p Contact,
     context: &'p Context,
-    memo: HashMap<(ItemId, TimeDelta), Value>,
+    workspace: Scratch<'p>,
+    /// How many expression levels deep the evaluation is.
+    depth: u32,
+    /// The last instant whose local date was asked for, and that date.
+    today: Cell<Option<(DateTime<Utc>, NaiveDate)>>,
+}
+
+/// The workspace of an evaluator: its own, or lent by the caller (used in place,
+/// never moved).
+enum Scratch<'w> {
+    Own(Workspace),
+    Lent(&'w mut Workspace),
+}
+
+impl Deref for Scratch<'_> {
+    type Target = Workspace;
+
+    fn deref(&self) -> &Workspace {
+        match self {
+            Scratch::Own(workspace) => workspace,
+            Scratch::Lent(workspace) => workspace,
+        }
+    }
+}
+
+impl DerefMut for Scratch<'_> {
+    fn deref_mut(&mut self) -> &mut Workspace {
+        match self {
+            Scratch::Own(workspace) => workspace,
+            Scratch::Lent(workspace) => workspace,
+        }
+    }
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -47,22 +83,49 @@ pub(crate) struct Frame<'e> {
 }
 
 impl<'p> Evaluator<'p> {
+    /// An evaluator with a workspace of its own.
     pub fn new(program: &'p Program, contact: &'p Contact, context: &'p Context) -> Self {
+        Evaluator::working_in(program, contact, context, Scratch::Own(Workspace::new()))
+    }
+
+    /// An evaluator working in the caller's `workspace`, whose memory it reuses; the
+    /// values a previous evaluation left there are forgotten.
+    pub fn with_workspace(
+        program: &'p Program,
+        contact: &'p Contact,
+        context: &'p Context,
+        workspace: &'p mut Workspace,
+    ) -> Self {
+        Evaluator::working_in(program, contact, context, Scratch::Lent(workspace))
+    }
+
+    fn working_in(
+        program: &'p Program,
+        contact: &'p Contact,
+        context: &'p Context,
+        mut workspace: Scratch<'p>,
+    ) -> Self {
+        workspace.memo.start(program.items.len());
         Evaluator {
             program,
             contact,
             context,
-            memo: HashMap::new(),
+            workspace,
+            depth: 0,
+            today: Cell::new(None),
         }
     }
 
     /// The frame of the instant `offset` before now, with no event in scope.
     pub(crate) fn frame(&self, offset: TimeDelta) -> Frame<'p> {
-        let now = self
-            .context
-            .now()
-            .checked_sub_signed(offset)
-            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let now = if offset.is_zero() {
+            self.context.now()
+        } else {
+            self.context
+                .now()
+                .checked_sub_signed(offset)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC)
+        };
         Frame {
             offset,
             now,
@@ -70,48 +133,85 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// The local date at the frame's instant, remembered: rules such as
+    /// `date(at) == today - 1d` ask for it once per event.
     fn today(&self, frame: &Frame<'_>) -> NaiveDate {
-        calendar::local_date(frame.now, self.context.time_zone())
+        if let Some((now, date)) = self.today.get()
+            && now == frame.now
+        {
+            return date;
+        }
+        let date = calendar::local_date(frame.now, self.context.time_zone());
+        self.today.set(Some((frame.now, date)));
+        date
     }
 
     /// Records the value of `item` as of `offset` before now, computed elsewhere
     /// (a ranked segment's membership, resolved over a whole batch).
     pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
-        self.memo.insert((item, offset), value);
+        self.workspace.memo.insert(item, offset, value);
     }
 
     /// The value of `item` as of `offset` before now, computing what it depends on
     /// first (without recursion) and remembering every result.
     pub fn item(&mut self, item: ItemId, offset: TimeDelta) -> Value {
-        if let Some(value) = self.memo.get(&(item, offset)) {
+        if let Some(value) = self.workspace.memo.get(item, offset) {
             return value.clone();
         }
-        let mut stack = vec![(item, offset, false)];
-        while let Some((id, at, expanded)) = stack.pop() {
-            if self.memo.contains_key(&(id, at)) {
+        if self.dependencies_known(item, offset) {
+            let value = self.item_body(item, offset);
+            self.workspace.memo.insert(item, offset, value.clone());
+            return value;
+        }
+        // Taken, not borrowed, so that the items computed below may call back here
+        // (they find their dependencies in the memo and never use the stack).
+        let mut pending = std::mem::take(&mut self.workspace.pending);
+        pending.clear();
+        pending.push((item, offset, false));
+        while let Some((id, at, expanded)) = pending.pop() {
+            if self.workspace.memo.get(id, at).is_some() {
                 continue;
             }
             if !expanded {
-                stack.push((id, at, true));
+                pending.push((id, at, true));
                 let program = self.program;
-                if let Some(entry) = program.items.get(id.index()) {
-                    for (dependency, extra) in entry.dependencies.iter() {
-                        let dep_at = at.checked_add(extra).unwrap_or(at);
-                        if !self.memo.contains_key(&(*dependency, dep_at)) {
-                            stack.push((*dependency, dep_at, false));
-                        }
+                for (dependency, dep_at) in dependencies(program, id, at) {
+                    if self.workspace.memo.get(dependency, dep_at).is_none() {
+                        pending.push((dependency, dep_at, false));
                     }
                 }
                 continue;
             }
             let value = self.item_body(id, at);
-            self.memo.insert((id, at), value);
+            self.workspace.memo.insert(id, at, value);
         }
-        self.memo
-            .get(&(item, offset))
+        self.workspace.pending = pending;
+        self.workspace
+            .memo
+            .get(item, offset)
             .cloned()
             .unwrap_or(Value::Null)
     }
+
+    /// Whether every item `item` references is already in the memo.
+    fn dependencies_known(&self, item: ItemId, offset: TimeDelta) -> bool {
+        dependencies(self.program, item, offset)
+            .all(|(dependency, at)| self.workspace.memo.get(dependency, at).is_some())
+    }
+}
+
+/// The items `item` references, each with the offset it is needed at when `item` is
+/// evaluated at `offset`.
+fn dependencies(
+    program: &Program,
+    item: ItemId,
+    offset: TimeDelta,
+) -> impl Iterator<Item = (ItemId, TimeDelta)> + '_ {
+    let entry = program.items.get(item.index());
+    entry
+        .into_iter()
+        .flat_map(|entry| entry.dependencies.iter())
+        .map(move |(dependency, extra)| (*dependency, offset.checked_add(extra).unwrap_or(offset)))
 }
 
 /// True for `true`; false for `false`, null and anything else (§4.3).

@@ -211,3 +211,50 @@ fn arithmetic_is_exact_and_division_by_zero_is_null() {
     let c = contact(&program, &[]);
     assert!(holds(&program, &c, "2026-11-22T00:00:00Z"));
 }
+
+#[test]
+fn remembered_values_stand_for_the_item_at_their_instant() {
+    use super::Evaluator;
+    use crate::Value;
+    use chrono::TimeDelta;
+
+    let program = program(
+        "segment ranked { spent > 100 }\nsegment s { segment(ranked) and not segment(ranked, at: now - 7d) }",
+    );
+    let c = contact(&program, &[]);
+    let context = Context::new(at("2026-11-22T00:00:00Z"));
+    let ranked = program.item_named("ranked").unwrap().0;
+    let s = program.item_named("s").unwrap().0;
+    let mut evaluator = Evaluator::new(&program, &c, &context);
+    evaluator.remember(ranked, TimeDelta::zero(), Value::Bool(true));
+    assert_eq!(evaluator.item(s, TimeDelta::zero()), Value::Bool(true));
+    // Nothing was remembered a week earlier: computed from `spent`, false.
+    assert_eq!(
+        evaluator.item(ranked, TimeDelta::days(7)),
+        Value::Bool(false)
+    );
+}
+
+#[test]
+fn a_reused_workspace_forgets_the_previous_contact() {
+    let program = program("segment s { spent > 100 }\nscore t { when segment(s) => +1 }");
+    let rich = program
+        .contact("r")
+        .attribute("spent", 500)
+        .build()
+        .unwrap();
+    let poor = contact(&program, &[]);
+    let context = Context::new(at("2026-11-22T00:00:00Z"));
+    let mut workspace = crate::Workspace::new();
+    let mut evaluation = crate::Evaluation::new();
+    for (c, expected) in [(&rich, 1), (&poor, 0), (&rich, 1)] {
+        program
+            .evaluate_into(c, &context, &mut workspace, &mut evaluation)
+            .unwrap();
+        let fresh = program.evaluate(c, &context).unwrap();
+        assert_eq!(evaluation, fresh);
+        // What an earlier contact left in the buffers is not shown either.
+        assert_eq!(format!("{evaluation:?}"), format!("{fresh:?}"));
+        assert_eq!(evaluation.segments().len(), expected);
+    }
+}

@@ -44,12 +44,29 @@ use super::types::Type;
 /// assert_eq!(schema.group_props(activity), vec![("campaign".to_string(), Type::String)]);
 /// # Ok::<(), funil::model::SchemaError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
     attributes: IndexMap<String, Type>,
     kinds: IndexMap<String, IndexMap<String, Type>>,
     groups: IndexMap<String, Vec<KindId>>,
     actions: IndexMap<String, Vec<(String, Type)>>,
+    /// The fingerprint of the declarations above, computed once they are final
+    /// ([`Schema::sealed`]): every contact built records it.
+    fingerprint: u64,
+}
+
+/// The empty schema.
+impl Default for Schema {
+    fn default() -> Schema {
+        Schema {
+            attributes: IndexMap::new(),
+            kinds: IndexMap::new(),
+            groups: IndexMap::new(),
+            actions: IndexMap::new(),
+            fingerprint: 0,
+        }
+        .sealed()
+    }
 }
 
 /// Converts a declaration index to an id number; indexes always fit, since the
@@ -266,7 +283,13 @@ impl Schema {
     /// # Ok::<(), funil::model::SchemaError>(())
     /// ```
     pub fn fingerprint(&self) -> u64 {
-        fingerprint::of(self)
+        self.fingerprint
+    }
+
+    /// The schema with its fingerprint computed from its final declarations.
+    pub(super) fn sealed(mut self) -> Schema {
+        self.fingerprint = fingerprint::of(&self);
+        self
     }
 
     /// Whether `name` is taken in the namespace shared by attributes, kinds and groups.

@@ -146,16 +146,16 @@ impl<'s> ContactBuilder<'s> {
     }
 
     fn set_attribute(&mut self, name: &str, value: Value) -> Result<(), ContactError> {
-        let field = format!("attributes.{name}");
+        let field = || format!("attributes.{name}");
         let Some(id) = self.schema.attribute(name) else {
             return Err(ContactError::new(
                 ContactErrorKind::UndeclaredAttribute,
-                field,
+                field(),
                 "not declared in the schema",
             ));
         };
         let ty = self.schema.attribute_type(id);
-        check_type(&value, ty, &field)?;
+        check_type(&value, ty, field)?;
         if let Some(slot) = self.attributes.get_mut(id.index()) {
             *slot = Some(value);
         }
@@ -179,15 +179,15 @@ impl<'s> ContactBuilder<'s> {
         check_years(&Value::DateTime(at), &format!("events[{index}].at"))?;
         let mut slots: Vec<Option<Value>> = vec![None; self.schema.prop_count(kind_id)];
         for (name, value) in props {
-            let field = format!("events[{index}].props.{name}");
+            let field = || format!("events[{index}].props.{name}");
             let Some((slot, ty)) = self.schema.prop(kind_id, name) else {
                 return Err(ContactError::new(
                     ContactErrorKind::UndeclaredProp,
-                    field,
+                    field(),
                     format!("event kind `{kind}` does not declare this prop"),
                 ));
             };
-            check_type(&value, Some(ty), &field)?;
+            check_type(&value, Some(ty), field)?;
             if let Some(place) = slots.get_mut(slot) {
                 *place = Some(value);
             }
@@ -211,23 +211,26 @@ impl<'s> ContactBuilder<'s> {
     }
 }
 
-/// Checks that `value` has type `ty`.
+/// Checks `value` against `ty`; `field` names the place in an error (made only then).
 fn check_type(
     value: &Value,
     ty: Option<&crate::model::Type>,
-    field: &str,
+    field: impl FnOnce() -> String,
 ) -> Result<(), ContactError> {
     match ty {
-        Some(ty) if value.conforms_to(ty) => check_years(value, field),
+        Some(ty) if value.conforms_to(ty) => match value {
+            Value::Date(_) | Value::DateTime(_) | Value::List(_) => check_years(value, &field()),
+            _ => Ok(()),
+        },
         Some(ty) => {
             Err(
-                ContactError::new(ContactErrorKind::WrongType, field, describe_value(value))
+                ContactError::new(ContactErrorKind::WrongType, field(), describe_value(value))
                     .expecting(ty),
             )
         }
         None => Err(ContactError::new(
             ContactErrorKind::UndeclaredAttribute,
-            field,
+            field(),
             "not declared in the schema",
         )),
     }

@@ -157,7 +157,7 @@ impl SchemaBuilder {
     pub fn build(self) -> Result<Schema, SchemaError> {
         match self.first_error {
             Some(err) => Err(err),
-            None => Ok(self.schema),
+            None => Ok(self.schema.sealed()),
         }
     }
 
