@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::state::{Action, Advance, Outcome, Phase, RunState};
 use super::{split, window};
-use crate::eval::{Context, EvalError, EvalErrorKind, Evaluator, Frame};
+use crate::eval::{Context, EvalError, EvalErrorKind, Evaluator, Frame, Workspace};
 use crate::model::{Contact, Value};
 use crate::program::{Program, StepIndex, StepKind, Workflow};
 
@@ -47,6 +47,8 @@ struct Run<'a> {
     entered_at: DateTime<Utc>,
     position: Position,
     actions: Vec<Action>,
+    /// Scratch memory reused from one instant to the next.
+    workspace: Workspace,
 }
 
 /// Advances `state` of the workflow `name` to the context's `now`.
@@ -67,6 +69,7 @@ pub(super) fn advance(
         entered_at: state.entered_at(),
         position: resolve(name, workflow, state.phase())?,
         actions: Vec::new(),
+        workspace: Workspace::new(),
     };
     let now = context.now();
     // A call back in time changes nothing: the run has already passed `now`.
@@ -175,7 +178,9 @@ impl Run<'_> {
         }
         if last != Some(now) && !matches!(self.position, Position::Ended { .. }) {
             let context = self.context.for_run(now, self.entered_at);
-            let mut evaluator = Evaluator::new(self.program, self.contact, &context);
+            let mut workspace = std::mem::take(&mut self.workspace);
+            let mut evaluator =
+                Evaluator::with_workspace(self.program, self.contact, &context, &mut workspace);
             self.check_exit_and_goal(&mut evaluator, now);
         }
     }
@@ -201,27 +206,33 @@ impl Run<'_> {
     /// where the run stands until it parks or ends.
     fn pass(&mut self, t: DateTime<Utc>) {
         let context = self.context.for_run(t, self.entered_at);
-        let mut evaluator = Evaluator::new(self.program, self.contact, &context);
-        if self.check_exit_and_goal(&mut evaluator, t) {
+        let mut workspace = std::mem::take(&mut self.workspace);
+        let mut evaluator =
+            Evaluator::with_workspace(self.program, self.contact, &context, &mut workspace);
+        self.pass_with(t, &mut evaluator);
+        self.workspace = workspace;
+    }
+
+    /// [`Run::pass`] with an evaluator at the instant `t`.
+    fn pass_with(&mut self, t: DateTime<Utc>, evaluator: &mut Evaluator<'_>) {
+        if self.check_exit_and_goal(evaluator, t) {
             return;
         }
         let frame = evaluator.frame(TimeDelta::zero());
         let mut cursor = match self.position {
             Position::Ended { .. } => return,
             Position::Start => self.workflow.first,
-            Position::Parked { step, due } => {
-                match self.resume(step, due, t, &mut evaluator, &frame) {
-                    Some(cursor) => cursor,
-                    None => return,
-                }
-            }
+            Position::Parked { step, due } => match self.resume(step, due, t, evaluator, &frame) {
+                Some(cursor) => cursor,
+                None => return,
+            },
         };
         // Links only lead forward, so no step is reached twice in one instant.
         for _ in 0..=self.workflow.steps.len() {
             let Some(index) = cursor else {
                 break;
             };
-            match self.run_step(index, t, &mut evaluator, &frame) {
+            match self.run_step(index, t, evaluator, &frame) {
                 Next::Goto(next) => cursor = next,
                 Next::Park(due) => {
                     self.position = Position::Parked { step: index, due };
