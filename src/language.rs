@@ -744,9 +744,8 @@
 //! contact enters now. `enter on KIND [where COND]` fires for an event the host
 //! reports as new (by its index in [`Contact::events`](crate::Contact::events)), with
 //! the event's props in scope, evaluated as of the event's instant; `entered_at` is the
-//! event's `at`. `enter when COND` fires
-//! when COND holds at the context's `now`, which becomes `entered_at`. Any clause
-//! suffices; the earliest trigger wins. The host passes the contact's past runs
+//! event's `at`. `enter when COND` fires when COND holds at the context's `now`, which
+//! becomes `entered_at`. Any clause suffices; the earliest trigger wins. The host passes the contact's past runs
 //! ([`PastRun`](crate::PastRun)): while one of this workflow is active the contact does
 //! not enter (one active run per workflow), and once they have ended `reenter never`
 //! (the default) refuses, `reenter always` allows, and `reenter after D` allows from D
