@@ -1,16 +1,17 @@
 //! A tour of funil on embedded sample data: compile a rule set, read a dozen contacts
 //! from JSON lines, evaluate every segment (ranked ones included), score and decision
 //! for the batch at a fixed instant, in São Paulo time, then the rewards granted for
-//! their purchases.
+//! their purchases, and the next steps of two workflows for one contact.
 //!
 //! Run it with `cargo run --example quickstart`.
 
 use chrono::{DateTime, Utc};
 use funil::model::write_text;
-use funil::{Context, Tz, Value};
+use funil::{Contact, Context, Program, Status, Tz, Value};
 
-/// The schema of the spec (§2), the marketing team's segments, the spec's scores
-/// (§5.3), decisions (§6) and rewards (§7).
+/// The schema of the spec (§2) with the actions workflows ask for, the marketing
+/// team's segments, the spec's scores (§5.3), decisions (§6) and rewards (§7), and
+/// seven workflows (§8).
 const RULES: &str = include_str!("data/quickstart.funil");
 
 /// A dozen contacts, one JSON object per line (spec §1.1).
@@ -87,6 +88,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         }
+    }
+
+    // A host that has not seen c-008's events yet reports them all as new: the
+    // abandoned cart of 19 November enters the cart workflow, which, advanced late,
+    // gives its actions stamped with the instants they were due.
+    if let Some(sample) = contacts.iter().find(|contact| contact.id() == "c-008") {
+        println!("\nWorkflows for {} at {now}:", sample.id());
+        for workflow in ["abandoned_cart", "lead_nurturing"] {
+            next_steps(&program, workflow, sample, &context, zone)?;
+        }
+    }
+    Ok(())
+}
+
+/// Enters `workflow` if the contact qualifies, advances the run to now, and prints
+/// its actions and status.
+fn next_steps(
+    program: &Program,
+    workflow: &str,
+    contact: &Contact,
+    context: &Context,
+    zone: Tz,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+    let new_events: Vec<usize> = (0..contact.events().len()).collect();
+    let Some(run) = program.enter(workflow, contact, context, &new_events, &[])? else {
+        println!("  {workflow}: does not enter");
+        return Ok(());
+    };
+    println!("  {workflow}: entered {}", local(run.entered_at()));
+    let advance = program.advance(&run, contact, context)?;
+    for action in &advance.actions {
+        let args: Vec<String> = action
+            .args
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, value)| format!("{name}: {}", text(value)))
+            .collect();
+        println!(
+            "    {}  step {:<8} {}({})",
+            local(action.due),
+            action.step,
+            action.name,
+            args.join(", ")
+        );
+    }
+    match advance.status {
+        Status::Waiting(Some(due)) => println!("    next step due {}", local(due)),
+        Status::Waiting(None) => println!("    waiting for an event"),
+        ended => println!("    {}", ended.name()),
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The funil rule language: a reference for the people who write rules.
 //!
 //! Rules are plain text. A `schema` declares what a contact looks like; `segment`,
-//! `score` and `decide` items say what to compute from it. [`compile`](crate::compile)
+//! `score`, `decide` and `reward` items say what to compute from it, and `workflow`
+//! items what to do with it over time. [`compile`](crate::compile)
 //! or [`Compiler`](crate::Compiler) turns one or several sources into a
 //! [`Program`](crate::Program), which answers for one contact at an instant given by the
 //! caller. This page describes the language as this version of funil implements it;
@@ -133,8 +134,9 @@
 //!   `list<T>` and `T?`.
 //! * Every event has the implicit prop `at: datetime`; declaring `at` is an error.
 //! * A group's props are those every member declares with the same type.
-//! * Attributes, event kinds and groups share one namespace; segments, scores and
-//!   decisions share another. A name declared twice is an error (`E0010`).
+//! * Attributes, event kinds and groups share one namespace; segments, scores,
+//!   decisions, rewards and workflows share another. A name declared twice is an error
+//!   (`E0010`).
 //! * Several `schema` blocks, in one source or several, merge; so does a
 //!   [`Schema`](crate::Schema) built in Rust and given to
 //!   [`Compiler::schema`](crate::Compiler::schema).
@@ -214,6 +216,8 @@
 //!   events.
 //! * `now` is the evaluation instant (a `datetime`); `today` is the date of `now` in
 //!   the context's time zone.
+//! * In a workflow, `entered_at` is the instant the run entered (a `datetime`), in
+//!   every expression, `where` included (see [Workflows](#workflows)).
 //! * `segment(name)`, `score(name)` and `decision(name)` refer to other items (see
 //!   [Functions](#functions)).
 //!
@@ -706,19 +710,15 @@
 //!
 //! # Workflows
 //!
-//! **Not yet evaluated.** This version parses and pretty-prints workflows
-//! ([`syntax::parse`](crate::syntax::parse), [`syntax::print`](crate::syntax::print)),
-//! but the compiler rejects them with `E0024`. Their syntax, for reference:
-//!
 //! ```text
 //! workflow welcome "Welcome series" {
-//!   enter on contact.created                  # or: enter when CONDITION
-//!   reenter after 180d                        # or: reenter never | reenter always
+//!   enter on contact.created                  # or: enter when CONDITION (several allowed)
+//!   reenter after 180d                        # or: reenter never (default) | reenter always
 //!   exit when exists(unsubscribed)
 //!   goal when exists(purchase since entered_at)
-//!   window 09:00 to 18:00 on mon..fri
+//!   window 09:00 to 18:00 on mon..fri         # or: on mon, wed, fri; every day when absent
 //!
-//!   send_email(template: "welcome-1")
+//!   send_email(template: "welcome-1")         # an action declared in the schema
 //!   wait 2d
 //!   if exists(email.clicked since entered_at) {
 //!     send_email(template: "tips")
@@ -733,6 +733,100 @@
 //!   step handoff: notify_sales(owner: owner, reason: "finished welcome")
 //!   stop
 //! }
+//! ```
+//!
+//! A workflow is a run a contact goes through, one step after another, over days or
+//! weeks. The library keeps nothing between calls: the host stores each run's
+//! [`RunState`](crate::RunState) (a serde value) and asks two pure questions.
+//!
+//! **Entering.** [`Program::enter`](crate::Program::enter) (or
+//! [`enter_all`](crate::Program::enter_all) for every workflow) answers whether a
+//! contact enters now. `enter on KIND [where COND]` fires for an event the host
+//! reports as new (by its index in [`Contact::events`](crate::Contact::events)), with
+//! the event's props in scope, evaluated as of the event's instant; `entered_at` is the
+//! event's `at`. `enter when COND` fires when COND holds at the context's `now`, which
+//! becomes `entered_at`. Any clause suffices; the earliest trigger wins. The host passes the contact's past runs
+//! ([`PastRun`](crate::PastRun)): while one of this workflow is active the contact does
+//! not enter (one active run per workflow), and once they have ended `reenter never`
+//! (the default) refuses, `reenter always` allows, and `reenter after D` allows from D
+//! after the last run ended. [`Program::reentry_from`](crate::Program::reentry_from)
+//! tells when that is.
+//!
+//! **Advancing.** [`Program::advance`](crate::Program::advance) takes a state to the
+//! context's `now` and returns the new state, the [`Action`](crate::Action)s to
+//! perform (each with its arguments, evaluated, and the instant it became due) and the
+//! [`Status`](crate::Status): `waiting` (with the instant to come back, or none when
+//! only an event can wake the run), `finished`, `exited` or `goal`. The run passes, in
+//! time order, every instant it was due (its start, a wait ending, its window opening)
+//! and every instant one of the contact's events occurred since the previous call,
+//! each evaluated as of that instant (later events invisible, as in time travel). At
+//! each: `exit when` ends it (`exited`), else `goal when` ends it (`goal`), else its
+//! statements run: actions are emitted, `if` takes the first branch that holds,
+//! `split` takes its arm (below), `wait D` parks until D after it was reached,
+//! `wait until COND [max D]` parks until an instant COND holds (checked when reached
+//! and at each event) or D has passed, and the end or `stop` finishes the run. At
+//! `now`, a parked run checks exit and goal once more. So a call made late emits the
+//! same actions, stamped with the same instants, as calls made on time.
+//!
+//! **Statement ids.** Each statement has an id: its `step` label, or its path — `1`,
+//! `2`, … in the body; below a statement, its id followed by `.then.N`, `.elseK.N` (the
+//! K-th `else if`, from 1), `.else.N` or `.armK.N` (split arm K, from 0), as in
+//! `3.then.1` or `handoff.then.2`. A parked state records the id and a fingerprint of
+//! the statement (FNV-1a of its canonical text, so comments and layout do not matter).
+//! Advancing a state whose id is gone, or whose statement changed, is an
+//! [`EvalError`](crate::EvalError) of kind
+//! [`UnknownStep`](crate::EvalErrorKind::UnknownStep) or
+//! [`ChangedStep`](crate::EvalErrorKind::ChangedStep): a run never resumes at the
+//! wrong place. Label the statements a long wait parks at, so that editing what comes
+//! before them keeps their ids.
+//!
+//! **Send windows.** `window HH:MM to HH:MM [on DAYS]` holds back actions, in the
+//! context's time zone: an action reached outside the window parks the run until the
+//! window next opens; waits are not affected. A window includes its start and excludes
+//! its end; one whose end comes before its start spans midnight (`21:00 to 08:00 on
+//! fri` opens on Friday evening and closes on Saturday morning). Across a
+//! daylight-saving change it keeps its local hours.
+//!
+//! **Split.** `bucket = fnv1a_64(workflow + "/" + statement_id + "/" + contact_id) mod
+//! 10000`; arms take consecutive ranges of buckets in order (50% = 5,000 buckets).
+//! Weights are multiples of 0.01% and add up to exactly 100%. The same contact always
+//! takes the same arm, on every platform.
+//!
+//! ```
+//! use funil::{Context, Status};
+//!
+//! let program = funil::compile(r#"
+//!     schema {
+//!       contact { first_name: string? }
+//!       event cart.abandoned { value: number }
+//!       event purchase { amount: number }
+//!       action send_email(template: string, subject: string?)
+//!     }
+//!     workflow abandoned_cart {
+//!       enter on cart.abandoned
+//!       goal when exists(purchase since entered_at)
+//!       window 09:00 to 20:00
+//!       wait 1h
+//!       send_email(template: "cart-reminder", subject: "{first_name ?? "Hi"}, your cart is waiting")
+//!       wait 1d
+//!       send_email(template: "cart-offer")
+//!     }
+//! "#)?;
+//! let contact = program.contact("c-1").attribute("first_name", "Ana")
+//!     .event("cart.abandoned", "2026-11-20T19:30:00Z".parse()?, [("value", 80.into())])
+//!     .build()?;
+//! let then = Context::new("2026-11-20T19:30:00Z".parse()?);
+//! let run = program.enter("abandoned_cart", &contact, &then, &[0], &[])?.expect("entered");
+//!
+//! // The reminder falls at 20:30, after the window: it waits for 09:00 the next day.
+//! let advance = program.advance(&run, &contact, &then)?;
+//! assert_eq!(advance.status, Status::Waiting(Some("2026-11-20T20:30:00Z".parse()?)));
+//! let advance = program.advance(&advance.state, &contact, &Context::new("2026-11-21T10:00:00Z".parse()?))?;
+//! assert_eq!(advance.status, Status::Waiting(Some("2026-11-22T09:00:00Z".parse()?)));
+//! let reminder = &advance.actions[0];
+//! assert_eq!((reminder.step.as_str(), reminder.due), ("2", "2026-11-21T09:00:00Z".parse()?));
+//! assert_eq!(reminder.args[1].1, funil::Value::from("Ana, your cart is waiting"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Diagnostics
@@ -760,13 +854,13 @@
 //! | `E0001` | syntax: a token that does not fit the grammar, chained comparisons, an unparenthesised comparison in a query bound |
 //! | `E0002` | a malformed literal: number, duration (units out of order), date, string escape, unterminated string, a lone `}` in a string |
 //! | `E0003` | an unknown attribute (or, in an event's scope, an unknown prop); an event prop or `at` used outside a query |
-//! | `E0004` | an unknown event kind or group, in a query or a group declaration |
+//! | `E0004` | an unknown event kind or group, in a query, a group declaration or a workflow's `enter on` |
 //! | `E0005` | a field an event does not have, or a field of something that is not `first(…)`/`last(…)` |
 //! | `E0006` | a reference to a segment, score or decision that does not exist |
 //! | `E0007` | an unknown function |
-//! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, …) |
-//! | `E0009` | a type mismatch: operands, arguments, conditions, decision arms, list elements, query bounds |
-//! | `E0010` | a name declared twice (schema names, items, props, action arguments, group members); a second `decay` or `clamp` in a score |
+//! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, an action call missing a required argument, …) |
+//! | `E0009` | a type mismatch: operands, arguments (of functions and actions), conditions, decision arms, list elements, query bounds |
+//! | `E0010` | a name declared twice (schema names, items, props, action arguments, group members); a second `decay` or `clamp` in a score; a step label used twice, an action argument given twice, a second `reenter`, `exit when`, `goal when` or `window` in a workflow |
 //! | `E0011` | items that reference each other in a cycle |
 //! | `E0012` | a `matches` pattern that is not a valid regular expression, or compiles beyond the limit |
 //! | `E0013` | nesting deeper than the limit |
@@ -775,12 +869,12 @@
 //! | `E0016` | a list literal with more elements than the limit |
 //! | `E0017` | a keyword where a name is needed |
 //! | `E0018` | an unknown type name in the schema |
-//! | `E0019` | an undeclared action, or an argument it does not take (reserved for workflows; not emitted by this version) |
-//! | `E0020` | a name used where it has no meaning (reserved; this version reports such names as `E0003`, often with a hint) |
+//! | `E0019` | an action the schema does not declare, or an argument it does not take |
+//! | `E0020` | `entered_at` outside a workflow (other misplaced names, such as a prop outside a query, are reported as `E0003` with a hint) |
 //! | `E0021` | an `at:` that is not `now - DURATION`, or more distinct time-travel instants than the limit |
-//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at` |
+//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
-//! | `E0024` | a workflow, which this version parses but cannot compile yet |
+//! | `E0024` | no longer emitted: it marked rewards and workflows before they could be compiled (a code never changes meaning) |
 //! | `E0025` | more items (segments, scores, decisions, rewards, workflows, across every source) than the limit |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
@@ -877,8 +971,48 @@
 //!   null.
 //! * **Strings.** Strings compare by Unicode code point; `len` counts characters
 //!   (Unicode scalar values), not bytes.
-//! * **Workflows** parse, but are rejected at compile time (`E0024`) until their
-//!   evaluation lands.
+//! * **Workflow entry.** Entry looks at the `enter` clauses and the re-entry policy
+//!   only: a contact for whom `exit when` already holds enters, and the run exits at
+//!   its first advance (as `enter on purchase` with a `since entered_at` goal reaches
+//!   its goal at once). Of several `enter on` triggers the earliest wins, then the
+//!   first of `new_events`; an `enter on` trigger earlier than `now` wins over
+//!   `enter when`. `new_events` are indexes into the contact's events (which are in time
+//!   order); an index out of range, or an event after `now`, is ignored. `enter on`
+//!   accepts a group as well as a kind. A past run with no `ended_at` is active and
+//!   blocks entry; past runs of other workflows are ignored. A new run never enters
+//!   before the end of an earlier one, nor at the instant an earlier one entered.
+//! * **`entered_at`** is a datetime in every expression of a workflow, `where` clauses
+//!   and `enter on` filters included; an event prop of that name, in its query, comes
+//!   first. Outside a workflow it is an error (`E0020`), unless the schema declares an
+//!   attribute of that name; inside one, such an attribute is `contact.entered_at`.
+//! * **Action calls.** Arguments are named and may come in any order; the action's
+//!   declaration gives their types. An optional argument (`T?`) may be left out and is
+//!   then null; a required one must be given, and given a value that cannot be null
+//!   (`first_name ?? "friend"`, not `first_name`, for a `string`). An action's
+//!   arguments are evaluated at the instant it is due, and [`Action`](crate::Action)
+//!   lists them in declaration order.
+//! * **Workflow headers.** A workflow needs at least one `enter` clause; `reenter`,
+//!   `exit when`, `goal when` and `window` may each be written once (`E0010`).
+//!   Workflows share the namespace of items but cannot be referenced.
+//! * **Waits.** `wait D` and `max D` must be longer than zero. A `wait until` whose
+//!   condition already holds when it is reached does not park. Conditions that change
+//!   with the mere passing of time (`not exists(activity within 7d)`) are seen at the
+//!   instants a run passes (its due instants and the contact's events); hosts that need
+//!   them sooner advance more often. A call whose `now` is before the previous call's
+//!   changes nothing; events reported late (with an `at` before the previous call) are
+//!   seen by later evaluations but are not instants the run passes.
+//! * **Windows.** `on mon..fri` is inclusive and may wrap (`fri..mon` is Friday to
+//!   Monday). A local time that does not exist on a day (a daylight-saving gap) stands
+//!   for the first minute after the gap, one that occurs twice for its first
+//!   occurrence — for closing as for opening times. A window that opens and closes at
+//!   the same time is an error rather than a guess between "never" and "always".
+//! * **Statement ids and fingerprints.** `step a: step b: …` is an error: a statement
+//!   has one label. An action inside a labelled `if` has a path below the label
+//!   (`handoff.then.1`); a labelled action has the label as its id. The fingerprint is
+//!   FNV-1a (64-bit) of the statement's canonical text (as `syntax::print_stmt` writes
+//!   it, label excluded), so it changes with the statement and, for `if` and `split`,
+//!   with the statements inside it. A state stores it as 16 hexadecimal digits.
+//! * **Split arms** of 0% are allowed and never taken.
 //! * **Contacts.** JSON numbers are read through their shortest decimal text, so
 //!   `19.99` is exactly 19.99; decimal strings (`"19.99"`) are accepted for numbers and
 //!   read exactly; datetimes take any RFC 3339 offset and are stored in UTC; events

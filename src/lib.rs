@@ -36,6 +36,12 @@
 //!    the caller keeps (one per thread), and then allocates nothing; to test one
 //!    segment over many contacts, [`Program::segment_id`] finds it once and
 //!    [`Program::segment_with`] tests it in a kept workspace.
+//! 5. **Workflows**, on top of evaluation. [`Program::enter`] says whether a contact
+//!    enters a workflow and gives the new run's [`RunState`], a serde value the host
+//!    stores; [`Program::advance`] takes a run to `now` and gives the new state, the
+//!    [`Action`]s that became due and the [`Status`]. Both are pure: every condition is
+//!    evaluated as of the instant it concerns, so advancing late gives the same actions
+//!    as advancing on time.
 //!
 //! ```text
 //! source text ──syntax──▶ Module (AST + spans) ──checker──▶ Program ──┐
@@ -195,7 +201,9 @@
 //!   [`EvalError`], whose [`EvalErrorKind`] is one of: `UnknownItem` (no item has that
 //!   name), `WrongItemKind` (asking [`Program::score`] for a segment, …), `BatchOnly`
 //!   (a ranked segment, or an item that references one, asked for on a single
-//!   contact) and `SchemaMismatch` (a contact built for another schema).
+//!   contact), `SchemaMismatch` (a contact built for another schema), and, for a
+//!   workflow run state saved under other rules, `UnknownStep` (its step no longer
+//!   exists) and `ChangedStep` (its statement changed).
 //!
 //! # Determinism and time
 //!
@@ -214,12 +222,10 @@
 //! # Status
 //!
 //! This version evaluates segments, expressions, event queries, scores and decisions
-//! for one contact at a time. Ranked segments (`top N by …`) are parsed and checked,
-//! but they need the whole population and the batch API that ranks it is not written
-//! yet: single-contact calls leave them out, and asking for one by name is an
-//! [`EvalError`] of kind `BatchOnly`. Rewards and workflows are parsed and
-//! pretty-printed, but the compiler rejects them with `E0024` until their evaluation
-//! is implemented.
+//! for one contact at a time, ranked segments over a batch
+//! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
+//! workflows: entry, re-entry, advancing with waits, branches, splits and send windows
+//! ([`Program::enter`], [`Program::advance`]).
 //!
 //! # Crate features
 //!
@@ -239,6 +245,7 @@ mod check;
 mod compile;
 pub mod diagnostic;
 mod eval;
+mod fnv;
 pub mod language;
 pub mod model;
 mod program;
@@ -248,7 +255,10 @@ pub mod syntax;
 pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
-pub use eval::{Context, EvalError, EvalErrorKind, Evaluation, Grant, SegmentId, Workspace};
+pub use eval::{
+    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
+    SegmentId, Status, Workspace,
+};
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};
 pub use rust_decimal::Decimal;

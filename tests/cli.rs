@@ -333,14 +333,6 @@ fn check_without_rules_or_with_a_missing_file_exits_2() {
     );
 }
 
-#[test]
-fn simulate_is_not_available_yet() {
-    let out = run(&["simulate", "rules.funil"]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("not available yet"), "{}", out.stderr);
-    assert_eq!(out.stdout, "");
-}
-
 /// Three contacts for ranking, spending 50, 900 and 900, then a line that fails.
 const SPENDERS: &str = concat!(
     r#"{"id":"c-3","attributes":{"email":"a@x","stage":"lead","created_at":"2026-01-01T00:00:00Z","total_spent":50,"tags":[]}}"#,

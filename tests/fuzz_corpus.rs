@@ -5,8 +5,9 @@
     clippy::indexing_slicing
 )]
 //! The fuzz corpus as regression tests: every saved input of `fuzz/corpus/parse`,
-//! `fuzz/corpus/compile` and `fuzz/corpus/evaluate` goes through the very checks the
-//! fuzz targets run (the files of `fuzz/src/`, included here), under `cargo test`.
+//! `fuzz/corpus/compile`, `fuzz/corpus/evaluate` and `fuzz/corpus/workflow` goes
+//! through the very checks the fuzz targets run (the files of `fuzz/src/`, included
+//! here), under `cargo test`.
 //! Inputs that once crashed a target are kept in the corpus under `regression-…`
 //! names. A missing or empty corpus directory fails.
 
@@ -14,6 +15,8 @@
 mod evaluate;
 #[path = "../fuzz/src/syntax.rs"]
 mod syntax;
+#[path = "../fuzz/src/workflow.rs"]
+mod workflow;
 
 use std::fs;
 use std::path::Path;
@@ -72,4 +75,9 @@ fn the_evaluate_corpus_evaluates_deterministically() {
         }
     });
     assert!(decoded > 0, "no input of the evaluate corpus decodes");
+}
+
+#[test]
+fn the_workflow_corpus_is_advanced_or_refused() {
+    replay("workflow", workflow::check);
 }

@@ -196,3 +196,13 @@ fn comparing_a_non_optional_value_with_null_warns_but_compiles() {
         support::NOW
     ));
 }
+
+/// Found by the differential test: a literal `null` before `in` stands for a missing
+/// element, so `null in L` compiles and is false, and `null not in L` is true.
+#[test]
+fn a_literal_null_may_be_tested_for_membership() {
+    assert!(!holds(r#"null in ["x"]"#, &nobody()));
+    assert!(holds(r#"null not in ["x"]"#, &nobody()));
+    assert!(!holds(r#"(null ?? null) in ["x"]"#, &nobody()));
+    assert!(holds(r#"null ?? null not in [" "]"#, &nobody()));
+}

@@ -1,4 +1,5 @@
-//! The command-line example of spec §11: `check`, `eval`, `batch` and `reward`.
+//! The command-line example of spec §11: `check`, `eval`, `batch`, `reward` and
+//! `simulate` (in `simulate.rs`).
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
@@ -11,6 +12,9 @@ use chrono::{DateTime, Utc};
 use funil::model::write_json;
 use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 
+#[path = "simulate.rs"]
+mod simulate;
+
 /// Exit code: everything went well.
 pub const OK: i32 = 0;
 /// Exit code: at least one contact line failed.
@@ -22,7 +26,8 @@ const USAGE: &str = "usage:
   funil check RULES...
   funil eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
-  funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]";
+  funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
+  funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -35,10 +40,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "eval" => eval(rest, stdout, stderr),
         "batch" => batch(rest, stdout, stderr),
         "reward" => reward(rest, stdout, stderr),
-        "simulate" => fail(
-            stderr,
-            "`simulate` is not available yet: this version of funil does not evaluate workflows",
-        ),
+        "simulate" => simulate::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK

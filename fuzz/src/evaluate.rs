@@ -4,14 +4,14 @@
 //! at arbitrary instants — at an arbitrary `now` in an arbitrary time zone.
 //!
 //! Each check is one function called by [`check`]: every call must succeed on valid
-//! contacts, and making it twice must give the same answer. A new API (workflows)
-//! gets its check by adding a function beside the others.
+//! contacts, and making it twice must give the same answer. A new API gets its check
+//! by adding a function beside the others.
 
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use funil::{Compiler, Contact, ContactBuilder, Context, Decimal, Program, Tz, Value};
+use funil::{Compiler, Contact, ContactBuilder, Context, Decimal, Program, RunState, Tz, Value};
 
 /// The items of the program under test.
 pub const SAMPLE: &str = include_str!("sample.funil");
@@ -328,6 +328,7 @@ pub fn check(input: &Input) {
         json_round_trip(program, contact);
         single(program, contact, &context);
         rewards(program, contact, &context);
+        workflows(program, contact, &context);
     }
     batch(program, &contacts, &context);
 }
@@ -374,6 +375,49 @@ fn rewards(program: &Program, contact: &Contact, context: &Context) {
             grants(),
             "reward `{name}` twice gave different grants"
         );
+    }
+}
+
+/// Entry succeeds for every workflow, each run advances to `now`, twice alike, and
+/// advancing through an instant halfway gives the same actions and end as advancing at
+/// once (the sample's conditions depend on events only).
+fn workflows(program: &Program, contact: &Contact, context: &Context) {
+    let new_events: Vec<usize> = (0..contact.events().len()).collect();
+    let runs = match program.enter_all(contact, context, &new_events, &[]) {
+        Ok(runs) => runs,
+        Err(error) => panic!("entering workflows for `{}` failed: {error}", contact.id()),
+    };
+    let advance = |run: &RunState, now: DateTime<Utc>| match program.advance(
+        run,
+        contact,
+        &Context::new(now).with_time_zone(context.time_zone()),
+    ) {
+        Ok(advance) => advance,
+        Err(error) => panic!("advancing `{}` failed: {error}", run.workflow()),
+    };
+    for run in &runs {
+        let now = context.now();
+        let once = advance(run, now);
+        assert_eq!(
+            once,
+            advance(run, now),
+            "advancing twice gave different results"
+        );
+        let halfway = run.entered_at() + (now - run.entered_at()) / 2;
+        let first = advance(run, halfway);
+        let second = advance(&first.state, now);
+        let stepwise: Vec<_> = first.actions.iter().chain(&second.actions).collect();
+        assert_eq!(
+            stepwise,
+            once.actions.iter().collect::<Vec<_>>(),
+            "advancing `{}` in two steps gave other actions",
+            run.workflow()
+        );
+        assert_eq!(
+            second.status, once.status,
+            "advancing in two steps ended otherwise"
+        );
+        assert_eq!(second.state.ended_at(), once.state.ended_at());
     }
 }
 

@@ -4,7 +4,10 @@
 //!
 //! * [`syntax`]: arbitrary text to the parser (with the print/parse round trip) and
 //!   to the compiler, against [`syntax::SCHEMA`].
-//! * [`evaluate`]: a fixed program evaluated over contacts built from arbitrary data.
+//! * [`evaluate`]: a fixed program evaluated over contacts built from arbitrary data
+//!   (its workflows entered and advanced too).
+//! * [`workflow`]: arbitrary bytes read as a workflow run state and advanced.
 
 pub mod evaluate;
 pub mod syntax;
+pub mod workflow;

@@ -255,6 +255,7 @@ impl Checker<'_, '_> {
                 expr,
                 Scope {
                     event: Some(&kinds),
+                    ..scope
                 },
                 &TyKind::Number,
                 "the aggregated value",
@@ -265,6 +266,7 @@ impl Checker<'_, '_> {
                     &expr,
                     Scope {
                         event: Some(&kinds),
+                        ..scope
                     },
                     &TyKind::Number,
                     "the aggregated value",
@@ -312,6 +314,7 @@ impl Checker<'_, '_> {
                 f,
                 Scope {
                     event: Some(&kinds),
+                    ..scope
                 },
             )
         });
@@ -508,6 +511,8 @@ impl Checker<'_, '_> {
             ItemKind::Segment => Ty::BOOL,
             ItemKind::Score | ItemKind::Reward => Ty::NUMBER,
             ItemKind::Decision => self.types.get(index).cloned().flatten().unwrap_or(Ty::ANY),
+            // Not referable: `referenced_kind` never names one.
+            ItemKind::Workflow => Ty::ANY,
         };
         (self.push(Node::Item { item, offset }), ty)
     }

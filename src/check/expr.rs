@@ -14,6 +14,9 @@ use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StringPart, UnaryOp};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
+/// The name of a workflow run's entry instant (§8.1).
+const ENTERED_AT: &str = "entered_at";
+
 impl Checker<'_, '_> {
     /// An expression that must be a condition (`bool`, null counting as false).
     pub(super) fn condition(&mut self, expr: &Expr, scope: Scope<'_>) -> NodeId {
@@ -209,7 +212,8 @@ impl Checker<'_, '_> {
         (self.push(Node::List(nodes.into_boxed_slice())), ty)
     }
 
-    /// A bare name: a prop of the event in scope, `at`, then a contact attribute.
+    /// A bare name: a prop of the event in scope, `at`, `entered_at` in a workflow,
+    /// then a contact attribute.
     fn name(&mut self, name: &str, span: Span, scope: Scope<'_>) -> (NodeId, Ty) {
         if let Some(kinds) = scope.event {
             if name == "at" {
@@ -217,6 +221,21 @@ impl Checker<'_, '_> {
             }
             if let Some((slot, ty)) = self.prop(kinds, name) {
                 return (self.push(Node::Prop(slot)), ty);
+            }
+        }
+        if name == ENTERED_AT {
+            if scope.workflow {
+                return (self.push(Node::EnteredAt), Ty::DATETIME);
+            }
+            if self.schema.attribute(name).is_none() {
+                let error = self
+                    .error(
+                        codes::OUT_OF_SCOPE,
+                        "`entered_at` is only in scope inside a workflow",
+                        span,
+                    )
+                    .with_help("it is the instant a workflow run entered; segments, scores and decisions have no run");
+                return self.fail(error);
             }
         }
         self.attribute(name, span, scope.event)
@@ -409,8 +428,12 @@ impl Checker<'_, '_> {
     /// The type of `lhs op rhs`, or none when the operator does not apply (§4.4).
     fn binary_result(&self, op: BinaryOp, lhs: &Ty, rhs: &Ty) -> Option<Ty> {
         use TyKind::{Any, Date, DateTime, Duration, List, Null, Number, String};
-        // `null` stands for a missing value of the other side's type.
+        // `null` stands for a missing value of the other side's type — of its elements,
+        // for the element tested by `in`.
         let (lhs, rhs) = match (&lhs.kind, &rhs.kind) {
+            (Null, List(element)) if matches!(op, BinaryOp::In | BinaryOp::NotIn) => {
+                ((**element).clone().or_null(true), rhs.clone())
+            }
             (Null, other) if *other != Null && op != BinaryOp::Coalesce => {
                 (rhs.clone().or_null(true), rhs.clone())
             }

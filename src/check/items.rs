@@ -18,6 +18,7 @@ pub(crate) enum ItemAst<'m> {
     Segment(&'m ast::Segment),
     Score(&'m ast::Score),
     Decision(&'m ast::Decision),
+    Workflow(&'m ast::Workflow),
     Reward(&'m ast::Reward),
 }
 
@@ -41,10 +42,7 @@ pub(crate) fn declare<'m>(
                 ast::ItemKind::Score(s) => (&s.name, ItemKind::Score, ItemAst::Score(s)),
                 ast::ItemKind::Decision(d) => (&d.name, ItemKind::Decision, ItemAst::Decision(d)),
                 ast::ItemKind::Reward(r) => (&r.name, ItemKind::Reward, ItemAst::Reward(r)),
-                ast::ItemKind::Workflow(w) => {
-                    diagnostics.push(unsupported(file, "workflow", &w.name));
-                    continue;
-                }
+                ast::ItemKind::Workflow(w) => (&w.name, ItemKind::Workflow, ItemAst::Workflow(w)),
             };
             if let Some(first) = declared.get(&name.node) {
                 let (line, _) = first.file.locate(first.name_span.start);
@@ -78,19 +76,6 @@ pub(crate) fn declare<'m>(
     declared
 }
 
-fn unsupported(file: &SourceFile, what: &str, name: &ast::Name) -> Diagnostic {
-    Diagnostic::error(
-        codes::UNSUPPORTED,
-        format!(
-            "{what} `{}` cannot be compiled by this version of funil",
-            name.node
-        ),
-        file,
-        name.span,
-    )
-    .with_help("workflows are parsed but not yet evaluated; remove the item to compile the rest")
-}
-
 impl<'m> Checker<'_, 'm> {
     /// Checks one declared item and writes its nodes.
     pub(super) fn check_item(&mut self, declared: &Declared<'m>) -> CheckedItem {
@@ -114,6 +99,15 @@ impl<'m> Checker<'_, 'm> {
             ItemAst::Decision(decision) => {
                 let (arms, ty) = self.decision_arms(decision);
                 (&decision.title, ItemBody::Decision(arms), ty)
+            }
+            ItemAst::Workflow(workflow) => {
+                let compiled = self.workflow(workflow);
+                // No function references a workflow: this type is never read.
+                (
+                    &workflow.title,
+                    ItemBody::Workflow(Box::new(compiled)),
+                    Ty::ANY,
+                )
             }
             ItemAst::Reward(reward) => {
                 let rules = self.reward_rules(reward);
@@ -166,6 +160,7 @@ impl<'m> Checker<'_, 'm> {
                     if let Some((query, kinds)) = self.query(query, Scope::default()) {
                         let event_scope = Scope {
                             event: Some(&kinds),
+                            ..Scope::default()
                         };
                         let points =
                             self.expect_type(points, event_scope, &TyKind::Number, "points");
@@ -297,15 +292,16 @@ pub(crate) fn propagate_batch_only(items: &mut [Item], order: &[ItemId]) {
     }
 }
 
-/// Reports rewards that reference a batch-only item: a reward is computed for one
-/// contact, so it cannot wait for a whole batch.
+/// Reports rewards and workflows that reference a batch-only item: they run for one
+/// contact at a time, so they cannot wait for a whole batch.
 pub(crate) fn report_batch_only_references(
     items: &[Item],
     declared: &DeclaredItems<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (item, (_, entry)) in items.iter().zip(declared.iter()) {
-        if !item.batch_only || item.body.kind() != ItemKind::Reward {
+        let kind = item.body.kind();
+        if !item.batch_only || !matches!(kind, ItemKind::Reward | ItemKind::Workflow) {
             continue;
         }
         let culprit = item
@@ -317,7 +313,7 @@ pub(crate) fn report_batch_only_references(
             codes::NOT_ALLOWED,
             format!(
                 "{} `{}` depends on a ranked segment, which needs a whole batch",
-                item.body.kind().name(),
+                kind.name(),
                 item.name
             ),
             entry.file,
@@ -329,7 +325,11 @@ pub(crate) fn report_batch_only_references(
                 culprit.name
             ));
         }
-        diagnostics.push(error.with_help("rewards are computed for one contact at a time"));
+        let help = match kind {
+            ItemKind::Workflow => "workflows run for one contact at a time",
+            _ => "rewards are computed for one contact at a time",
+        };
+        diagnostics.push(error.with_help(help));
     }
 }
 

@@ -14,6 +14,7 @@ mod reward;
 mod schema;
 mod specialise;
 mod types;
+mod workflow;
 
 use chrono::TimeDelta;
 use indexmap::IndexMap;
@@ -110,6 +111,8 @@ pub(crate) type DeclaredItems<'m> = IndexMap<String, Declared<'m>>;
 pub(crate) struct Scope<'k> {
     /// The kinds of the event in scope (inside `where`, per-event points, …).
     pub event: Option<&'k [KindId]>,
+    /// Inside a workflow, where `entered_at` names the run's entry instant.
+    pub workflow: bool,
 }
 
 /// The state of checking one program.

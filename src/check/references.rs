@@ -11,7 +11,8 @@ use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
 use crate::syntax::ast::{
-    Arg, Expr, ExprKind, QueryWindow, ScoreRuleKind, SegmentBody, StringPart,
+    Arg, Block, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind,
+    StringPart,
 };
 
 /// For each item (by id), the items it references.
@@ -190,6 +191,20 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             .flat_map(|arm| [&arm.condition, &arm.value])
             .chain(&decision.otherwise)
             .collect(),
+        ItemAst::Workflow(workflow) => {
+            let mut exprs = Vec::new();
+            for header in &workflow.header {
+                match &header.node {
+                    HeaderKind::EnterOn { filter, .. } => exprs.extend(filter),
+                    HeaderKind::EnterWhen(condition)
+                    | HeaderKind::Exit(condition)
+                    | HeaderKind::Goal(condition) => exprs.push(condition),
+                    HeaderKind::Reenter(_) | HeaderKind::Window(_) => {}
+                }
+            }
+            block_exprs(&workflow.body, &mut exprs);
+            exprs
+        }
         ItemAst::Reward(reward) => reward
             .arms
             .iter()
@@ -197,6 +212,41 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             .chain(&reward.otherwise)
             .collect(),
     }
+}
+
+/// The expressions of a block of workflow statements and of the blocks inside it. The
+/// parser bounds the nesting of blocks, so this recursion is bounded too.
+fn block_exprs<'m>(block: &'m Block, exprs: &mut Vec<&'m Expr>) {
+    crate::stack::with_headroom(|| {
+        for stmt in block {
+            let mut stmt = stmt;
+            while let StmtKind::Step { stmt: inner, .. } = &stmt.node {
+                stmt = inner;
+            }
+            match &stmt.node {
+                StmtKind::Action { args, .. } => exprs.extend(args.iter().map(|a| &a.value)),
+                StmtKind::WaitUntil { condition, .. } => exprs.push(condition),
+                StmtKind::If {
+                    branches,
+                    otherwise,
+                } => {
+                    for branch in branches {
+                        exprs.push(&branch.condition);
+                        block_exprs(&branch.body, exprs);
+                    }
+                    if let Some(otherwise) = otherwise {
+                        block_exprs(otherwise, exprs);
+                    }
+                }
+                StmtKind::Split(arms) => {
+                    for arm in arms {
+                        block_exprs(&arm.body, exprs);
+                    }
+                }
+                StmtKind::Wait(_) | StmtKind::Stop | StmtKind::Step { .. } => {}
+            }
+        }
+    });
 }
 
 fn window_exprs(window: Option<&QueryWindow>) -> Vec<&Expr> {

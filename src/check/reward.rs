@@ -15,6 +15,7 @@ impl Checker<'_, '_> {
         let trigger = self.event_kinds(&reward.trigger).unwrap_or_default();
         let scope = Scope {
             event: Some(&trigger),
+            ..Scope::default()
         };
         let mut arms = Vec::with_capacity(reward.arms.len());
         for arm in &reward.arms {

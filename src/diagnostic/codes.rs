@@ -56,7 +56,8 @@ pub const NULL_COMPARISON: &str = "W0001";
 pub const NEVER_NULL: &str = "W0002";
 /// `??` on a value that cannot be null.
 pub const USELESS_DEFAULT: &str = "W0003";
-/// An item this version parses but cannot compile yet.
+/// No longer emitted: it marked rewards and workflows before they could be compiled.
+/// Kept, since a code never changes meaning.
 pub const UNSUPPORTED: &str = "E0024";
 /// More items (segments, scores, decisions, rewards, workflows) than the limit.
 pub const TOO_MANY_ITEMS: &str = "E0025";

@@ -14,6 +14,7 @@ use crate::program::{ItemId, ItemKind, Program};
 pub struct EvalError {
     kind: EvalErrorKind,
     name: String,
+    step: Option<String>,
 }
 
 /// The kinds of [`EvalError`].
@@ -28,6 +29,10 @@ pub enum EvalErrorKind {
     WrongItemKind,
     /// The contact was built against another schema than the program's.
     SchemaMismatch,
+    /// A workflow run state names a step the workflow no longer has (§8.2).
+    UnknownStep,
+    /// A workflow run state is parked at a step whose statement changed since (§8.2).
+    ChangedStep,
 }
 
 impl EvalError {
@@ -35,6 +40,16 @@ impl EvalError {
         EvalError {
             kind,
             name: name.into(),
+            step: None,
+        }
+    }
+
+    /// An error about the step `step` of the workflow `workflow`.
+    pub(super) fn in_step(kind: EvalErrorKind, workflow: &str, step: &str) -> EvalError {
+        EvalError {
+            kind,
+            name: workflow.to_string(),
+            step: Some(step.to_string()),
         }
     }
 
@@ -46,6 +61,11 @@ impl EvalError {
     /// The item (or, for a schema mismatch, the contact id) concerned.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// For `UnknownStep` and `ChangedStep`, the step id the run state names.
+    pub fn step(&self) -> Option<&str> {
+        self.step.as_deref()
     }
 }
 
@@ -67,6 +87,16 @@ impl fmt::Display for EvalError {
                     "contact `{name}` was built against another schema than this program's"
                 )
             }
+            EvalErrorKind::UnknownStep => write!(
+                f,
+                "workflow `{name}` has no step `{}`: the run was saved by other rules",
+                self.step.as_deref().unwrap_or_default()
+            ),
+            EvalErrorKind::ChangedStep => write!(
+                f,
+                "step `{}` of workflow `{name}` changed since the run was saved",
+                self.step.as_deref().unwrap_or_default()
+            ),
         }
     }
 }
@@ -473,6 +503,7 @@ impl Evaluator<'_> {
                         .push_with(|entry| *entry = Valued { item: index, value });
                 }
                 ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
+                ItemKind::Workflow => {} // entered and advanced: `Program::advance`
             }
         }
         evaluation.segments.as_mut_slice().sort_unstable();

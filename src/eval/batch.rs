@@ -89,7 +89,7 @@ impl Program {
             .items
             .iter()
             .enumerate()
-            .filter(|(_, item)| item.body.kind() != ItemKind::Reward)
+            .filter(|(_, item)| !matches!(item.body.kind(), ItemKind::Reward | ItemKind::Workflow))
             .map(|(index, _)| (ItemId::from_index(index), TimeDelta::zero()));
         for root in roots {
             // Depth-first, post-order, with an explicit stack.

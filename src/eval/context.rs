@@ -17,6 +17,8 @@ use chrono_tz::Tz;
 pub struct Context {
     now: DateTime<Utc>,
     time_zone: Tz,
+    /// The entry instant of the workflow run being advanced (`entered_at`).
+    entered_at: Option<DateTime<Utc>>,
 }
 
 impl Context {
@@ -25,6 +27,7 @@ impl Context {
         Context {
             now,
             time_zone: Tz::UTC,
+            entered_at: None,
         }
     }
 
@@ -41,5 +44,20 @@ impl Context {
     /// The time zone of `today`, `date()`, `hour()`, `weekday()` and anniversaries.
     pub fn time_zone(&self) -> Tz {
         self.time_zone
+    }
+
+    /// The same time zone at the instant `now`, inside a workflow run that entered at
+    /// `entered_at`: how a workflow evaluates "as of" each instant it passes (§4.7).
+    pub(crate) fn for_run(self, now: DateTime<Utc>, entered_at: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            entered_at: Some(entered_at),
+            ..self
+        }
+    }
+
+    /// The entry instant of the workflow run being evaluated, if any.
+    pub(crate) fn entered_at(&self) -> Option<DateTime<Utc>> {
+        self.entered_at
     }
 }

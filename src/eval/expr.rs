@@ -173,6 +173,10 @@ impl<'p> Evaluator<'p> {
                 .map_or(Value::Null, |event| Value::DateTime(event.at())),
             Node::Now => Value::DateTime(frame.now),
             Node::Today => Value::Date(self.today(frame)),
+            Node::EnteredAt => self
+                .context
+                .entered_at()
+                .map_or(Value::Null, Value::DateTime),
             Node::List(elements) => {
                 let values: Vec<Value> = elements.iter().map(|e| self.eval(*e, frame)).collect();
                 Value::List(values.into())

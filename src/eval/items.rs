@@ -29,6 +29,8 @@ impl Evaluator<'_> {
             ItemBody::Ranked(_) | ItemBody::Reward(_) => Value::Null,
             ItemBody::Score(rules) => Value::Number(self.score(rules, &frame)),
             ItemBody::Decision(arms) => self.decide(arms, &frame),
+            // A workflow has no value: it is entered and advanced (`eval::workflow`).
+            ItemBody::Workflow(_) => Value::Null,
         }
     }
 

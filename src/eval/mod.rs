@@ -18,6 +18,7 @@ mod operators;
 mod query;
 mod reward;
 mod segment;
+mod workflow;
 mod workspace;
 
 use std::cell::Cell;
@@ -30,6 +31,7 @@ pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
 pub use reward::Grant;
 pub use segment::SegmentId;
+pub use workflow::{Action, Advance, PastRun, RunState, Status};
 pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.

@@ -1,9 +1,11 @@
+//! Items of a compiled program: segments, scores, decisions and workflows, resolved.
 //! Items of a compiled program: segments, scores, decisions and rewards, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
 use super::node::{ItemId, NodeId, Query};
+use super::workflow::Workflow;
 use crate::model::KindId;
 
 /// One compiled item.
@@ -32,6 +34,8 @@ pub(crate) enum ItemBody {
     Score(ScoreRules),
     /// A decision.
     Decision(DecisionArms),
+    /// A workflow.
+    Workflow(Box<Workflow>),
     /// A reward program.
     Reward(RewardRules),
 }
@@ -45,6 +49,8 @@ pub enum ItemKind {
     Score,
     /// A decision (`decide`).
     Decision,
+    /// A workflow (`workflow`).
+    Workflow,
     /// A reward program (`reward`), computed per trigger event.
     Reward,
 }
@@ -56,6 +62,7 @@ impl ItemKind {
             ItemKind::Segment => "segment",
             ItemKind::Score => "score",
             ItemKind::Decision => "decision",
+            ItemKind::Workflow => "workflow",
             ItemKind::Reward => "reward",
         }
     }
@@ -68,6 +75,7 @@ impl ItemBody {
             ItemBody::Segment(_) | ItemBody::Ranked(_) => ItemKind::Segment,
             ItemBody::Score(_) => ItemKind::Score,
             ItemBody::Decision(_) => ItemKind::Decision,
+            ItemBody::Workflow(_) => ItemKind::Workflow,
             ItemBody::Reward(_) => ItemKind::Reward,
         }
     }

@@ -5,6 +5,7 @@
 
 mod item;
 mod node;
+mod workflow;
 
 pub use item::ItemKind;
 pub(crate) use item::{
@@ -13,6 +14,9 @@ pub(crate) use item::{
 pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, Constant, EventField, Function, ItemId, Node, NodeId,
     Orderings, Part, PropSlot, Query, TextOp, Window,
+};
+pub(crate) use workflow::{
+    EnterOn, Reentry, SPLIT_BUCKETS, SendWindow, Step, StepIndex, StepKind, Workflow,
 };
 
 /// The node arena being built, or built.

@@ -46,6 +46,8 @@ pub(crate) enum Node {
     Now,
     /// The local date of the evaluation instant.
     Today,
+    /// The instant the workflow run being evaluated entered (`entered_at`).
+    EnteredAt,
     /// `[a, b, …]`.
     List(Box<[NodeId]>),
     /// `not x`.

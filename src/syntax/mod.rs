@@ -7,7 +7,7 @@ pub mod ast;
 mod parser;
 pub mod printer;
 
-pub use printer::{print, print_expr};
+pub use printer::{print, print_expr, print_stmt};
 
 use crate::diagnostic::{CompileError, Diagnostic, SourceFile};
 pub(crate) use parser::ParseLimits;

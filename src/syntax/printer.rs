@@ -1,9 +1,9 @@
 //! The pretty-printer: syntax tree → canonical source text.
 //!
-//! [`print()`] writes a whole [`Module`] and [`print_expr`] one expression. The output is
-//! canonical and readable — two-space indentation, a blank line between items, one
-//! declaration, rule, arm, header clause or statement per line — and the parser reads it
-//! back to an equal tree (spans aside): `parse(&print(&m)) == Ok(m)` for every tree the
+//! [`print()`] writes a whole [`Module`], [`print_expr`] one expression and
+//! [`print_stmt`] one workflow statement. The output is canonical and readable —
+//! two-space indentation, a blank line between items, one declaration, rule, arm,
+//! header clause or statement per line — and the parser reads it back to an equal tree (spans aside): `parse(&print(&m)) == Ok(m)` for every tree the
 //! parser can produce.
 //!
 //! Parentheses are written only where precedence (§4.1) needs them, so a tree with
@@ -31,7 +31,7 @@ mod tests;
 
 use std::fmt;
 
-use crate::syntax::ast::{Expr, Module};
+use crate::syntax::ast::{Expr, Module, Stmt};
 
 /// Prints a module as canonical source text, one item per block with a blank line
 /// between items.
@@ -84,6 +84,22 @@ pub fn print(module: &Module) -> String {
 pub fn print_expr(expr: &Expr) -> String {
     let mut printer = Printer::default();
     printer.expr(expr);
+    printer.out
+}
+
+/// Prints one workflow statement as canonical source text (a block inside it spans
+/// lines, indented from column 0). A `step` label is printed with its statement.
+///
+/// ```
+/// let module = funil::syntax::parse("workflow w { enter when true\n wait   2d }").unwrap();
+/// let funil::syntax::ast::ItemKind::Workflow(workflow) = &module.items[0].node else {
+///     unreachable!()
+/// };
+/// assert_eq!(funil::syntax::print_stmt(&workflow.body[0]), "wait 2d");
+/// ```
+pub fn print_stmt(stmt: &Stmt) -> String {
+    let mut printer = Printer::default();
+    printer.stmt(stmt);
     printer.out
 }
 

@@ -80,7 +80,7 @@ impl Printer {
     }
 
     /// Writes one statement, without its line break; a block inside it spans lines.
-    fn stmt(&mut self, stmt: &Stmt) {
+    pub(super) fn stmt(&mut self, stmt: &Stmt) {
         // A chain of labels (`step a: step b: …`) is written iteratively.
         let mut current = stmt;
         while let StmtKind::Step { label, stmt } = &current.node {

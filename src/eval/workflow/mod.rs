@@ -1,0 +1,229 @@
+//! Workflows (§8): entering a run and advancing it, purely.
+//!
+//! The host owns the runs. It asks [`Program::enter`] (or [`Program::enter_all`])
+//! whether a contact enters a workflow, stores the [`RunState`] it gets, and calls
+//! [`Program::advance`] when the run is due, when events arrive, or whenever it
+//! likes: advancing late gives the same actions, stamped with the instants they were
+//! due. Nothing here reads a clock or keeps anything between calls.
+//!
+//! * [`enter`]: entry clauses and the re-entry policy;
+//! * [`advance`]: the instants a run passes and the statements it runs;
+//! * [`window`]: send windows in local time; [`split`]: split assignment.
+
+mod advance;
+mod enter;
+mod split;
+mod state;
+mod window;
+
+use chrono::{DateTime, Utc};
+
+use super::{Context, EvalError, EvalErrorKind};
+use crate::model::Contact;
+use crate::program::{ItemBody, Program, Reentry, Workflow};
+pub use state::{Action, Advance, PastRun, RunState, Status};
+
+impl Program {
+    /// Whether `contact` enters the workflow `workflow` now (§8.1), and if so its new
+    /// run, about to start at its entry instant (pass it to [`Program::advance`]).
+    ///
+    /// `new_events` are indexes into [`Contact::events`] (which is in time order) of
+    /// the events the host reports as new at this call: they trigger `enter on`
+    /// clauses, the earliest first; an index out of range, or an event after the
+    /// context's `now`, is ignored. `enter when` clauses are tested at `now`.
+    /// `past_runs` are the contact's earlier runs (of any workflow: only this one's
+    /// count); while one of this workflow's runs is active the contact does not enter,
+    /// and the re-entry policy decides after that.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { contact { stage: string } event signup { } action send_email(template: string) }
+    ///     workflow hello { enter on signup  reenter after 30d  send_email(template: "hi") }
+    /// "#)?;
+    /// let signed_up = "2026-11-22T10:00:00Z".parse()?;
+    /// let contact = program.contact("c-1").attribute("stage", "lead")
+    ///     .event("signup", signed_up, []).build()?;
+    /// let context = funil::Context::new("2026-11-22T10:05:00Z".parse()?);
+    ///
+    /// let run = program.enter("hello", &contact, &context, &[0], &[])?.expect("entered");
+    /// assert_eq!(run.entered_at(), signed_up);
+    /// // No new event: nothing triggers.
+    /// assert!(program.enter("hello", &contact, &context, &[], &[])?.is_none());
+    /// // A run that ended a day ago blocks re-entry for 30 days.
+    /// let past = funil::PastRun {
+    ///     workflow: "hello".into(),
+    ///     entered_at: "2026-11-20T10:00:00Z".parse()?,
+    ///     ended_at: Some("2026-11-21T10:00:00Z".parse()?),
+    /// };
+    /// assert!(program.enter("hello", &contact, &context, &[0], &[past])?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No item named `workflow`, an item that is not a workflow, or a contact built
+    /// against another schema.
+    pub fn enter(
+        &self,
+        workflow: &str,
+        contact: &Contact,
+        context: &Context,
+        new_events: &[usize],
+        past_runs: &[PastRun],
+    ) -> Result<Option<RunState>, EvalError> {
+        let compiled = self.workflow(workflow, contact)?;
+        Ok(enter::enter(
+            self, workflow, compiled, contact, context, new_events, past_runs,
+        ))
+    }
+
+    /// [`Program::enter`] for every workflow, in declaration order: the new runs.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { contact { stage: string } event signup { } action send_email(template: string) }
+    ///     workflow hello { enter on signup  send_email(template: "hi") }
+    ///     workflow leads { enter when stage == "lead"  send_email(template: "lead") }
+    ///     workflow customers { enter when stage == "customer"  send_email(template: "thanks") }
+    /// "#)?;
+    /// let contact = program.contact("c-1").attribute("stage", "lead")
+    ///     .event("signup", "2026-11-22T10:00:00Z".parse()?, []).build()?;
+    /// let context = funil::Context::new("2026-11-22T10:05:00Z".parse()?);
+    /// let runs = program.enter_all(&contact, &context, &[0], &[])?;
+    /// let names: Vec<&str> = runs.iter().map(|run| run.workflow()).collect();
+    /// assert_eq!(names, ["hello", "leads"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A contact built against another schema.
+    pub fn enter_all(
+        &self,
+        contact: &Contact,
+        context: &Context,
+        new_events: &[usize],
+        past_runs: &[PastRun],
+    ) -> Result<Vec<RunState>, EvalError> {
+        self.check_contact(contact)?;
+        Ok(self
+            .items
+            .iter()
+            .filter_map(|item| match &item.body {
+                ItemBody::Workflow(workflow) => enter::enter(
+                    self, &item.name, workflow, contact, context, new_events, past_runs,
+                ),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Advances a run to the context's `now` (§8.2): the new state, the actions that
+    /// became due (in order, each stamped with its instant), and the status.
+    ///
+    /// ```
+    /// use funil::{Context, Status};
+    ///
+    /// let program = funil::compile(r#"
+    ///     schema { contact { stage: string } event signup { } event purchase { }
+    ///              action send_email(template: string) }
+    ///     workflow hello {
+    ///       enter on signup
+    ///       goal when exists(purchase since entered_at)
+    ///       send_email(template: "hi")
+    ///       wait 2d
+    ///       send_email(template: "reminder")
+    ///     }
+    /// "#)?;
+    /// let contact = program.contact("c-1").attribute("stage", "lead")
+    ///     .event("signup", "2026-11-20T10:00:00Z".parse()?, []).build()?;
+    /// let entry = Context::new("2026-11-20T10:00:00Z".parse()?);
+    /// let run = program.enter("hello", &contact, &entry, &[0], &[])?.expect("entered");
+    ///
+    /// // Advanced a week late: both emails, each stamped when it was due.
+    /// let late = program.advance(&run, &contact, &Context::new("2026-11-27T00:00:00Z".parse()?))?;
+    /// let due: Vec<String> = late.actions.iter().map(|a| a.due.to_rfc3339()).collect();
+    /// assert_eq!(due, ["2026-11-20T10:00:00+00:00", "2026-11-22T10:00:00+00:00"]);
+    /// assert_eq!(late.status, Status::Finished);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No workflow named as the state says, a contact built against another schema,
+    /// or a state parked at a step that no longer exists (`UnknownStep`) or whose
+    /// statement changed (`ChangedStep`): a run never resumes at the wrong place.
+    pub fn advance(
+        &self,
+        state: &RunState,
+        contact: &Contact,
+        context: &Context,
+    ) -> Result<Advance, EvalError> {
+        let name = state.workflow();
+        let workflow = self.workflow(name, contact)?;
+        advance::advance(self, name, workflow, state, contact, context)
+    }
+
+    /// The first instant at which the re-entry policy of `workflow` lets a contact
+    /// with these `past_runs` enter it again: `None` while a run is active or when
+    /// the policy forbids it for good; `Some(MIN_UTC)` with no past run. (Entry at
+    /// the very instant an earlier run entered stays refused: one run per instant.)
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { contact { stage: string } action send_email(template: string) }
+    ///     workflow nurture { enter when stage == "lead"  reenter after 30d  send_email(template: "hi") }
+    /// "#)?;
+    /// let past = funil::PastRun {
+    ///     workflow: "nurture".into(),
+    ///     entered_at: "2026-10-01T00:00:00Z".parse()?,
+    ///     ended_at: Some("2026-10-02T00:00:00Z".parse()?),
+    /// };
+    /// assert_eq!(program.reentry_from("nurture", &[past])?, Some("2026-11-01T00:00:00Z".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No item named `workflow`, or an item that is not a workflow.
+    pub fn reentry_from(
+        &self,
+        workflow: &str,
+        past_runs: &[PastRun],
+    ) -> Result<Option<DateTime<Utc>>, EvalError> {
+        let compiled = self.workflow_named(workflow)?;
+        let mut from = DateTime::<Utc>::MIN_UTC;
+        for run in past_runs.iter().filter(|run| run.workflow == workflow) {
+            let Some(ended_at) = run.ended_at else {
+                return Ok(None);
+            };
+            let allowed = match compiled.reentry {
+                Reentry::Never => return Ok(None),
+                Reentry::Always => Some(ended_at),
+                Reentry::After(delay) => ended_at.checked_add_signed(delay),
+            };
+            let Some(allowed) = allowed else {
+                return Ok(None);
+            };
+            from = from.max(allowed);
+        }
+        Ok(Some(from))
+    }
+
+    /// The workflow `name`, for `contact`.
+    fn workflow(&self, name: &str, contact: &Contact) -> Result<&Workflow, EvalError> {
+        let workflow = self.workflow_named(name)?;
+        self.check_contact(contact)?;
+        Ok(workflow)
+    }
+
+    fn workflow_named(&self, name: &str) -> Result<&Workflow, EvalError> {
+        let (_, item) = self
+            .item_named(name)
+            .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownItem, name))?;
+        match &item.body {
+            ItemBody::Workflow(workflow) => Ok(workflow),
+            _ => Err(EvalError::new(EvalErrorKind::WrongItemKind, name)),
+        }
+    }
+}
