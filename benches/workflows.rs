@@ -69,6 +69,31 @@ fn workflows(c: &mut Criterion) {
     }
     group.finish();
 
+    // Issue 5, part 4: one advance of a parked run that is not due yet, and one that
+    // emits an action, for a lead with 10 opens (the run's conditions see them).
+    let contact = lead(&program, 10);
+    let entered = match program.enter("lead_nurturing", &contact, &start, &[], &[]) {
+        Ok(Some(run)) => run,
+        other => panic!("the lead does not enter: {other:?}"),
+    };
+    let parked = match program.advance(&entered, &contact, &start) {
+        Ok(advance) if advance.actions.len() == 1 => advance.state,
+        other => panic!("the first advance does not send the guide: {other:?}"),
+    };
+    let an_hour_later = Context::new(instant(START) + TimeDelta::hours(1));
+    match program.advance(&parked, &contact, &an_hour_later) {
+        Ok(advance) if advance.actions.is_empty() => {}
+        other => panic!("the parked run does something an hour later: {other:?}"),
+    }
+    let mut group = c.benchmark_group("advance");
+    group.bench_function("parked, not due", |b| {
+        b.iter(|| program.advance(black_box(&parked), &contact, &an_hour_later));
+    });
+    group.bench_function("emitting an action", |b| {
+        b.iter(|| program.advance(black_box(&entered), &contact, &start));
+    });
+    group.finish();
+
     let contact = lead(&program, 100);
     let new_events: Vec<usize> = (0..contact.events().len()).collect();
     c.bench_function("enter_all, 100 new events", |b| {
