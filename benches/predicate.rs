@@ -11,7 +11,9 @@
 //!   and (clicks_30d >= 3 or total_spent > 1000.0) and days_since_last_activity < 60
 //! ```
 //!
-//! One criterion group holds both, so their ratio comes from one run. A second group
+//! One criterion group holds both (funil through three entry points: `segment_with`
+//! with a segment id and a kept workspace, `evaluate_into`, and `segment` by name), so
+//! their ratios come from one run. A second group
 //! measures what it costs to put contact data into funil's representation: from a
 //! Rust struct through the builder, and from JSON text. Each iteration is one batch of
 //! 100,000 contacts; divide by 100,000 for ns/contact (criterion's throughput line
