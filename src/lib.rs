@@ -229,8 +229,10 @@
 //!
 //! # Crate features
 //!
-//! funil has no optional features. Reading contacts needs nothing from `serde_json`
-//! beyond its defaults.
+//! * `parallel` (off by default): [`Program::evaluate_batch`] evaluates the contacts
+//!   of a batch on all cores with `rayon`; results are the same, in the same order.
+//!
+//! Reading contacts needs nothing from `serde_json` beyond its defaults.
 //!
 //! # The language
 //!
