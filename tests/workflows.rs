@@ -1099,7 +1099,11 @@ proptest! {
         for t in &instants {
             let step = program.advance(&state, &c, &funil::Context::new(*t)).unwrap();
             actions.extend(step.actions);
-            state = step.state;
+            // The host stores the state between calls: every state reads back equal.
+            let stored = serde_json::to_string(&step.state).unwrap();
+            let read_back: RunState = serde_json::from_str(&stored).unwrap();
+            prop_assert_eq!(&read_back, &step.state);
+            state = read_back;
         }
         prop_assert_eq!(&actions, &once.actions);
         prop_assert_eq!(state.status(), once.status);
