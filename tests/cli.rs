@@ -7,11 +7,10 @@
 //! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, run
 //! in-process.
 
-#[path = "../examples/funil/cli.rs"]
-mod cli;
+#[path = "common/cli_harness.rs"]
+mod harness;
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use harness::{run, temp_file};
 
 const SCHEMA: &str = include_str!("data/spec_schema.funil");
 const ITEMS: &str = include_str!("data/spec_items.funil");
@@ -19,35 +18,6 @@ const SPEC_CONTACT: &str = include_str!("data/spec_contact.jsonl");
 
 /// The line spec §11 gives for the contact of §1.1 at 2026-11-22T12:00:00Z.
 const SPEC_LINE: &str = r#"{"id":"c-001","segments":["service_interest"],"scores":{"engagement":9.53,"fit":35,"value":0},"decisions":{"grade":"A","lifecycle_stage":"subscriber","greeting":"Olá, Ana!","interests":["services"]}}"#;
-
-/// A file in the temp directory with a name no other test uses.
-fn temp_file(name: &str, text: &str) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir: PathBuf = std::env::temp_dir().join(format!("funil-cli-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let code = cli::run(&args, &mut stdout, &mut stderr);
-    Run {
-        code,
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
 
 fn spec_files() -> (String, String) {
     (

@@ -7,45 +7,19 @@
 //! Spec §11: the `simulate` command, run in-process — the exact JSON lines, the order
 //! of contacts and instants, time zones, bad lines and exit codes.
 
-#[path = "../examples/funil/cli.rs"]
-mod cli;
+#[path = "common/cli_harness.rs"]
+mod harness;
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use harness::{Run, run, temp_file};
 
 const SCHEMA: &str = include_str!("data/spec_schema.funil");
 const ITEMS: &str = include_str!("data/spec_items.funil");
 
-const WORKFLOWS: &str = r#"
-workflow welcome "Welcome series" {
-  enter on contact.created
-  enter when segment(service_interest) and stage == "lead"
-  reenter after 180d
-  exit when exists(unsubscribed) or exists(email.bounced where kind == "hard")
-  goal when exists(purchase since entered_at)
-
-  send_email(template: "welcome-1")
-  wait 2d
-  if exists(email.clicked where campaign == "welcome-1" since entered_at) {
-    send_email(template: "tips")
-  } else {
-    send_email(template: "welcome-reminder")
-  }
-  wait until exists(form.submitted since entered_at) max 7d
-  split {
-    50% => { send_email(template: "offer-a") }
-    50% => { send_email(template: "offer-b") }
-  }
-  step handoff: notify_sales(owner: owner, reason: "finished welcome, grade {decision(grade)}")
-}
-
-workflow newsletter_followup {
-  enter on email.opened
-  window 09:00 to 18:00 on mon..fri
-  wait 1d
-  send_email(template: "followup")
-}
-"#;
+/// The workflows of spec §8 and §8.3.
+const WORKFLOWS: &str = concat!(
+    include_str!("data/spec_welcome.funil"),
+    include_str!("data/spec_newsletter.funil")
+);
 
 /// Ana: created on 2 November, clicks the first email, stays; João: a bad line;
 /// Bruno: created, then unsubscribes.
@@ -57,36 +31,6 @@ const CONTACTS: &str = concat!(
     r#"{"id":"c-006","attributes":{"email":"bruno@example.com","stage":"lead","created_at":"2026-11-02T09:00:00Z","total_spent":0,"tags":[]},"events":[{"kind":"contact.created","at":"2026-11-02T09:00:00Z","props":{}},{"kind":"unsubscribed","at":"2026-11-03T12:00:00Z","props":{}}]}"#,
     "\n",
 );
-
-/// A file in the temp directory with a name no other test uses.
-fn temp_file(name: &str, text: &str) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("funil-simulate-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let code = cli::run(&args, &mut stdout, &mut stderr);
-    Run {
-        code,
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
 
 /// `simulate` of `workflow` over the spec schema, items and the two workflows.
 fn simulate(workflow: &str, contacts: &str, extra: &[&str]) -> Run {

@@ -24,38 +24,11 @@ use serde_json::json;
 use support::{SPEC_ITEMS, at, compile, contact, ctx, ctx_tz};
 use timeline::{Happening, timeline};
 
-const WELCOME: &str = r#"
-workflow welcome "Welcome series" {
-  enter on contact.created
-  enter when segment(service_interest) and stage == "lead"
-  reenter after 180d
-  exit when exists(unsubscribed) or exists(email.bounced where kind == "hard")
-  goal when exists(purchase since entered_at)
+/// The welcome workflow of spec §8.
+const WELCOME: &str = include_str!("data/spec_welcome.funil");
 
-  send_email(template: "welcome-1")
-  wait 2d
-  if exists(email.clicked where campaign == "welcome-1" since entered_at) {
-    send_email(template: "tips")
-  } else {
-    send_email(template: "welcome-reminder")
-  }
-  wait until exists(form.submitted since entered_at) max 7d
-  split {
-    50% => { send_email(template: "offer-a") }
-    50% => { send_email(template: "offer-b") }
-  }
-  step handoff: notify_sales(owner: owner, reason: "finished welcome, grade {decision(grade)}")
-}
-"#;
-
-const NEWSLETTER: &str = r#"
-workflow newsletter_followup {
-  enter on email.opened
-  window 09:00 to 18:00 on mon..fri
-  wait 1d
-  send_email(template: "followup")
-}
-"#;
+/// The send-window workflow of spec §8.3.
+const NEWSLETTER: &str = include_str!("data/spec_newsletter.funil");
 
 /// The spec's schema and items plus `rules`.
 fn program(rules: &str) -> Program {
