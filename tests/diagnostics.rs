@@ -12,15 +12,7 @@
 mod support;
 
 use funil::{Compiler, Diagnostic, Limits};
-use support::{SCHEMA, compile, compile_err};
-
-/// The one diagnostic of a failed compile.
-fn only(rules: &str) -> Diagnostic {
-    let error = compile_err(rules);
-    let all = error.diagnostics();
-    assert_eq!(all.len(), 1, "expected one diagnostic, got:\n{error}");
-    all[0].clone()
-}
+use support::{SCHEMA, assert_diagnostic, compile, compile_err, only};
 
 /// The one diagnostic of a compile with `limits`.
 fn only_with(limits: Limits, rules: &str) -> Diagnostic {
@@ -41,23 +33,6 @@ fn only_warning(rules: &str) -> Diagnostic {
     let all = program.warnings();
     assert_eq!(all.len(), 1, "expected one warning, got {all:?}");
     all[0].clone()
-}
-
-/// Asserts code, message, line, column and help.
-#[track_caller]
-fn assert_diagnostic(
-    d: &Diagnostic,
-    code: &str,
-    message: &str,
-    (line, column): (usize, usize),
-    help: Option<&str>,
-) {
-    assert_eq!(d.code(), code, "{d}");
-    assert_eq!(d.message(), message, "{d}");
-    assert_eq!((d.line(), d.column()), (line, column), "{d}");
-    assert_eq!(d.help(), help, "{d}");
-    assert_eq!(d.file(), "rules.funil", "{d}");
-    assert_eq!(d.is_error(), code.starts_with('E'), "{d}");
 }
 
 // Syntax -------------------------------------------------------------------------------

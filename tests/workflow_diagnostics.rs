@@ -13,32 +13,7 @@
 
 mod support;
 
-use funil::Diagnostic;
-use support::compile_err;
-
-/// The one diagnostic of a failed compile.
-fn only(rules: &str) -> Diagnostic {
-    let error = compile_err(rules);
-    let all = error.diagnostics();
-    assert_eq!(all.len(), 1, "expected one diagnostic, got:\n{error}");
-    all[0].clone()
-}
-
-/// Asserts code, message, line, column and help.
-#[track_caller]
-fn assert_diagnostic(
-    d: &Diagnostic,
-    code: &str,
-    message: &str,
-    (line, column): (usize, usize),
-    help: Option<&str>,
-) {
-    assert_eq!(d.code(), code, "{d}");
-    assert_eq!(d.message(), message, "{d}");
-    assert_eq!((d.line(), d.column()), (line, column), "{d}");
-    assert_eq!(d.help(), help, "{d}");
-    assert_eq!(d.file(), "rules.funil", "{d}");
-}
+use support::{assert_diagnostic, compile_err, only};
 
 /// A workflow entered on every evaluation, with `body` as its statements.
 fn workflow(body: &str) -> String {

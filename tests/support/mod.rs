@@ -5,7 +5,9 @@
 #![allow(dead_code, unreachable_pub)]
 
 use chrono::{DateTime, Utc};
-use funil::{CompileError, Compiler, Contact, ContactError, Context, Decimal, Program, Value};
+use funil::{
+    CompileError, Compiler, Contact, ContactError, Context, Decimal, Diagnostic, Program, Value,
+};
 use serde_json::{Map, Value as Json, json};
 
 /// The schema of spec §2, verbatim.
@@ -79,6 +81,32 @@ pub fn compile_err(rules: &str) -> CompileError {
         Ok(_) => panic!("rules compiled but should not:\n{rules}"),
         Err(e) => e,
     }
+}
+
+/// The one diagnostic of a failed compile (the spec schema plus `rules`).
+pub fn only(rules: &str) -> Diagnostic {
+    let error = compile_err(rules);
+    let all = error.diagnostics();
+    assert_eq!(all.len(), 1, "expected one diagnostic, got:\n{error}");
+    all[0].clone()
+}
+
+/// Asserts a diagnostic's code, message, line, column, help, file (`rules.funil`)
+/// and severity (codes starting with `E` are errors).
+#[track_caller]
+pub fn assert_diagnostic(
+    d: &Diagnostic,
+    code: &str,
+    message: &str,
+    (line, column): (usize, usize),
+    help: Option<&str>,
+) {
+    assert_eq!(d.code(), code, "{d}");
+    assert_eq!(d.message(), message, "{d}");
+    assert_eq!((d.line(), d.column()), (line, column), "{d}");
+    assert_eq!(d.help(), help, "{d}");
+    assert_eq!(d.file(), "rules.funil", "{d}");
+    assert_eq!(d.is_error(), code.starts_with('E'), "{d}");
 }
 
 /// The codes of every diagnostic (errors and warnings) of a failed compile.
