@@ -197,17 +197,8 @@ fn eval_with_rules_that_do_not_compile_exits_2_with_diagnostics() {
     ]);
     assert_eq!(out.code, 2);
     assert_eq!(out.stdout, "");
-    assert!(
-        out.stderr
-            .contains("error[E0003]: unknown attribute `contry`"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains(&format!("--> {rules}:2:3")),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("error[E0003]: unknown attribute `contry`");
+    out.assert_stderr_has(&format!("--> {rules}:2:3"));
 }
 
 #[test]
@@ -224,7 +215,7 @@ fn eval_rejects_a_bad_now_or_zone() {
         "yesterday",
     ]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--now"), "{}", out.stderr);
+    out.assert_stderr_has("--now");
     let out = run(&[
         "eval",
         &schema,
@@ -237,10 +228,10 @@ fn eval_rejects_a_bad_now_or_zone() {
         "Mars/Olympus",
     ]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("Mars/Olympus"), "{}", out.stderr);
+    out.assert_stderr_has("Mars/Olympus");
     let out = run(&["eval", &schema, &items, "--now", "2026-11-22T12:00:00Z"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--contacts"), "{}", out.stderr);
+    out.assert_stderr_has("--contacts");
 }
 
 #[test]
@@ -258,17 +249,8 @@ fn check_prints_warnings_and_exits_0() {
     let rules = temp_file("warn.funil", "segment s { email == null }\n");
     let out = run(&["check", &schema, &rules]);
     assert_eq!(out.code, 0);
-    assert!(
-        out.stderr
-            .contains("warning[W0001]: comparing `string`, which is never null, with `null`"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains(&format!("--> {rules}:1:13")),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("warning[W0001]: comparing `string`, which is never null, with `null`");
+    out.assert_stderr_has(&format!("--> {rules}:1:13"));
 }
 
 #[test]
@@ -281,14 +263,9 @@ fn check_prints_every_error_and_exits_2() {
     let out = run(&["check", &schema, &rules]);
     assert_eq!(out.code, 2);
     assert_eq!(out.stdout, "");
-    assert!(out.stderr.contains("error[E0003]"), "{}", out.stderr);
-    assert!(out.stderr.contains("error[E0004]"), "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("  |             ^^^^^^ help: did you mean `country`?"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("error[E0003]");
+    out.assert_stderr_has("error[E0004]");
+    out.assert_stderr_has("  |             ^^^^^^ help: did you mean `country`?");
 }
 
 #[test]
@@ -296,11 +273,7 @@ fn check_without_rules_or_with_a_missing_file_exits_2() {
     assert_eq!(run(&["check"]).code, 2);
     let out = run(&["check", "/nonexistent/rules.funil"]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("/nonexistent/rules.funil"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("/nonexistent/rules.funil");
 }
 
 /// Three contacts for ranking, spending 50, 900 and 900, then a line that fails.
@@ -458,11 +431,7 @@ fn reward_needs_a_known_reward_name() {
         now,
     ]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("needs `--reward NAME`"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("needs `--reward NAME`");
     let out = run(&[
         "reward",
         &schema,
@@ -475,20 +444,16 @@ fn reward_needs_a_known_reward_name() {
         "points",
     ]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("no reward named `points`"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("no reward named `points`");
 }
 
 #[test]
 fn unknown_commands_and_options_exit_2_with_usage() {
     let out = run(&["frobnicate"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("usage:"), "{}", out.stderr);
+    out.assert_stderr_has("usage:");
     let out = run(&["eval", "rules.funil", "--later", "x"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--later"), "{}", out.stderr);
+    out.assert_stderr_has("--later");
     assert_eq!(run(&[]).code, 2);
 }

@@ -181,11 +181,7 @@ fn send_windows_follow_the_time_zone() {
 fn wrong_command_lines_exit_2() {
     let out = simulate("welcome", CONTACTS, &["--from", "2026-11-01T00:00:00Z"]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("`simulate` needs `--until"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("`simulate` needs `--until");
 
     let out = simulate(
         "nowhere",
@@ -198,11 +194,7 @@ fn wrong_command_lines_exit_2() {
         ],
     );
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("no workflow named `nowhere`"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("no workflow named `nowhere`");
 
     let out = simulate(
         "welcome",
@@ -215,11 +207,7 @@ fn wrong_command_lines_exit_2() {
         ],
     );
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("`--until` is before `--from`"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("`--until` is before `--from`");
 
     let out = simulate(
         "welcome",
@@ -227,7 +215,7 @@ fn wrong_command_lines_exit_2() {
         &["--from", "yesterday", "--until", "2026-12-01T00:00:00Z"],
     );
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("`--from yesterday`"), "{}", out.stderr);
+    out.assert_stderr_has("`--from yesterday`");
 
     let out = simulate(
         "welcome",
@@ -263,5 +251,5 @@ fn wrong_command_lines_exit_2() {
         "2026-12-01T00:00:00Z",
     ]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("E0019"), "{}", out.stderr);
+    out.assert_stderr_has("E0019");
 }

@@ -27,6 +27,14 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Asserts that stderr contains `text`, showing stderr when it does not.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, text: &str) {
+        assert!(self.stderr.contains(text), "{}", self.stderr);
+    }
+}
+
 /// Runs the command line `args` (without the program name).
 pub fn run(args: &[&str]) -> Run {
     let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
