@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::{Checker, Scope, Ty, TyKind};
 use crate::diagnostic::{Span, codes, help_did_you_mean};
 use crate::model::{KindId, Value};
-use crate::program::{ArithmeticOp, CompareOp, Node, NodeId, Part, PropSlot, TextOp};
+use crate::program::{ArithmeticOp, CompareOp, Location, Node, NodeId, Part, PropSlot, TextOp};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StringPart, UnaryOp};
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -44,9 +44,17 @@ impl Checker<'_, '_> {
         node
     }
 
-    /// Checks an expression, returning its node and type.
+    /// Checks an expression, returning its node and type, and records where the node
+    /// was written (for explanations; an enclosing expression with the same node, such
+    /// as `+x`, records over it).
     pub(super) fn expr(&mut self, expr: &Expr, scope: Scope<'_>) -> (NodeId, Ty) {
-        crate::stack::with_headroom(|| self.expr_unguarded(expr, scope))
+        let (node, ty) = crate::stack::with_headroom(|| self.expr_unguarded(expr, scope));
+        let location = Location {
+            file: self.file_index,
+            span: expr.span,
+        };
+        self.nodes.locate(node, location);
+        (node, ty)
     }
 
     fn expr_unguarded(&mut self, expr: &Expr, scope: Scope<'_>) -> (NodeId, Ty) {
@@ -599,7 +607,12 @@ impl Checker<'_, '_> {
             },
         };
         let node = super::specialise::specialised(node, &self.nodes);
-        self.push(node)
+        let specialised = matches!(node, Node::CompareAttribute { .. });
+        let id = self.push(node);
+        if specialised {
+            self.nodes.specialised_from(id, lhs, rhs);
+        }
+        id
     }
 }
 

@@ -8,7 +8,8 @@ use chrono::TimeDelta;
 use super::{Checker, Declared, DeclaredItems, Scope, Ty, TyKind};
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
 use crate::program::{
-    DecisionArms, Item, ItemBody, ItemId, ItemKind, Ranking, ScoreRule, ScoreRules, Take,
+    DecisionArms, Item, ItemBody, ItemId, ItemKind, ItemSource, Ranking, ScoreRule, ScoreRules,
+    Take,
 };
 use crate::syntax::ast::{self, Module, RankTake, ScoreRuleKind, SegmentBody};
 
@@ -34,7 +35,8 @@ pub(crate) fn declare<'m>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> DeclaredItems<'m> {
     let mut declared = DeclaredItems::new();
-    for (file, module) in modules {
+    for (file_index, (file, module)) in modules.iter().enumerate() {
+        let file_index = u32::try_from(file_index).unwrap_or(u32::MAX);
         for item in &module.items {
             let (name, kind, ast) = match &item.node {
                 ast::ItemKind::Schema(_) => continue,
@@ -67,6 +69,8 @@ pub(crate) fn declare<'m>(
                     name: name.node.clone(),
                     kind,
                     file,
+                    file_index,
+                    span: item.span,
                     name_span: name.span,
                     ast,
                 },
@@ -80,8 +84,15 @@ impl<'m> Checker<'_, 'm> {
     /// Checks one declared item and writes its nodes.
     pub(super) fn check_item(&mut self, declared: &Declared<'m>) -> CheckedItem {
         self.file = Some(declared.file);
+        self.file_index = declared.file_index;
         self.dependencies.clear();
         let scope = Scope::default();
+        let mut source = ItemSource {
+            file: declared.file_index,
+            span: declared.span,
+            name: declared.name_span,
+            ..ItemSource::default()
+        };
         let (title, body, reference_ty) = match declared.ast {
             ItemAst::Segment(segment) => {
                 let body = match &segment.body {
@@ -93,7 +104,7 @@ impl<'m> Checker<'_, 'm> {
                 (&segment.title, body, Ty::BOOL)
             }
             ItemAst::Score(score) => {
-                let rules = self.score_rules(score);
+                let rules = self.score_rules(score, &mut source);
                 (&score.title, ItemBody::Score(rules), Ty::NUMBER)
             }
             ItemAst::Decision(decision) => {
@@ -124,6 +135,7 @@ impl<'m> Checker<'_, 'm> {
                 batch_only: matches!(body, ItemBody::Ranked(_)),
                 body,
                 dependencies: dependencies.into_boxed_slice(),
+                source,
             },
             ty_for_references: reference_ty,
         }
@@ -150,8 +162,11 @@ impl<'m> Checker<'_, 'm> {
         Ranking { take, by, filter }
     }
 
-    fn score_rules(&mut self, score: &ast::Score) -> ScoreRules {
+    /// A score's rules; the spans of the rules compiled and of its clamp go to
+    /// `source`.
+    fn score_rules(&mut self, score: &ast::Score, source: &mut ItemSource) -> ScoreRules {
         let mut rules = Vec::new();
+        let mut spans = Vec::new();
         let mut half_life = None;
         let mut clamp = None;
         for rule in &score.rules {
@@ -169,6 +184,7 @@ impl<'m> Checker<'_, 'm> {
                             points,
                             max: max.as_ref().map(|m| m.node),
                         });
+                        spans.push(rule.span);
                     }
                 }
                 ScoreRuleKind::When { condition, points } => {
@@ -176,6 +192,7 @@ impl<'m> Checker<'_, 'm> {
                     let points =
                         self.expect_type(points, Scope::default(), &TyKind::Number, "points");
                     rules.push(ScoreRule::When { condition, points });
+                    spans.push(rule.span);
                 }
                 ScoreRuleKind::Decay(duration) => {
                     if duration.node <= TimeDelta::zero() {
@@ -212,10 +229,13 @@ impl<'m> Checker<'_, 'm> {
                             rule.span,
                         );
                         self.report(error);
+                    } else {
+                        source.clamp = Some(rule.span);
                     }
                 }
             }
         }
+        source.rules = spans.into_boxed_slice();
         ScoreRules {
             rules: rules.into_boxed_slice(),
             half_life,

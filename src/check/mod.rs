@@ -61,6 +61,7 @@ pub(crate) fn check(
         nodes: Nodes::default(),
         diagnostics,
         file: None,
+        file_index: 0,
         dependencies: Vec::new(),
     };
     let mut items: Vec<Option<Item>> = vec![None; declared.len()];
@@ -99,6 +100,10 @@ pub(crate) struct Declared<'m> {
     pub name: String,
     pub kind: ItemKind,
     pub file: &'m SourceFile,
+    /// The index of its file among the modules checked.
+    pub file_index: u32,
+    /// The whole item.
+    pub span: Span,
     pub name_span: Span,
     pub ast: items::ItemAst<'m>,
 }
@@ -126,6 +131,8 @@ pub(crate) struct Checker<'a, 'm> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// The file of the item being checked.
     file: Option<&'m SourceFile>,
+    /// Its index among the modules checked (where node locations point).
+    file_index: u32,
     /// The items the item being checked references, with their offsets.
     dependencies: Vec<(ItemId, TimeDelta)>,
 }

@@ -147,6 +147,9 @@ impl Compiler {
             item_names,
             warnings: diagnostics,
             max_events: limits.events(),
+            // Every source was parsed (any skipped is an error), so the modules'
+            // file indexes are the indexes of this list.
+            sources: self.sources,
         })
     }
 }

@@ -1,11 +1,12 @@
-//! Items of a compiled program: segments, scores, decisions and workflows, resolved.
-//! Items of a compiled program: segments, scores, decisions and rewards, resolved.
+//! Items of a compiled program: segments, scores, decisions, rewards and workflows,
+//! resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
 use super::node::{ItemId, NodeId, Query};
 use super::workflow::Workflow;
+use crate::diagnostic::Span;
 use crate::model::KindId;
 
 /// One compiled item.
@@ -21,6 +22,24 @@ pub(crate) struct Item {
     pub dependencies: Box<[(ItemId, TimeDelta)]>,
     /// Needs a whole batch (ranked segments, and whatever references one).
     pub batch_only: bool,
+    /// Where it was written (read by explanations only).
+    pub source: ItemSource,
+}
+
+/// Where an item and its parts were written: the index of its file in the program's
+/// sources and byte spans there. Evaluation never reads it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ItemSource {
+    /// The index of its file in the program's sources.
+    pub file: u32,
+    /// The whole item, from its keyword to its closing brace.
+    pub span: Span,
+    /// Its name.
+    pub name: Span,
+    /// A score's rules, one per compiled rule ([`ScoreRules::rules`]), in order.
+    pub rules: Box<[Span]>,
+    /// A score's `clamp A to B`.
+    pub clamp: Option<Span>,
 }
 
 /// What an item computes.

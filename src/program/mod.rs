@@ -1,15 +1,22 @@
 //! The compiled program: a flat, immutable arena of nodes and the items that use it.
 //!
-//! The checker writes it, the compiler orders it, the evaluator reads it. Nothing in
-//! it refers back to source text.
+//! The checker writes it, the compiler orders it, the evaluator reads it. Nothing the
+//! evaluator reads refers back to source text: where each node and item was written is
+//! kept in side tables beside them ([`Nodes::location`], [`Item::source`], the
+//! program's source files), which only explanations read.
 
 mod item;
 mod node;
 mod workflow;
 
+use std::collections::HashMap;
+
+use crate::diagnostic::{SourceFile, Span};
+
 pub use item::ItemKind;
 pub(crate) use item::{
-    DecisionArms, Item, ItemBody, Ranking, RewardRules, RollingCap, ScoreRule, ScoreRules, Take,
+    DecisionArms, Item, ItemBody, ItemSource, Ranking, RewardRules, RollingCap, ScoreRule,
+    ScoreRules, Take,
 };
 pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, Constant, EventField, Function, ItemId, Node, NodeId,
@@ -19,10 +26,25 @@ pub(crate) use workflow::{
     EnterOn, Reentry, SPLIT_BUCKETS, SendWindow, Step, StepIndex, StepKind, Workflow,
 };
 
+/// Where something was written: the index of its source file in the program's
+/// sources, and its byte span there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Location {
+    pub file: u32,
+    pub span: Span,
+}
+
 /// The node arena being built, or built.
+///
+/// Beside the nodes, and never read by evaluation: the location of each node (the
+/// widest expression whose node it is; none for nodes no expression wrote), and for
+/// each comparison specialised into [`Node::CompareAttribute`], the nodes of its
+/// operands as written, so that an explanation can still show them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Nodes {
     nodes: Vec<Node>,
+    locations: Vec<Option<Location>>,
+    operands: HashMap<NodeId, (NodeId, NodeId)>,
 }
 
 impl Nodes {
@@ -30,12 +52,36 @@ impl Nodes {
     pub fn push(&mut self, node: Node) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
         self.nodes.push(node);
+        self.locations.push(None);
         id
     }
 
     /// The node `id`, if it exists.
     pub fn get(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(id.0 as usize)
+    }
+
+    /// Records that node `id` is the node of the expression written at `location`
+    /// (an enclosing expression that has the same node records over it).
+    pub fn locate(&mut self, id: NodeId, location: Location) {
+        if let Some(slot) = self.locations.get_mut(id.0 as usize) {
+            *slot = Some(location);
+        }
+    }
+
+    /// Where node `id` was written, if an expression wrote it.
+    pub fn location(&self, id: NodeId) -> Option<Location> {
+        self.locations.get(id.0 as usize).copied().flatten()
+    }
+
+    /// Records the operands, as written, of the specialised comparison `id`.
+    pub fn specialised_from(&mut self, id: NodeId, lhs: NodeId, rhs: NodeId) {
+        self.operands.insert(id, (lhs, rhs));
+    }
+
+    /// The operands, as written, of the specialised comparison `id`.
+    pub fn operands_written(&self, id: NodeId) -> Option<(NodeId, NodeId)> {
+        self.operands.get(&id).copied()
     }
 }
 
@@ -65,6 +111,9 @@ pub struct Program {
     pub(crate) item_names: std::sync::Arc<[String]>,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
     pub(crate) max_events: usize,
+    /// The source files compiled, in the order they were given: [`Location::file`]
+    /// indexes them. Only explanations read them.
+    pub(crate) sources: Vec<SourceFile>,
 }
 
 impl Program {
