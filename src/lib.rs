@@ -247,6 +247,7 @@ mod check;
 mod compile;
 pub mod diagnostic;
 mod eval;
+pub mod explain;
 mod fnv;
 pub mod language;
 pub mod model;
@@ -261,6 +262,7 @@ pub use eval::{
     Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
     SegmentId, Status, Workspace,
 };
+pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};
 pub use rust_decimal::Decimal;

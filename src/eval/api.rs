@@ -429,7 +429,8 @@ impl Program {
         }
     }
 
-    fn single_contact_item(
+    /// The item `name`, if it is of `kind` and one contact can be evaluated for it.
+    pub(super) fn single_contact_item(
         &self,
         name: &str,
         kind: ItemKind,

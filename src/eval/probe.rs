@@ -8,14 +8,10 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use super::{Context, Evaluator, Frame, Workspace};
+use super::{Context, EvalError, EvalErrorKind, Evaluator, Frame, Workspace};
 use crate::model::{Contact, Event, Value, calendar};
-use crate::program::{ItemId, NodeId, Program, Query};
+use crate::program::{ItemId, ItemKind, NodeId, Program, Query};
 
-#[allow(
-    unused_imports,
-    reason = "explain, landing next, recomputes score totals with them"
-)]
 pub(crate) use super::items::{capped, decay_factor, decayed, finished};
 
 /// Where a node is evaluated: how far before the context's `now`, and with which
@@ -42,6 +38,25 @@ impl Scope {
         Scope {
             event: Some(index),
             ..self
+        }
+    }
+}
+
+/// The segment, score or decision `name`, refused as [`Program::segment`] (or `score`,
+/// `decision`) refuses it: unknown, batch-only, or a contact of another schema; a
+/// workflow or a reward, which has no single value, is of the wrong kind.
+pub(crate) fn single_contact_item(
+    program: &Program,
+    name: &str,
+    contact: &Contact,
+) -> Result<ItemId, EvalError> {
+    match program.item_named(name).map(|(_, item)| item.body.kind()) {
+        None => Err(EvalError::new(EvalErrorKind::UnknownItem, name)),
+        Some(kind @ (ItemKind::Segment | ItemKind::Score | ItemKind::Decision)) => {
+            program.single_contact_item(name, kind, contact)
+        }
+        Some(ItemKind::Workflow | ItemKind::Reward) => {
+            Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
         }
     }
 }

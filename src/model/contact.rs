@@ -8,6 +8,8 @@ mod builder;
 mod json_in;
 mod json_out;
 
+pub(crate) use json_out::value_to_json;
+
 use chrono::{DateTime, Datelike as _, Utc};
 
 pub use builder::ContactBuilder;

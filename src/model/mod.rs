@@ -21,6 +21,7 @@ mod schema;
 mod types;
 mod value;
 
+pub(crate) use contact::value_to_json;
 pub use contact::{Contact, ContactBuilder, ContactOptions, DEFAULT_MAX_EVENTS, Event};
 pub use error::{ContactError, ContactErrorKind, SchemaError, SchemaErrorKind};
 pub use format::{format_duration, format_number, write_json, write_text};

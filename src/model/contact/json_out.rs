@@ -91,7 +91,7 @@ fn reads_back_exactly(n: &Decimal) -> bool {
 
 /// A value as `serde_json::Value`; numbers that would not read back exactly become
 /// decimal strings.
-fn value_to_json(value: &Value) -> Json {
+pub(crate) fn value_to_json(value: &Value) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
