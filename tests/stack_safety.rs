@@ -5,7 +5,8 @@
     clippy::indexing_slicing
 )]
 //! Spec §10: no input overflows the stack — absurdly nested rules are rejected with
-//! E0013 on an ordinary 2 MiB test thread.
+//! E0013 on an ordinary 2 MiB test thread, and explaining a deep rule or a long chain
+//! of references (issue 10) renders it as text and JSON without overflowing either.
 //!
 //! A stack overflow aborts the whole process, so each input is compiled in a child
 //! process (this test binary, running the ignored test `child` with the case named in
@@ -72,12 +73,86 @@ fn child() {
     println!("codes: {codes:?}");
 }
 
+/// The rules of each explanation case, the item to explain, and the nesting limit.
+fn explained(case: &str) -> (String, &'static str, usize) {
+    match case {
+        "reference_chain" => {
+            let mut rules = String::from("segment s0 { country == \"BR\" }\n");
+            for i in 1..=1_000 {
+                rules.push_str(&format!(
+                    "segment s{i} {{ segment(s{}) and true }}\n",
+                    i - 1
+                ));
+            }
+            (rules, "s1000", 128)
+        }
+        "score_chain" => {
+            let mut rules = String::from("score p0 { when true => 1 }\n");
+            for i in 1..=1_000 {
+                rules.push_str(&format!(
+                    "score p{i} {{ when true => score(p{}) + 1 }}\n",
+                    i - 1
+                ));
+            }
+            (rules, "p1000", 128)
+        }
+        "not_120" => (nest("not ", "true", "", 120), "s", 128),
+        "not_5000" => (nest("not ", "country == \"BR\"", "", 5_000), "s", 10_000),
+        "parentheses_5000" => (nest("(", "true", ")", 5_000), "s", 10_000),
+        other => panic!("unknown case {other}"),
+    }
+}
+
+/// Runs in the child: compiles the case, explains its item and renders the
+/// explanation both ways.
+#[test]
+#[ignore = "run by the other tests of this file, in a child process"]
+fn explain_child() {
+    let case = std::env::var(CASE_VAR).expect("the case to run");
+    let (rules, item, depth) = explained(&case);
+    let program = funil::Compiler::new()
+        .limits(funil::Limits::default().max_depth(depth))
+        .source("schema.funil", support::SCHEMA)
+        .source("rules.funil", rules)
+        .compile()
+        .unwrap();
+    let contact = program
+        .contact_from_json(&support::contact().json())
+        .unwrap();
+    let explanation = program
+        .explain(item, &contact, &support::ctx(support::NOW))
+        .unwrap();
+    let text = explanation.to_string();
+    let json = serde_json::to_string(&explanation).unwrap();
+    println!(
+        "explained: {} references, {} lines, {} bytes of JSON",
+        explanation.references().len(),
+        text.lines().count(),
+        json.len()
+    );
+}
+
+/// Runs the explanation `case` in a child process and asserts that it finished.
+fn assert_explained_without_overflow(case: &str, references: usize) {
+    let stdout = run_named_child("explain_child", case);
+    assert!(
+        stdout.contains(&format!("explained: {references} references")),
+        "`{case}` was not explained: {stdout}"
+    );
+}
+
 /// Runs `case` in a child process; asserts it did not crash and returns what it printed.
 fn run_child(case: &str) -> String {
+    run_named_child("child", case)
+}
+
+/// Runs the ignored test `test` with `case` in a child process; asserts it did not
+/// crash and returns what it printed.
+fn run_named_child(test: &str, case: &str) -> String {
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child",
+            test,
             "--include-ignored",
             "--nocapture",
             "--test-threads",
@@ -171,4 +246,25 @@ fn deep_closed_interpolation() {
 #[test]
 fn deep_unclosed_interpolation() {
     assert_rejected_without_overflow("interpolation_open");
+}
+
+#[test]
+fn explaining_a_chain_of_a_thousand_segment_references() {
+    assert_explained_without_overflow("reference_chain", 1_000);
+}
+
+#[test]
+fn explaining_a_chain_of_a_thousand_score_references() {
+    assert_explained_without_overflow("score_chain", 1_000);
+}
+
+#[test]
+fn explaining_a_rule_nested_to_the_default_limit() {
+    assert_explained_without_overflow("not_120", 0);
+}
+
+#[test]
+fn explaining_rules_nested_far_past_the_default_limit() {
+    assert_explained_without_overflow("not_5000", 0);
+    assert_explained_without_overflow("parentheses_5000", 0);
 }
