@@ -4,8 +4,8 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, run
-//! in-process.
+//! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, and
+//! `explain` (issue 10), run in-process.
 
 #[path = "common/cli_harness.rs"]
 mod harness;
@@ -456,4 +456,123 @@ fn unknown_commands_and_options_exit_2_with_usage() {
     assert_eq!(out.code, 2);
     out.assert_stderr_has("--later");
     assert_eq!(run(&[]).code, 2);
+}
+
+const EXPLAIN_CONTACTS: &str = include_str!("data/explain_contacts.jsonl");
+
+/// `explain` of `item` for contact `id` of `tests/data/explain_contacts.jsonl`, with
+/// the spec's rules at the spec's instant, and `extra` arguments.
+fn explain(id: &str, item: &str, extra: &[&str]) -> harness::Run {
+    let (schema, items) = spec_files();
+    let contacts = temp_file("contacts.jsonl", EXPLAIN_CONTACTS);
+    let mut args = vec![
+        "explain",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--id",
+        id,
+        "--item",
+        item,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn explain_prints_the_tree_of_one_item_for_one_contact() {
+    let out = explain("c-002", "dormant", &[]);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
+    let file = out.stdout.lines().next().unwrap();
+    assert!(
+        file.starts_with("segment dormant = true  ("),
+        "{}",
+        out.stdout
+    );
+    assert!(file.ends_with("items.funil:11:9)"), "{}", out.stdout);
+    let lines: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|line| match line.rfind("  (") {
+            Some(at) => line[..at].to_string(),
+            None => line.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "segment dormant = true",
+            "├─ not exists(activity within 60d) = true",
+            "│  └─ exists(activity within 60d) = false: no event selected",
+            "└─ not segment(soft_bouncers) = true",
+            "   └─ segment(soft_bouncers) = false → [1]",
+            "",
+            "[1] segment soft_bouncers = false",
+            "└─ count(email.bounced where kind == \"soft\") >= 4 = false",
+            "   └─ count(email.bounced where kind == \"soft\") = 1: 1 event selected (#0 email.bounced 2026-10-01T09:00:00Z)",
+        ]
+    );
+}
+
+#[test]
+fn explain_in_a_time_zone_and_as_json() {
+    let out = explain(
+        "c-001",
+        "greeting",
+        &["--tz", "America/Sao_Paulo", "--json"],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(out.stdout.lines().count(), 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["item"], "greeting");
+    assert_eq!(json["kind"], "decision");
+    assert_eq!(json["value"], "Olá, Ana!");
+    assert_eq!(json["root"]["children"][0]["outcome"], "matched");
+    assert_eq!(json["root"]["children"][1]["outcome"], "not_evaluated");
+}
+
+#[test]
+fn explain_reports_a_missing_contact_an_unreadable_one_and_an_item_it_cannot_explain() {
+    let out = explain("c-404", "dormant", &[]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    out.assert_stderr_has("no contact in the file has the id `c-404`");
+    let out = explain("c-bad", "dormant", &[]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+    out.assert_stderr_has("error: line 2: contact `c-bad`");
+    let out = explain("c-001", "nothing", &[]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("no item is named `nothing`");
+}
+
+#[test]
+fn explain_needs_an_id_and_an_item() {
+    let (schema, items) = spec_files();
+    let out = run(&[
+        "explain",
+        &schema,
+        &items,
+        "--item",
+        "dormant",
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("`explain` needs `--id ID`");
+    let out = run(&[
+        "explain",
+        &schema,
+        "--id",
+        "c-001",
+        "--contacts",
+        "x",
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("`explain` needs `--item NAME`");
+    out.assert_stderr_has("usage:");
 }
