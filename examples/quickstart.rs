@@ -1,7 +1,8 @@
 //! A tour of funil on embedded sample data: compile a rule set, read a dozen contacts
 //! from JSON lines, evaluate every segment (ranked ones included), score and decision
 //! for the batch at a fixed instant, in São Paulo time, then the rewards granted for
-//! their purchases, and the next steps of two workflows for one contact.
+//! their purchases, why one contact is in a segment, and the next steps of two
+//! workflows for that contact.
 //!
 //! Run it with `cargo run --example quickstart`.
 
@@ -88,6 +89,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         }
+    }
+
+    // Why c-008 has a cart to recover: the rule as written, each condition with the
+    // value it produced and the events its queries selected (what a support person
+    // pastes into a ticket; `serde_json::to_string` gives the same as JSON).
+    if let Some(sample) = contacts.iter().find(|contact| contact.id() == "c-008") {
+        println!("\nWhy {} is in cart_to_recover:", sample.id());
+        print!("{}", program.explain("cart_to_recover", sample, &context)?);
     }
 
     // A host that has not seen c-008's events yet reports them all as new: the
