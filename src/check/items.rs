@@ -23,9 +23,10 @@ pub(crate) enum ItemAst<'m> {
     Reward(&'m ast::Reward),
 }
 
-/// A checked item, with the type references to it see.
+/// A checked item, with where it was written and the type references to it see.
 pub(crate) struct CheckedItem {
     pub item: Item,
+    pub source: ItemSource,
     pub ty_for_references: Ty,
 }
 
@@ -135,8 +136,8 @@ impl<'m> Checker<'_, 'm> {
                 batch_only: matches!(body, ItemBody::Ranked(_)),
                 body,
                 dependencies: dependencies.into_boxed_slice(),
-                source,
             },
+            source,
             ty_for_references: reference_ty,
         }
     }

@@ -21,7 +21,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::model::{KindId, Schema};
-use crate::program::{Item, ItemId, ItemKind, Node, NodeId, Nodes};
+use crate::program::{Item, ItemId, ItemKind, ItemSource, Node, NodeId, Nodes};
 use crate::syntax::ast::Module;
 pub(crate) use types::{Ty, TyKind};
 
@@ -40,6 +40,8 @@ pub(crate) struct Checked {
     pub schema: Schema,
     pub nodes: Nodes,
     pub items: Vec<Item>,
+    /// Where each item was written, parallel to `items`.
+    pub item_sources: Vec<ItemSource>,
 }
 
 /// Checks every module against the schema they declare (merged with `base`).
@@ -64,7 +66,7 @@ pub(crate) fn check(
         file_index: 0,
         dependencies: Vec::new(),
     };
-    let mut items: Vec<Option<Item>> = vec![None; declared.len()];
+    let mut items: Vec<Option<(Item, ItemSource)>> = vec![None; declared.len()];
     for id in &order.ids {
         if let Some((_, entry)) = declared.get_index(id.index()) {
             let item = checker.check_item(entry);
@@ -72,12 +74,13 @@ pub(crate) fn check(
                 *slot = Some(item.ty_for_references.clone());
             }
             if let Some(slot) = items.get_mut(id.index()) {
-                *slot = Some(item.item);
+                *slot = Some((item.item, item.source));
             }
         }
     }
     let nodes = checker.nodes;
-    let mut items: Vec<Item> = items.into_iter().flatten().collect();
+    let (mut items, item_sources): (Vec<Item>, Vec<ItemSource>) =
+        items.into_iter().flatten().unzip();
     items::propagate_batch_only(&mut items, &order.ids);
     items::report_batch_only_references(&items, &declared, diagnostics);
     items::check_instants(
@@ -91,6 +94,7 @@ pub(crate) fn check(
         schema,
         nodes,
         items,
+        item_sources,
     }
 }
 

@@ -150,6 +150,7 @@ impl Compiler {
             // Every source was parsed (any skipped is an error), so the modules'
             // file indexes are the indexes of this list.
             sources: self.sources,
+            item_sources: checked.item_sources,
         })
     }
 }

@@ -19,8 +19,8 @@ use crate::Context;
 use crate::eval::probe::{self, Probe, Scope, capped, decay_factor, decayed, finished};
 use crate::model::{Contact, Value};
 use crate::program::{
-    Aggregate, DecisionArms, Item, ItemBody, ItemId, ItemKind, Location as Written, Node, NodeId,
-    Part, Program, Query, ScoreRule as Rule, ScoreRules, Window,
+    Aggregate, DecisionArms, ItemBody, ItemId, ItemKind, ItemSource, Location as Written, Node,
+    NodeId, Part, Program, Query, ScoreRule as Rule, ScoreRules, Window,
 };
 
 /// Explains the item `id` for `contact` in `context`, then every item it references.
@@ -71,7 +71,10 @@ impl Builder<'_, '_> {
         self.scope = Scope::at(offset);
         let at = self.probe.now(offset);
         let program = self.program;
-        let Some(item) = program.items.get(id.index()) else {
+        let (Some(item), Some(source)) = (
+            program.items.get(id.index()),
+            program.item_sources.get(id.index()),
+        ) else {
             let root = leaf(Value::Null, Detail::Item);
             return ExplainedItem {
                 name: String::new(),
@@ -84,14 +87,13 @@ impl Builder<'_, '_> {
                 root,
             };
         };
-        let source = &item.source;
         let (value, children) = match &item.body {
             ItemBody::Segment(condition) => {
                 let body = self.node(*condition, true);
                 let value = Value::Bool(self.probe.test(*condition, self.scope));
                 (value, vec![body])
             }
-            ItemBody::Score(rules) => self.score(item, rules),
+            ItemBody::Score(rules) => self.score(source, rules),
             ItemBody::Decision(arms) => self.decision(arms),
             // Never explained: a ranked segment needs a batch, and rewards and workflows
             // have no single value; an item one contact can be evaluated for references
@@ -369,13 +371,13 @@ impl Builder<'_, '_> {
     }
 
     /// A score's rules and clamp, and its value.
-    fn score(&mut self, item: &Item, score: &ScoreRules) -> (Value, Vec<Explained>) {
+    fn score(&mut self, source: &ItemSource, score: &ScoreRules) -> (Value, Vec<Explained>) {
         let mut total = Decimal::ZERO;
         let mut children = Vec::with_capacity(score.rules.len() + 1);
         let scope = self.scope;
         for (index, rule) in score.rules.iter().enumerate() {
-            let span = item.source.rules.get(index).map(|span| Written {
-                file: item.source.file,
+            let span = source.rules.get(index).map(|span| Written {
+                file: source.file,
                 span: *span,
             });
             let (text, location) = self.written(span);
@@ -418,8 +420,8 @@ impl Builder<'_, '_> {
         }
         let value = finished(total, score.clamp);
         if let Some((low, high)) = score.clamp {
-            let span = item.source.clamp.map(|span| Written {
-                file: item.source.file,
+            let span = source.clamp.map(|span| Written {
+                file: source.file,
                 span,
             });
             let (text, location) = self.written(span);

@@ -22,12 +22,11 @@ pub(crate) struct Item {
     pub dependencies: Box<[(ItemId, TimeDelta)]>,
     /// Needs a whole batch (ranked segments, and whatever references one).
     pub batch_only: bool,
-    /// Where it was written (read by explanations only).
-    pub source: ItemSource,
 }
 
 /// Where an item and its parts were written: the index of its file in the program's
-/// sources and byte spans there. Evaluation never reads it.
+/// sources and byte spans there. Kept apart from [`Item`] (in
+/// [`Program::item_sources`](super::Program)), so that evaluation never reads it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ItemSource {
     /// The index of its file in the program's sources.

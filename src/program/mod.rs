@@ -2,7 +2,7 @@
 //!
 //! The checker writes it, the compiler orders it, the evaluator reads it. Nothing the
 //! evaluator reads refers back to source text: where each node and item was written is
-//! kept in side tables beside them ([`Nodes::location`], [`Item::source`], the
+//! kept in side tables beside them ([`Nodes::location`], [`ItemSource`], the
 //! program's source files), which only explanations read.
 
 mod item;
@@ -114,6 +114,8 @@ pub struct Program {
     /// The source files compiled, in the order they were given: [`Location::file`]
     /// indexes them. Only explanations read them.
     pub(crate) sources: Vec<SourceFile>,
+    /// Where each item was written, parallel to `items`. Only explanations read it.
+    pub(crate) item_sources: Vec<ItemSource>,
 }
 
 impl Program {
