@@ -829,6 +829,85 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Explanations
+//!
+//! [`Program::explain`](crate::Program::explain) says why a segment, score or decision
+//! has its value for one contact: the rule as written, as a tree, each part with the
+//! value it produced. Its value is always the one evaluation gives.
+//!
+//! * **Conditions and expressions** show their source text, their value in the JSON
+//!   form of [Formatting](#formatting) (`"BR"`, `9.53`, `null`) and their place in the
+//!   source (`rules.funil:3:20`), down to the attributes they read.
+//! * **Short-circuits.** In `a and b and c`, the operands after the first false one are
+//!   *not evaluated*, and in an `or` those after the first true one; so is the default
+//!   of `x ?? y` when `x` is not null, the second bound of a `between` whose first is
+//!   null, and everything under a part that was not evaluated.
+//! * **Event queries** list the events they selected, by index in the contact's
+//!   history (in time order), kind and instant, with the value of each for `sum`,
+//!   `avg`, `min` and `max`; `first` and `last` show the event they picked. A `where`
+//!   clause is not explained event by event: the events it rejected are simply not
+//!   listed.
+//! * **Scores** list their rules with the points each contributed: a `per` rule the
+//!   points of each event, its decay factor and what it gave after decay, and, when
+//!   `max` cut the rule's sum, by how much; a `when` rule its condition. The `clamp`
+//!   comes last, with the total it cut, if it did.
+//! * **Decisions** list their arms: which one *matched*, why each before it was *not
+//!   matched*, and the arms after it *not evaluated* (in `decide all`, every arm is
+//!   evaluated, and `else` only when none matched).
+//! * **References.** Every item a rule references, `segment(x)`, `score(x)`,
+//!   `decision(x)`, is explained in turn after the item, numbered (`→ [1]`), once per
+//!   item and instant however often it is referenced; with `at: now - D`, as of that
+//!   instant (`[2] score views as of 2026-11-19T12:00:00Z = 1`). A reference that was
+//!   not evaluated is not explained.
+//!
+//! `Display` draws the tree as text, what a support person pastes into a ticket, and
+//! `serde::Serialize` gives JSON for a user interface (see [`explain`](crate::explain)).
+//! The command line prints either: `funil explain RULES... --contacts FILE.jsonl --id
+//! ID --item NAME --now T [--tz ZONE] [--json]`.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//! schema {
+//!   contact { owner: string? }
+//!   event email.clicked { url: string }
+//!   event purchase { amount: number }
+//! }
+//! score engagement { per email.clicked within 30d => +10 max 25  clamp 0 to 20 }
+//! decide stage {
+//!   when exists(purchase) => "customer"
+//!   when owner is not null and score(engagement) >= 20 => "sql"
+//!   else => "lead"
+//! }
+//! "#)?;
+//! let contact = program.contact("c-1")
+//!     .attribute("owner", "carla")
+//!     .event("email.clicked", "2026-11-20T10:00:00Z".parse()?, [("url", "/a".into())])
+//!     .event("email.clicked", "2026-11-21T10:00:00Z".parse()?, [("url", "/b".into())])
+//!     .event("email.clicked", "2026-11-22T10:00:00Z".parse()?, [("url", "/c".into())])
+//!     .build()?;
+//! let context = funil::Context::new("2026-11-22T12:00:00Z".parse()?);
+//! assert_eq!(program.explain("stage", &contact, &context)?.to_string(), "\
+//! decision stage = \"sql\"  (rules.funil:8:8)
+//! ├─ when exists(purchase) => \"customer\": not matched  (rules.funil:9:3)
+//! │  └─ exists(purchase) = false: no event selected  (rules.funil:9:8)
+//! ├─ when owner is not null and score(engagement) >= 20 => \"sql\": matched  (rules.funil:10:3)
+//! │  └─ owner is not null and score(engagement) >= 20 = true  (rules.funil:10:8)
+//! │     ├─ owner is not null = true  (rules.funil:10:8)
+//! │     │  └─ owner = \"carla\"  (rules.funil:10:8)
+//! │     └─ score(engagement) >= 20 = true  (rules.funil:10:30)
+//! │        └─ score(engagement) = 20 → [1]  (rules.funil:10:30)
+//! └─ else => \"lead\": not evaluated  (rules.funil:11:3)
+//!
+//! [1] score engagement = 20  (rules.funil:7:7)
+//! ├─ per email.clicked within 30d => +10 max 25 = 25: 3 events, 30 cut to max 25  (rules.funil:7:20)
+//! │  ├─ #0 email.clicked 2026-11-20T10:00:00Z: 10
+//! │  ├─ #1 email.clicked 2026-11-21T10:00:00Z: 10
+//! │  └─ #2 email.clicked 2026-11-22T10:00:00Z: 10
+//! └─ clamp 0 to 20 = 20: 25 cut  (rules.funil:7:64)
+//! ");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Diagnostics
 //!
 //! Every compile error and warning has a code, a message, a file name, a 1-based line
@@ -1013,6 +1092,20 @@
 //!   it, label excluded), so it changes with the statement and, for `if` and `split`,
 //!   with the statements inside it. A state stores it as 16 hexadecimal digits.
 //! * **Split arms** of 0% are allowed and never taken.
+//! * **Explanations.** An explanation is refused as evaluation is: a workflow or a
+//!   reward has no single value to explain (`WrongItemKind`), a ranked segment needs a
+//!   batch (`BatchOnly`). The text form leaves out literals (their text is their value,
+//!   a negative number included), the parts of a part that was not evaluated, and the
+//!   line of a segment's condition when it is an `and`/`or` chain (its operands hang
+//!   under the segment); it shows each part's text on one line, without comments, cut
+//!   at 100 characters, at most five events on a query's line and ten under a score
+//!   rule. The JSON form keeps everything, the text as written included. A comparison
+//!   the compiler turned into a direct test of an attribute still shows its operands.
+//!   An item's place is its name's; an arm's runs from `when` (or `else`) to the end of
+//!   its value. A `per` rule's value is its contribution before the score is rounded
+//!   (`9.53004912209`); the clamp's and the score's are rounded. In JSON, values are
+//!   written as a contact's are: numbers that read back exactly as JSON numbers, others
+//!   as decimal strings.
 //! * **Contacts.** JSON numbers are read through their shortest decimal text, so
 //!   `19.99` is exactly 19.99; decimal strings (`"19.99"`) are accepted for numbers and
 //!   read exactly; datetimes take any RFC 3339 offset and are stored in UTC; events

@@ -24,7 +24,9 @@
 //!    problem as a [`Diagnostic`]; any error makes the compile a [`CompileError`].
 //! 3. **[`Program`].** What [`Compiler::compile`] (or the shortcut [`compile`]) returns:
 //!    an immutable, flat arena of nodes addressed by ids, with no names or source
-//!    text left to look up. It is `Send + Sync`; one program serves every thread.
+//!    text left for evaluation to look up (the sources, and where each node was
+//!    written, are kept beside it for explanations). It is `Send + Sync`; one program
+//!    serves every thread.
 //! 4. **Evaluation.** A [`Contact`] is built for the program's schema (in Rust with
 //!    [`Program::contact`], or from JSON with [`Program::contact_from_json`]); a
 //!    [`Context`] gives the instant `now` and the time zone of calendar functions.
@@ -42,6 +44,14 @@
 //!    [`Action`]s that became due and the [`Status`]. Both are pure: every condition is
 //!    evaluated as of the instant it concerns, so advancing late gives the same actions
 //!    as advancing on time.
+//! 6. **Explanations**, beside evaluation. [`Program::explain`] gives an
+//!    [`Explanation`] of why a segment, score or decision has its value for a contact:
+//!    the rule as written, as a tree, each part with its source location and the value
+//!    it produced (or that it was not evaluated), the events each query selected, the
+//!    points of each score rule, the arm that matched, and every item referenced,
+//!    explained in turn. It renders as a text tree (`Display`) and as JSON (serde);
+//!    see [`explain`]. It reads the program and asks every value of evaluation's own
+//!    code, so its value is always the one evaluation gives.
 //!
 //! ```text
 //! source text ──syntax──▶ Module (AST + spans) ──checker──▶ Program ──┐
@@ -225,7 +235,8 @@
 //! for one contact at a time, ranked segments over a batch
 //! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
 //! workflows: entry, re-entry, advancing with waits, branches, splits and send windows
-//! ([`Program::enter`], [`Program::advance`]).
+//! ([`Program::enter`], [`Program::advance`]). [`Program::explain`] explains any
+//! segment, score or decision one contact can be evaluated for.
 //!
 //! # Crate features
 //!
