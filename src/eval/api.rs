@@ -448,6 +448,23 @@ impl Program {
         Ok(id)
     }
 
+    /// The segment, score or decision `name`, which has a value for one contact
+    /// (what explanations and analyses accept).
+    pub(crate) fn valued_item(&self, name: &str, contact: &Contact) -> Result<ItemId, EvalError> {
+        let kind = self
+            .item_named(name)
+            .map(|(_, item)| item.body.kind())
+            .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownItem, name))?;
+        match kind {
+            ItemKind::Segment | ItemKind::Score | ItemKind::Decision => {
+                self.single_contact_item(name, kind, contact)
+            }
+            ItemKind::Workflow | ItemKind::Reward => {
+                Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
+            }
+        }
+    }
+
     fn single_contact_items(&self, kind: ItemKind) -> impl Iterator<Item = (ItemId, &str)> {
         self.items
             .iter()

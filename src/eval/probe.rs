@@ -64,6 +64,11 @@ pub(crate) fn probe<R>(
 }
 
 impl<'p> Probe<'p> {
+    /// The program probed.
+    pub fn program(&self) -> &'p Program {
+        self.evaluator.program
+    }
+
     /// The contact probed.
     pub fn contact(&self) -> &'p Contact {
         self.evaluator.contact
