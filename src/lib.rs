@@ -243,6 +243,7 @@
 
 #![forbid(unsafe_code)]
 
+mod analysis;
 mod check;
 mod compile;
 pub mod diagnostic;
@@ -254,6 +255,7 @@ mod program;
 mod stack;
 pub mod syntax;
 
+pub use analysis::{Change, Reads};
 pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
