@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Evaluator, Frame};
@@ -57,28 +57,17 @@ impl Evaluator<'_> {
                             return true;
                         };
                         if let Some(half_life) = half_life {
-                            let age = frame.now.signed_duration_since(event.at()).num_seconds();
-                            value = value
-                                .checked_mul(decay_factor(age, half_life))
-                                .unwrap_or(value);
+                            value = decayed(value, frame.now, event.at(), half_life);
                         }
                         sum = sum.checked_add(value).unwrap_or(sum);
                         true
                     });
-                    match max {
-                        Some(cap) => sum.clamp(-*cap, *cap),
-                        None => sum,
-                    }
+                    capped(sum, *max)
                 }
             };
             total = total.checked_add(points).unwrap_or(total);
         }
-        if let Some((low, high)) = score.clamp {
-            total = total.clamp(low, high);
-        }
-        total
-            .round_dp_with_strategy(SCORE_PLACES, RoundingStrategy::MidpointAwayFromZero)
-            .normalize()
+        finished(total, score.clamp)
     }
 
     fn decide(&mut self, decision: &DecisionArms, frame: &Frame<'_>) -> Value {
@@ -112,10 +101,43 @@ impl Evaluator<'_> {
     }
 }
 
+/// The points of an event at `at`, as of `now`, under `decay half_life` (§5.3): the
+/// age is counted in whole seconds.
+pub(crate) fn decayed(
+    points: Decimal,
+    now: DateTime<Utc>,
+    at: DateTime<Utc>,
+    half_life: TimeDelta,
+) -> Decimal {
+    let age = now.signed_duration_since(at).num_seconds();
+    points
+        .checked_mul(decay_factor(age, half_life))
+        .unwrap_or(points)
+}
+
+/// A `per` rule's total bounded by its `max`, in absolute value.
+pub(crate) fn capped(sum: Decimal, max: Option<Decimal>) -> Decimal {
+    match max {
+        Some(cap) => sum.clamp(-cap, cap),
+        None => sum,
+    }
+}
+
+/// A score's total, clamped and rounded to two places, half away from zero.
+pub(crate) fn finished(total: Decimal, clamp: Option<(Decimal, Decimal)>) -> Decimal {
+    let total = match clamp {
+        Some((low, high)) => total.clamp(low, high),
+        None => total,
+    };
+    total
+        .round_dp_with_strategy(SCORE_PLACES, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+}
+
 /// `0.5 ^ (age / half_life)`, computed in binary64 and rounded to 12 decimal places,
 /// half to even (§5.3); the binary value is first rounded to 20 places, half to even,
 /// as printing it with `{:.20}` does.
-fn decay_factor(age_seconds: i64, half_life: TimeDelta) -> Decimal {
+pub(crate) fn decay_factor(age_seconds: i64, half_life: TimeDelta) -> Decimal {
     let half_life = half_life.num_seconds() as f64;
     if half_life <= 0.0 {
         return Decimal::ONE;

@@ -8,6 +8,9 @@
 //! whose depth the parser bounds. The caller may keep the workspace between
 //! evaluations ([`crate::Program::evaluate_into`], [`crate::Program::segment_with`]),
 //! so that evaluating allocates nothing.
+//!
+//! The rooms beside evaluation (explanations, next-change analysis) ask their
+//! questions through [`probe::Probe`], which answers with this module's own code.
 
 mod api;
 mod batch;
@@ -15,6 +18,8 @@ mod context;
 mod expr;
 mod items;
 mod operators;
+#[allow(dead_code, reason = "its users, explain and analysis, land next")]
+pub(crate) mod probe;
 mod query;
 mod reward;
 mod segment;

@@ -100,6 +100,17 @@ impl<'p> Evaluator<'p> {
         frame: &Frame<'_>,
         last: bool,
     ) -> Option<&'p Event> {
+        let index = self.first_or_last_index(query, frame, last)?;
+        self.contact.event(index)
+    }
+
+    /// The index in the contact's history of [`Evaluator::first_or_last`]'s event.
+    pub(crate) fn first_or_last_index(
+        &mut self,
+        query: &Query,
+        frame: &Frame<'_>,
+        last: bool,
+    ) -> Option<u32> {
         let contact = self.contact;
         let range = self.range(query, frame)?;
         let mut best: Option<(DateTime<Utc>, u32)> = None;
@@ -121,7 +132,27 @@ impl<'p> Evaluator<'p> {
                 (best, _) => best,
             };
         }
-        best.and_then(|(_, index)| contact.event(index))
+        best.map(|(_, index)| index)
+    }
+
+    /// The indexes in the contact's history of every event the query selects, kind by
+    /// kind in the query's order, each kind in time order.
+    pub(crate) fn selected(&mut self, query: &Query, frame: &Frame<'_>) -> Vec<u32> {
+        let contact = self.contact;
+        let mut selected = Vec::new();
+        let Some(range) = self.range(query, frame) else {
+            return selected;
+        };
+        for kind in query.kinds.iter() {
+            for index in window_slice(contact.events_of_kind(*kind), contact, range) {
+                if let Some(event) = contact.event(*index)
+                    && self.accepts(query, frame, event)
+                {
+                    selected.push(*index);
+                }
+            }
+        }
+        selected
     }
 
     /// Calls `visit` for each selected event until it returns false.
