@@ -309,6 +309,24 @@ fn a_group_change_is_the_union_of_its_kinds() {
 }
 
 #[test]
+fn the_readme_example_holds_for_the_spec_items() {
+    let program = support::spec_program();
+    let dormant = program.reads("dormant").unwrap();
+    assert_eq!(dormant.items(), ["soft_bouncers"]);
+    assert_eq!(dormant.props("email.bounced"), Some(&["kind"][..]));
+    assert!(dormant.depends_on_now());
+    assert!(!program.reads("fit").unwrap().depends_on_now());
+    assert_eq!(
+        affected(&program, Change::event("email.bounced")),
+        ["soft_bouncers", "dormant", "engagement", "lifecycle_stage"]
+    );
+    assert_eq!(
+        affected(&program, Change::attribute("country")),
+        ["fit", "grade", "lifecycle_stage"]
+    );
+}
+
+#[test]
 fn unknown_names_in_a_change_or_a_read_are_typed_errors() {
     let program = spec();
     let error = program

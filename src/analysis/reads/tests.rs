@@ -197,6 +197,30 @@ fn workflows_read_their_clauses_and_steps() -> TestResult {
 }
 
 #[test]
+fn a_ranked_segment_reads_its_key_and_filter() -> TestResult {
+    let program = program(
+        r#"
+        score f { per b => z }
+        segment top_f { top 10 by score(f) where stage != "customer" }
+        decide d { when segment(top_f) => "top" else => "rest" }
+        "#,
+    )?;
+    let reads = program.reads("top_f")?;
+    assert_eq!(reads.attributes(), ["stage"]);
+    assert_eq!(reads.items(), ["f"]);
+    assert_eq!(
+        program.affected_by(&Change::event("b"))?,
+        ["f", "top_f", "d"]
+    );
+    assert_eq!(
+        program.affected_by(&Change::attribute("stage"))?,
+        ["top_f", "d"]
+    );
+    assert!(program.affected_by(&Change::attribute("n"))?.is_empty());
+    Ok(())
+}
+
+#[test]
 fn affected_by_follows_dependants_in_declaration_order() -> TestResult {
     let program = program(
         r#"
