@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 use funil::model::write_json;
 use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 
+#[path = "deps.rs"]
+mod deps;
 #[path = "simulate.rs"]
 mod simulate;
 
@@ -27,7 +29,8 @@ const USAGE: &str = "usage:
   funil eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
-  funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]";
+  funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]
+  funil deps RULES...";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -41,6 +44,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "batch" => batch(rest, stdout, stderr),
         "reward" => reward(rest, stdout, stderr),
         "simulate" => simulate::run(rest, stdout, stderr),
+        "deps" => deps::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK
