@@ -829,6 +829,84 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Dependencies
+//!
+//! A compiled program says, without evaluating anything, what each item depends on
+//! and which items a change of input may affect: so a host that receives an event or
+//! an attribute update knows what to re-evaluate, and what it may keep.
+//!
+//! [`Program::reads`](crate::Program::reads) gives an item's [`Reads`](crate::Reads):
+//! the attributes, the event kinds with the props read of each, and the other items it
+//! depends on, all transitively (through time travel too), in declaration order; and
+//! whether its value may change with the mere passing of time
+//! ([`depends_on_now`](crate::Reads::depends_on_now)) or with the time zone
+//! ([`depends_on_time_zone`](crate::Reads::depends_on_time_zone)).
+//!
+//! * A query on a group reads each of its kinds. The implicit `at` is listed among a
+//!   kind's props when a rule looks at when its events happened: a window, `first` or
+//!   `last` (which order by `at`), `.at` or `at`, decay, the trigger of a reward or of
+//!   `enter on`, or a query evaluated as of an earlier instant. Counting events or
+//!   testing that one exists reads the kind with no prop.
+//! * An item depends on now when `now`, `today`, a `within` window, a `since` or
+//!   `between` bound that depends on now, a calendar function of today
+//!   (`years_since`, `is_anniversary`, `days_until_anniversary`), decay, or time
+//!   travel to an item that reads events is involved; a workflow also through its
+//!   waits, `reenter after` and send window. `since last(x).at` or `between` two fixed
+//!   instants do not depend on now. Time travel to an item that reads only attributes
+//!   does not either: attributes have no history. Events dated after `now` are not
+//!   yet visible; their becoming visible is an event arriving, not the passing of
+//!   time. A reward is computed as of each trigger event, so it never depends on now.
+//! * An item depends on the time zone through `today`, `date()`, `hour()`,
+//!   `weekday()`, the anniversary functions and a send window.
+//!
+//! [`Program::affected_by`](crate::Program::affected_by) takes a
+//! [`Change`](crate::Change) — an event of a kind arriving (at or before now; a group
+//! name stands for any of its kinds), or an attribute taking another value — and
+//! lists, in declaration order, every item whose value may change: those that read
+//! the input, and everything that depends on them. It is safe: an item it leaves out
+//! keeps its value, whatever the contact (the test suite checks this over generated
+//! rules and contacts). It is conservative about data: `exists(purchase where amount
+//! > 1000)` is listed for every purchase, though a small one changes nothing. Rewards
+//! and workflows are listed too; a workflow whose conditions or action arguments
+//! depend on now is listed for an event of every kind, because every event is an
+//! instant at which its runs are evaluated (§8.2). An unknown kind or attribute is an
+//! [`EvalError`](crate::EvalError) of kind
+//! [`UnknownEventKind`](crate::EvalErrorKind::UnknownEventKind) or
+//! [`UnknownAttribute`](crate::EvalErrorKind::UnknownAttribute).
+//!
+//! ```
+//! use funil::Change;
+//!
+//! let program = funil::compile(r#"
+//!     schema {
+//!       contact { country: string?, total_spent: number }
+//!       event email.bounced { kind: string }
+//!       event email.opened  { campaign: string }
+//!       event purchase      { amount: number }
+//!       group activity = email.opened | purchase
+//!     }
+//!     segment soft_bouncers { count(email.bounced where kind == "soft") >= 4 }
+//!     segment dormant { not exists(activity within 60d) and not segment(soft_bouncers) }
+//!     score fit { when country in ["BR", "PT"] => +20  when total_spent >= 500 => +15 }
+//!     decide grade { when score(fit) >= 30 => "A" else => "B" }
+//! "#)?;
+//!
+//! let dormant = program.reads("dormant")?;
+//! assert_eq!(dormant.items(), ["soft_bouncers"]);
+//! assert_eq!(dormant.props("email.bounced"), Some(&["kind"][..]));
+//! assert_eq!(dormant.props("purchase"), Some(&["at"][..]));
+//! assert!(dormant.depends_on_now());
+//! assert!(!program.reads("grade")?.depends_on_now());
+//!
+//! // A bounce: re-evaluate the bouncers and what depends on them; keep the rest.
+//! assert_eq!(program.affected_by(&Change::event("email.bounced"))?, ["soft_bouncers", "dormant"]);
+//! assert_eq!(program.affected_by(&Change::attribute("country"))?, ["fit", "grade"]);
+//! assert_eq!(program.affected_by(&Change::event("activity"))?, ["dormant"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The command-line example prints the same for every item: `funil deps RULES...`.
+//!
 //! # Explanations
 //!
 //! [`Program::explain`](crate::Program::explain) says why a segment, score or decision
@@ -1113,6 +1191,13 @@
 //!   empty; fields the format does not define are rejected, at the top level and in
 //!   events; an optional attribute may be absent or `null`; the event limit is checked
 //!   before any event is read; the first error found is the one reported.
+//! * **Dependencies** ([above](#dependencies)). `at` counts as a prop read when a rule
+//!   looks at when events happened, first and last included; a change may name a
+//!   group; `affected_by` lists rewards and workflows as well as segments, scores and
+//!   decisions, a ranked segment when the key or filter it ranks by may change (and
+//!   with it any contact's membership), and a workflow that depends on now for every
+//!   event; a reward never depends on now; time travel depends on now only when the
+//!   item travelled to reads events.
 //!
 //! A sum of more terms than the nesting limit allows, and the aggregate that replaces
 //! it:

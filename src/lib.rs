@@ -44,7 +44,12 @@
 //!    [`Action`]s that became due and the [`Status`]. Both are pure: every condition is
 //!    evaluated as of the instant it concerns, so advancing late gives the same actions
 //!    as advancing on time.
-//! 6. **Explanations**, beside evaluation. [`Program::explain`] gives an
+//! 6. **Analysis**, beside evaluation, reading the program without running it.
+//!    [`Program::reads`] gives what an item depends on ([`Reads`]: attributes, event
+//!    kinds and props, other items, whether it depends on now or the time zone), and
+//!    [`Program::affected_by`] which items a [`Change`] (an event arriving, an
+//!    attribute changing) may affect: what a host must re-evaluate.
+//! 7. **Explanations**, beside evaluation. [`Program::explain`] gives an
 //!    [`Explanation`] of why a segment, score or decision has its value for a contact:
 //!    the rule as written, as a tree, each part with its source location and the value
 //!    it produced (or that it was not evaluated), the events each query selected, the
@@ -211,9 +216,10 @@
 //!   [`EvalError`], whose [`EvalErrorKind`] is one of: `UnknownItem` (no item has that
 //!   name), `WrongItemKind` (asking [`Program::score`] for a segment, …), `BatchOnly`
 //!   (a ranked segment, or an item that references one, asked for on a single
-//!   contact), `SchemaMismatch` (a contact built for another schema), and, for a
+//!   contact), `SchemaMismatch` (a contact built for another schema), for a
 //!   workflow run state saved under other rules, `UnknownStep` (its step no longer
-//!   exists) and `ChangedStep` (its statement changed).
+//!   exists) and `ChangedStep` (its statement changed), and, for a [`Change`] given
+//!   to [`Program::affected_by`], `UnknownEventKind` and `UnknownAttribute`.
 //!
 //! # Determinism and time
 //!
@@ -235,8 +241,9 @@
 //! for one contact at a time, ranked segments over a batch
 //! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
 //! workflows: entry, re-entry, advancing with waits, branches, splits and send windows
-//! ([`Program::enter`], [`Program::advance`]). [`Program::explain`] explains any
-//! segment, score or decision one contact can be evaluated for.
+//! ([`Program::enter`], [`Program::advance`]); and it answers what each item depends
+//! on ([`Program::reads`], [`Program::affected_by`]). [`Program::explain`] explains
+//! any segment, score or decision one contact can be evaluated for.
 //!
 //! # Crate features
 //!
@@ -254,6 +261,7 @@
 
 #![forbid(unsafe_code)]
 
+mod analysis;
 mod check;
 mod compile;
 pub mod diagnostic;
@@ -266,6 +274,7 @@ mod program;
 mod stack;
 pub mod syntax;
 
+pub use analysis::{Change, MAX_STEPS as NEXT_CHANGE_MAX_STEPS, NextChange, Reads};
 pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};

@@ -4,8 +4,8 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, and
-//! `explain` (issue 10), run in-process.
+//! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, run
+//! in-process; and `deps` and `explain` (issue 10).
 
 #[path = "common/cli_harness.rs"]
 mod harness;
@@ -456,6 +456,97 @@ fn unknown_commands_and_options_exit_2_with_usage() {
     assert_eq!(out.code, 2);
     out.assert_stderr_has("--later");
     assert_eq!(run(&[]).code, 2);
+}
+
+#[test]
+fn deps_prints_one_aligned_row_per_item() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file(
+        "deps.funil",
+        r#"
+segment soft_bouncers { count(email.bounced where kind == "soft") >= 4 }
+segment dormant { not exists(touch within 60d) and not segment(soft_bouncers) }
+score fit { when country in ["BR", "PT"] => +20  when total_spent >= 500 => +15 }
+decide greeting { when hour(now) < 12 => "Bom dia" else => "Olá" }
+workflow hello { enter on contact.created  wait 1d  send_email(template: "hi") }
+"#,
+    );
+    let out = run(&["deps", &schema, &rules]);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        "\
+KIND      NAME           NOW  ZONE  ATTRIBUTES            ITEMS          EVENTS
+segment   soft_bouncers  no   no    -                     -              email.bounced(kind)
+segment   dormant        yes  no    -                     soft_bouncers  email.sent(at), email.bounced(kind)
+score     fit            no   no    country, total_spent  -              -
+decision  greeting       yes  yes   -                     -              -
+workflow  hello          yes  no    -                     -              contact.created(at)
+"
+    );
+}
+
+#[test]
+fn deps_of_the_spec_lists_every_item_in_declaration_order() {
+    let (schema, items) = spec_files();
+    let out = run(&["deps", &schema, &items]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .map(|line| {
+            line.split("  ")
+                .filter(|c| !c.is_empty())
+                .map(str::trim)
+                .collect()
+        })
+        .collect();
+    let names: Vec<&str> = rows.iter().skip(1).map(|row| row[1]).collect();
+    assert_eq!(
+        names,
+        [
+            "soft_bouncers",
+            "service_interest",
+            "dormant",
+            "engagement",
+            "fit",
+            "value",
+            "grade",
+            "lifecycle_stage",
+            "greeting",
+            "interests"
+        ]
+    );
+    assert_eq!(
+        rows[7],
+        [
+            "decision",
+            "grade",
+            "no",
+            "no",
+            "email, country, total_spent",
+            "fit",
+            "-"
+        ]
+    );
+}
+
+#[test]
+fn deps_needs_rules_that_compile() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file("bad.funil", "segment a { contry == \"BR\" }\n");
+    let out = run(&["deps", &schema, &rules]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "");
+    out.assert_stderr_has("error[E0003]");
+    let out = run(&["deps"]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("no rules file given");
+    let out = run(&["deps", &schema, "--now", "2026-11-22T12:00:00Z"]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("unknown option `--now`");
+    out.assert_stderr_has("funil deps RULES...");
 }
 
 const EXPLAIN_CONTACTS: &str = include_str!("data/explain_contacts.jsonl");

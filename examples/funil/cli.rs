@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 use funil::model::write_json;
 use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 
+#[path = "deps.rs"]
+mod deps;
 #[path = "explain.rs"]
 mod explain;
 #[path = "simulate.rs"]
@@ -30,6 +32,7 @@ const USAGE: &str = "usage:
   funil batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
   funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]
+  funil deps RULES...
   funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]";
 
 /// Runs the command line `args` (without the program name), writing results to
@@ -44,6 +47,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "batch" => batch(rest, stdout, stderr),
         "reward" => reward(rest, stdout, stderr),
         "simulate" => simulate::run(rest, stdout, stderr),
+        "deps" => deps::run(rest, stdout, stderr),
         "explain" => explain::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");

@@ -7,6 +7,7 @@
 //! cargo run --example funil -- reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
 //! cargo run --example funil -- simulate RULES... --contacts FILE.jsonl --workflow NAME \
 //!                                       --from T0 --until T1 [--tz ZONE]
+//! cargo run --example funil -- deps RULES...
 //! cargo run --example funil -- explain RULES... --contacts FILE.jsonl --id ID --item NAME \
 //!                                      --now T [--tz ZONE] [--json]
 //! ```
@@ -14,10 +15,10 @@
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
 //! rules do not compile. `eval` and `batch` print one JSON line per contact, in input
 //! order; `reward` one per trigger event; `simulate` one per entry, action and end of a
-//! workflow run, per contact, in time order; `explain` the tree of one segment, score or
-//! decision for one contact (`--json`: as JSON). A bad contact line prints
-//! `{"id":…,"line":N,"error":"…"}` and processing goes on. Exit code: 1 if any line
-//! failed, 2 if the rules do not compile, else 0.
+//! workflow run, per contact, in time order; `deps` a table of what each item depends
+//! on; `explain` the tree of one segment, score or decision for one contact (`--json`:
+//! as JSON). A bad contact line prints `{"id":…,"line":N,"error":"…"}` and processing
+//! goes on. Exit code: 1 if any line failed, 2 if the rules do not compile, else 0.
 
 mod cli;
 

@@ -33,10 +33,15 @@ pub enum EvalErrorKind {
     UnknownStep,
     /// A workflow run state is parked at a step whose statement changed since (§8.2).
     ChangedStep,
+    /// A [`crate::Change`] names no event kind or group of the schema.
+    UnknownEventKind,
+    /// A [`crate::Change`] names no attribute of the schema.
+    UnknownAttribute,
 }
 
 impl EvalError {
-    pub(super) fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
+    /// An error about the item (or contact, kind, attribute) `name`.
+    pub(crate) fn new(kind: EvalErrorKind, name: impl Into<String>) -> EvalError {
         EvalError {
             kind,
             name: name.into(),
@@ -58,7 +63,8 @@ impl EvalError {
         self.kind
     }
 
-    /// The item (or, for a schema mismatch, the contact id) concerned.
+    /// The item concerned (for a schema mismatch the contact id; for an unknown event
+    /// kind or attribute, that name).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -97,6 +103,10 @@ impl fmt::Display for EvalError {
                 "step `{}` of workflow `{name}` changed since the run was saved",
                 self.step.as_deref().unwrap_or_default()
             ),
+            EvalErrorKind::UnknownEventKind => {
+                write!(f, "no event kind or group is named `{name}`")
+            }
+            EvalErrorKind::UnknownAttribute => write!(f, "no attribute is named `{name}`"),
         }
     }
 }
@@ -429,8 +439,7 @@ impl Program {
         }
     }
 
-    /// The item `name`, if it is of `kind` and one contact can be evaluated for it.
-    pub(super) fn single_contact_item(
+    fn single_contact_item(
         &self,
         name: &str,
         kind: ItemKind,
@@ -447,6 +456,23 @@ impl Program {
         }
         self.check_contact(contact)?;
         Ok(id)
+    }
+
+    /// The segment, score or decision `name`, which has a value for one contact
+    /// (what explanations and analyses accept).
+    pub(crate) fn valued_item(&self, name: &str, contact: &Contact) -> Result<ItemId, EvalError> {
+        let kind = self
+            .item_named(name)
+            .map(|(_, item)| item.body.kind())
+            .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownItem, name))?;
+        match kind {
+            ItemKind::Segment | ItemKind::Score | ItemKind::Decision => {
+                self.single_contact_item(name, kind, contact)
+            }
+            ItemKind::Workflow | ItemKind::Reward => {
+                Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
+            }
+        }
     }
 
     fn single_contact_items(&self, kind: ItemKind) -> impl Iterator<Item = (ItemId, &str)> {

@@ -56,6 +56,15 @@ impl Context {
         }
     }
 
+    /// The same time zone at another instant, outside any workflow run.
+    pub(crate) fn with_now(self, now: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            entered_at: None,
+            ..self
+        }
+    }
+
     /// The entry instant of the workflow run being evaluated, if any.
     pub(crate) fn entered_at(&self) -> Option<DateTime<Utc>> {
         self.entered_at

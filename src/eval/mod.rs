@@ -18,10 +18,6 @@ mod context;
 mod expr;
 mod items;
 mod operators;
-#[allow(
-    dead_code,
-    reason = "explain uses most of it; the next-change analysis, landing next, the rest"
-)]
 pub(crate) mod probe;
 mod query;
 mod reward;

@@ -8,9 +8,9 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use super::{Context, EvalError, EvalErrorKind, Evaluator, Frame, Workspace};
+use super::{Context, Evaluator, Frame, Workspace};
 use crate::model::{Contact, Event, Value, calendar};
-use crate::program::{ItemId, ItemKind, NodeId, Program, Query};
+use crate::program::{ItemId, NodeId, Program, Query};
 
 pub(crate) use super::items::{capped, decay_factor, decayed, finished};
 
@@ -42,25 +42,6 @@ impl Scope {
     }
 }
 
-/// The segment, score or decision `name`, refused as [`Program::segment`] (or `score`,
-/// `decision`) refuses it: unknown, batch-only, or a contact of another schema; a
-/// workflow or a reward, which has no single value, is of the wrong kind.
-pub(crate) fn single_contact_item(
-    program: &Program,
-    name: &str,
-    contact: &Contact,
-) -> Result<ItemId, EvalError> {
-    match program.item_named(name).map(|(_, item)| item.body.kind()) {
-        None => Err(EvalError::new(EvalErrorKind::UnknownItem, name)),
-        Some(kind @ (ItemKind::Segment | ItemKind::Score | ItemKind::Decision)) => {
-            program.single_contact_item(name, kind, contact)
-        }
-        Some(ItemKind::Workflow | ItemKind::Reward) => {
-            Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
-        }
-    }
-}
-
 /// An evaluator answering questions one at a time, for one contact and context.
 pub(crate) struct Probe<'p> {
     evaluator: Evaluator<'p>,
@@ -79,6 +60,11 @@ pub(crate) fn probe<R>(
 }
 
 impl<'p> Probe<'p> {
+    /// The program probed.
+    pub fn program(&self) -> &'p Program {
+        self.evaluator.program
+    }
+
     /// The contact probed.
     pub fn contact(&self) -> &'p Contact {
         self.evaluator.contact

@@ -65,7 +65,6 @@ mod render;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::diagnostic::Span;
-use crate::eval::probe;
 use crate::model::{Contact, Value};
 use crate::program::{ItemKind, Program};
 use crate::{Context, EvalError};
@@ -106,7 +105,7 @@ impl Program {
         contact: &Contact,
         context: &Context,
     ) -> Result<Explanation, EvalError> {
-        let id = probe::single_contact_item(self, item, contact)?;
+        let id = self.valued_item(item, contact)?;
         Ok(build::explain(self, id, contact, context))
     }
 }

@@ -105,6 +105,71 @@ pub(crate) fn days_until_anniversary(d: NaiveDate, today: NaiveDate) -> i64 {
     days_in_year(year) - today_ordinal + ordinal(next_year, anniversary_in(d, next_year))
 }
 
+/// The first instant after `t` whose local date in `tz` is later than `t`'s: the next
+/// local midnight, or, when midnight does not exist that day (a daylight-saving gap),
+/// the first instant of the new date. `None` past the end of chrono's range.
+pub(crate) fn next_local_date(t: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+    let tomorrow = local_date(t, tz).succ_opt()?.and_hms_opt(0, 0, 0)?;
+    first_local_at_or_after(t, tomorrow, tz, TimeDelta::hours(50))
+}
+
+/// The first instant after `t` whose local date in `tz` is `date` or later (`date`
+/// after `t`'s local date): the local midnight that starts `date`, or the end of the
+/// gap that skips it.
+pub(crate) fn local_start(date: NaiveDate, t: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+    let days = date.signed_duration_since(local_date(t, tz)).num_days();
+    let reach = TimeDelta::try_days(days.checked_add(2)?)?;
+    first_local_at_or_after(t, date.and_hms_opt(0, 0, 0)?, tz, reach)
+}
+
+/// The first instant after `t` whose local hour in `tz` differs from `t`'s: the next
+/// local hour start, or the end of a daylight-saving gap that skips it. A fall-back
+/// that repeats the hour keeps it: the hour changes when the repeated hour ends.
+pub(crate) fn next_local_hour(t: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+    let now = local(t, tz);
+    let next = now.date().and_hms_opt(now.hour(), 0, 0)? + TimeDelta::hours(1);
+    first_local_at_or_after(t, next, tz, TimeDelta::hours(4))
+}
+
+/// The first instant after `t` whose local date and time in `tz` is at or after
+/// `local_target`: the target itself when it exists (the earlier of two when it
+/// occurs twice), else the end of the gap it falls in, found by bisection within
+/// `reach` of `t` (local time only moves forward across a gap).
+fn first_local_at_or_after(
+    t: DateTime<Utc>,
+    local_target: NaiveDateTime,
+    tz: Tz,
+    reach: TimeDelta,
+) -> Option<DateTime<Utc>> {
+    if let Some(exact) = tz.from_local_datetime(&local_target).earliest() {
+        let exact = exact.with_timezone(&Utc);
+        if exact > t {
+            return Some(exact);
+        }
+    }
+    let (mut low, mut high) = (t, t.checked_add_signed(reach)?);
+    if local(high, tz) < local_target {
+        return None;
+    }
+    // INVARIANT: local(low) < target <= local(high).
+    while high - low > TimeDelta::nanoseconds(1) {
+        let middle = low + (high - low) / 2;
+        if local(middle, tz) >= local_target {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    Some(high)
+}
+
+/// The first date after `today` that is an anniversary of `d` (29 February's on 28
+/// February in non-leap years).
+pub(crate) fn next_anniversary(d: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+    let tomorrow = today.succ_opt()?;
+    add_days(tomorrow, days_until_anniversary(d, tomorrow))
+}
+
 /// `d` moved by `days` days; `None` when the result is outside chrono's range.
 pub(crate) fn add_days(d: NaiveDate, days: i64) -> Option<NaiveDate> {
     d.checked_add_signed(TimeDelta::try_days(days)?)
@@ -292,6 +357,63 @@ mod tests {
         // Exact even at the end of chrono's range, where next year's date does not exist.
         let last = NaiveDate::MAX;
         assert_eq!(days_until_anniversary(date(2000, 1, 1), last), 1);
+    }
+
+    #[test]
+    fn the_next_local_date_starts_at_midnight_or_after_a_gap() {
+        let utc = next_local_date(instant("2026-11-22T12:00:00Z"), Tz::UTC);
+        assert_eq!(utc, Some(instant("2026-11-23T00:00:00Z")));
+        let sao_paulo = chrono_tz::America::Sao_Paulo;
+        assert_eq!(
+            next_local_date(instant("2026-11-22T12:00:00Z"), sao_paulo),
+            Some(instant("2026-11-23T03:00:00Z"))
+        );
+        // São Paulo's DST began at midnight on 2018-11-04: the day starts at 01:00.
+        assert_eq!(
+            next_local_date(instant("2018-11-03T12:00:00Z"), sao_paulo),
+            Some(instant("2018-11-04T03:00:00Z"))
+        );
+        let new_york = chrono_tz::America::New_York;
+        // 2026-03-08: clocks go from 02:00 to 03:00; midnight exists (05:00 UTC).
+        assert_eq!(
+            next_local_date(instant("2026-03-08T04:59:59Z"), new_york),
+            Some(instant("2026-03-08T05:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn the_next_local_hour_skips_gaps_and_keeps_repeated_hours() {
+        let new_york = chrono_tz::America::New_York;
+        // Spring forward at 02:00 local (07:00 UTC): from 01:30 the hour changes at 03:00.
+        assert_eq!(
+            next_local_hour(instant("2026-03-08T06:30:00Z"), new_york),
+            Some(instant("2026-03-08T07:00:00Z"))
+        );
+        // Fall back at 02:00 EDT (06:00 UTC) to 01:00 EST: hour 1 lasts two hours.
+        assert_eq!(
+            next_local_hour(instant("2026-11-01T05:30:00Z"), new_york),
+            Some(instant("2026-11-01T07:00:00Z"))
+        );
+        assert_eq!(
+            next_local_hour(instant("2026-11-22T12:34:56Z"), Tz::UTC),
+            Some(instant("2026-11-22T13:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn next_anniversary_is_strictly_after_today() {
+        assert_eq!(
+            next_anniversary(date(1990, 11, 22), date(2026, 11, 22)),
+            Some(date(2027, 11, 22))
+        );
+        assert_eq!(
+            next_anniversary(date(2000, 2, 29), date(2026, 11, 22)),
+            Some(date(2027, 2, 28))
+        );
+        assert_eq!(
+            next_anniversary(date(2000, 2, 29), date(2027, 11, 22)),
+            Some(date(2028, 2, 29))
+        );
     }
 
     #[test]

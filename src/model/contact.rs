@@ -282,6 +282,27 @@ impl Contact {
         self.events.get(usize::try_from(index).ok()?)
     }
 
+    /// The contact with its events after `now` left out, or `None` when it has none
+    /// (then the contact itself is that).
+    pub(crate) fn known_at(&self, now: DateTime<Utc>) -> Option<Contact> {
+        let known = self.events.partition_point(|event| event.at <= now);
+        if known == self.events.len() {
+            return None;
+        }
+        let kept = u32::try_from(known).unwrap_or(u32::MAX);
+        Some(Contact {
+            id: self.id.clone(),
+            attributes: self.attributes.clone(),
+            events: self.events.iter().take(known).cloned().collect(),
+            by_kind: self
+                .by_kind
+                .iter()
+                .map(|indexes| indexes.iter().copied().filter(|i| *i < kept).collect())
+                .collect(),
+            schema_fingerprint: self.schema_fingerprint,
+        })
+    }
+
     /// The [fingerprint](Schema::fingerprint) of the schema this contact was built
     /// for; compare it with a schema's to detect a contact built for another one.
     pub fn schema_fingerprint(&self) -> u64 {
