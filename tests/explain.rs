@@ -6,13 +6,17 @@
 )]
 //! Explanations (issue 10): the text tree and the JSON of spec items, short-circuits,
 //! score rules, decisions, references and time travel, errors, and agreement with
-//! evaluation over the quickstart's contacts.
+//! evaluation, over the quickstart's contacts and over generated rule sets and
+//! contacts (`tests/common/rules.rs`).
 
+#[path = "common/rules.rs"]
+mod rules;
 mod support;
 
 use chrono::TimeDelta;
 use funil::explain::{ArmOutcome, Detail, Explained};
 use funil::{Context, EvalErrorKind, Explanation, ItemKind, Program, Value};
+use proptest::prelude::*;
 use serde_json::json;
 
 use support::{NOW, SPEC_CONTACT, compile, contact, ctx, spec_program};
@@ -76,6 +80,28 @@ segment service_interest = true  (rules.funil:5:9)
 ├─ exists(page.viewed where path starts_with \"/services\"): not evaluated  (rules.funil:7:6)
 ├─ exists(search.performed where term in [\"consulting\", \"support plan\"]): not evaluated  (rules.funil:8:6)
 └─ exists(content.downloaded where asset == \"services-guide.pdf\"): not evaluated  (rules.funil:9:6)
+"
+    );
+}
+
+#[test]
+fn an_and_stops_at_a_null_operand_as_at_a_false_one() {
+    let program = compile(
+        "decide flag { when country == \"BR\" => true }\n\
+         segment s { decision(flag) and total_spent > 1 }",
+    );
+    let c = contact().build(&program);
+    assert_eq!(
+        explain(&program, "s", &c).to_string(),
+        "\
+segment s = false  (rules.funil:2:9)
+├─ decision(flag) = null → [1]  (rules.funil:2:13)
+└─ total_spent > 1: not evaluated  (rules.funil:2:32)
+
+[1] decision flag = null  (rules.funil:1:8)
+└─ when country == \"BR\" => true: not matched  (rules.funil:1:15)
+   └─ country == \"BR\" = false  (rules.funil:1:20)
+      └─ country = null  (rules.funil:1:20)
 "
     );
 }
@@ -517,6 +543,55 @@ fn explanations_agree_with_evaluation_for_every_quickstart_contact_and_item() {
     assert!(explained > 100, "{explained}");
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// For every segment, score and decision, the explanation's value is what
+    /// evaluation gives, and so is each referenced item's at its instant; the tree has
+    /// the shape of `check_tree`; both renderings succeed.
+    #[test]
+    fn explanations_agree_with_evaluation_over_generated_rules_and_contacts(
+        set in rules::rule_set(6),
+        contacts in proptest::collection::vec(rules::contact(), 1..3),
+        zone in rules::time_zone(),
+        shift in -2 * 86_400_i64..2 * 86_400,
+    ) {
+        let program = funil::Compiler::new()
+            .source("rules.funil", set.with_schema())
+            .compile()
+            .unwrap_or_else(|e| panic!("{e}\n{}", set.source));
+        let now = rules::now() + TimeDelta::seconds(shift);
+        let context = Context::new(now).with_time_zone(zone);
+        for json in &contacts {
+            let c = program.contact_from_json(json).unwrap();
+            let evaluation = program.evaluate(&c, &context).unwrap();
+            for (kind, name) in &set.items {
+                let explanation = program.explain(name, &c, &context).unwrap();
+                let (single, all) = match kind {
+                    rules::Kind::Segment => (
+                        Value::from(program.segment(name, &c, &context).unwrap()),
+                        Value::from(evaluation.segments().iter().any(|s| s == name)),
+                    ),
+                    rules::Kind::Score => (
+                        program.score(name, &c, &context).unwrap(),
+                        evaluation.scores().find(|(n, _)| n == name).unwrap().1.clone(),
+                    ),
+                    rules::Kind::Decision => (
+                        program.decision(name, &c, &context).unwrap(),
+                        evaluation.decisions().find(|(n, _)| n == name).unwrap().1.clone(),
+                    ),
+                };
+                prop_assert_eq!(explanation.value(), &single, "{}\n{}\n{}\n{}", name, explanation, set.source, json);
+                prop_assert_eq!(&single, &all);
+                check_tree(&explanation);
+                check_references(&program, &c, &context, &explanation);
+                prop_assert!(!explanation.to_string().is_empty());
+                prop_assert!(serde_json::to_string(&explanation).is_ok());
+            }
+        }
+    }
+}
+
 /// Every referenced item's explanation gives what evaluating it at its instant gives.
 fn check_references(
     program: &Program,
@@ -558,9 +633,13 @@ fn check_tree(explanation: &Explanation) {
         }
         match node.detail() {
             Detail::And | Detail::Or if node.is_evaluated() => {
-                let decisive = Value::from(matches!(node.detail(), Detail::Or));
+                // `or` stops at the first true operand, `and` at the first that is not
+                // true (false or null).
+                let or = matches!(node.detail(), Detail::Or);
                 let children = node.children();
-                let stop = children.iter().position(|c| c.value() == Some(&decisive));
+                let stop = children
+                    .iter()
+                    .position(|c| (c.value() == Some(&Value::from(true))) == or);
                 for (index, child) in children.iter().enumerate() {
                     let reached = stop.is_none_or(|stop| index <= stop);
                     assert_eq!(child.is_evaluated(), reached, "{}", child.text());
