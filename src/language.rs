@@ -907,6 +907,90 @@
 //!
 //! The command-line example prints the same for every item: `funil deps RULES...`.
 //!
+//! # Next change
+//!
+//! [`Program::next_change`](crate::Program::next_change) answers, for one contact,
+//! *when* a segment, score or decision will next have another value if nothing else
+//! happens: no new event, no attribute change. A scheduler stores that instant and
+//! evaluates the item again then, instead of re-running every segment every night.
+//!
+//! * **What "nothing happens" means.** The contact keeps its attributes and the
+//!   events it has at the context's `now`; events dated after `now` are new input,
+//!   left out (they would change the value when they arrive, not by the passing of
+//!   time). The time zone is the context's.
+//! * **The answer** is `None` when the value never changes so, or a
+//!   [`NextChange`](crate::NextChange): the first instant after `now` at which the
+//!   value differs, the value being the same at every instant from `now` up to it.
+//!   Instants have nanosecond precision, so a strict comparison that becomes true
+//!   when two instants meet becomes true one nanosecond after they meet:
+//!   `last(activity).at < now - 60d` for a last activity at `T` changes at
+//!   `T + 60d + 1ns`, while `not exists(activity within 60d)` changes at `T + 60d`
+//!   (the window is `now - 60d < at`).
+//! * **What moves a value with time**, each found exactly: an event leaving a `within`
+//!   window (at `at + D`); `since` and `between` bounds passing, fixed or relative to
+//!   `now` (an event enters `between now - 7d and now - 1d` just after it is a day
+//!   old); comparisons of instants or durations that move with `now`; `today`,
+//!   `date()`, `weekday()` and `hour()` rolling over at local midnights and hours in
+//!   the context's zone, across daylight-saving changes (a midnight that a change
+//!   skips starts the day when the clocks jump); `days()` and `hours()` of a duration
+//!   that grows with `now`; anniversaries (`is_anniversary`, `years_since`, with 29
+//!   February on 28 February in non-leap years); time travel (`segment(x, at: now -
+//!   30d)` sees events enter its earlier window); the items referenced.
+//! * **Decay.** A decayed score changes continuously: each second of age shrinks its
+//!   points, and its two-decimal value changes every time the total crosses a
+//!   rounding step. Its next change is found the same way (the first instant its
+//!   rounded value differs); a comparison on it, such as `score(engagement) >= 50`,
+//!   is found directly at the instant the decay crosses the threshold, the decay's
+//!   speed bounding how soon it could.
+//! * **How it is found.** The analysis walks the item's compiled rule as of an
+//!   instant and finds an instant before which nothing it reads can change; then
+//!   evaluates the item there. If the value differs, that is the answer; if not (an
+//!   event left a window but another is still in it), it starts again from there.
+//!   So the answer is exact. A value that never settles into a solvable form (a rule
+//!   comparing `today` with `date(now - 1d)`, which a daylight-saving day can make
+//!   equal) is searched one step at a time; after
+//!   [`NEXT_CHANGE_MAX_STEPS`](crate::NEXT_CHANGE_MAX_STEPS) (2,000) steps without a
+//!   change the search stops and answers the instant it reached, marked not
+//!   [exact](crate::NextChange::is_exact): the value does not change before it, so a
+//!   scheduler looks again then.
+//! * **Errors** are those of [`Program::segment`](crate::Program::segment): an unknown
+//!   name, a workflow or reward (which have no value of their own), a ranked segment
+//!   or what references one (batch only), a contact built for another schema.
+//!
+//! ```
+//! use funil::Context;
+//!
+//! let program = funil::compile(r#"
+//!     schema {
+//!       contact { birthday: date? }
+//!       event email.opened { campaign: string }
+//!     }
+//!     segment engaged { exists(email.opened within 30d) }
+//!     segment birthday { is_anniversary(birthday) }
+//!     score warmth { per email.opened => +100  decay half_life 1d }
+//!     segment hot { score(warmth) >= 50 }
+//! "#)?;
+//! let contact = program.contact_from_json(r#"{"id": "c-1",
+//!     "attributes": {"birthday": "2000-02-29"},
+//!     "events": [{"kind": "email.opened", "at": "2026-11-20T09:00:00Z",
+//!                 "props": {"campaign": "welcome"}}]}"#)?;
+//! let now = "2026-11-20T21:00:00Z".parse()?;
+//! let context = Context::new(now).with_time_zone("America/Sao_Paulo".parse()?);
+//! let next = |name| -> Result<String, funil::EvalError> {
+//!     Ok(program.next_change(name, &contact, &context)?.map_or("never".into(), |n| {
+//!         assert!(n.is_exact());
+//!         n.at().to_rfc3339()
+//!     }))
+//! };
+//! // The open leaves the window 30 days after it happened.
+//! assert_eq!(next("engaged")?, "2026-12-20T09:00:00+00:00");
+//! // 28 February 2027, local midnight in São Paulo (03:00 UTC).
+//! assert_eq!(next("birthday")?, "2027-02-28T03:00:00+00:00");
+//! // 100 points halve in a day: below 49.995 a little after 09:00 the next day.
+//! assert!(next("hot")?.starts_with("2026-11-21T09:00"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Explanations
 //!
 //! [`Program::explain`](crate::Program::explain) says why a segment, score or decision
@@ -1191,6 +1275,10 @@
 //!   empty; fields the format does not define are rejected, at the top level and in
 //!   events; an optional attribute may be absent or `null`; the event limit is checked
 //!   before any event is read; the first error found is the one reported.
+//! * **Next change** ([above](#next-change)). Events dated after `now` are left out
+//!   (they are new input); a strict comparison that becomes true where two instants
+//!   meet does so one nanosecond later; a search that finds no change in 2,000 steps
+//!   answers the instant it reached, marked not exact.
 //! * **Dependencies** ([above](#dependencies)). `at` counts as a prop read when a rule
 //!   looks at when events happened, first and last included; a change may name a
 //!   group; `affected_by` lists rewards and workflows as well as segments, scores and

@@ -44,11 +44,13 @@
 //!    [`Action`]s that became due and the [`Status`]. Both are pure: every condition is
 //!    evaluated as of the instant it concerns, so advancing late gives the same actions
 //!    as advancing on time.
-//! 6. **Analysis**, beside evaluation, reading the program without running it.
-//!    [`Program::reads`] gives what an item depends on ([`Reads`]: attributes, event
-//!    kinds and props, other items, whether it depends on now or the time zone), and
-//!    [`Program::affected_by`] which items a [`Change`] (an event arriving, an
-//!    attribute changing) may affect: what a host must re-evaluate.
+//! 6. **Analysis**, beside evaluation. [`Program::reads`] gives what an item depends
+//!    on ([`Reads`]: attributes, event kinds and props, other items, whether it
+//!    depends on now or the time zone), and [`Program::affected_by`] which items a
+//!    [`Change`] (an event arriving, an attribute changing) may affect: what a host
+//!    must re-evaluate, found without evaluating. [`Program::next_change`] says when
+//!    an item's value will change for one contact if nothing else happens (a
+//!    [`NextChange`]): when a host must evaluate it again.
 //! 7. **Explanations**, beside evaluation. [`Program::explain`] gives an
 //!    [`Explanation`] of why a segment, score or decision has its value for a contact:
 //!    the rule as written, as a tree, each part with its source location and the value
@@ -242,8 +244,9 @@
 //! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
 //! workflows: entry, re-entry, advancing with waits, branches, splits and send windows
 //! ([`Program::enter`], [`Program::advance`]); and it answers what each item depends
-//! on ([`Program::reads`], [`Program::affected_by`]). [`Program::explain`] explains
-//! any segment, score or decision one contact can be evaluated for.
+//! on ([`Program::reads`], [`Program::affected_by`]) and when its value changes next
+//! ([`Program::next_change`]). [`Program::explain`] explains any segment, score or
+//! decision one contact can be evaluated for.
 //!
 //! # Crate features
 //!

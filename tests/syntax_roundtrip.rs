@@ -32,22 +32,48 @@ fn parse_expr(text: &str) -> Result<Expr, TestCaseError> {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+/// Runs a property over generated modules on a thread with a large stack: building a
+/// deeply nested module through proptest's strategies (unoptimised, each level a
+/// generic frame of its own) can use more than a test thread's 2 MiB; the parser and
+/// printer themselves are bounded (see `tests/stack_safety.rs`).
+fn for_modules(property: fn(Module) -> Result<(), TestCaseError>) {
+    let run = move || {
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(400));
+        if let Err(failure) = runner.run(&ast_strategy::module(), property) {
+            panic!("{failure}");
+        }
+    };
+    let thread = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(run)
+        .unwrap();
+    if let Err(panic) = thread.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
 
-    #[test]
-    fn modules_round_trip(module in ast_strategy::module()) {
+#[test]
+fn modules_round_trip() {
+    for_modules(|module| {
         let text = print(&module);
         let reparsed = parse_ok(&text)?;
         prop_assert_eq!(&reparsed, &module, "printed as:\n{}", text);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn printing_modules_is_idempotent(module in ast_strategy::module()) {
+#[test]
+fn printing_modules_is_idempotent() {
+    for_modules(|module| {
         let text = print(&module);
         let again = print(&parse_ok(&text)?);
         prop_assert_eq!(again, text);
-    }
+        Ok(())
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
     fn expressions_round_trip(expr in ast_strategy::expr_strategy(6, 96)) {
