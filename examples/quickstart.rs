@@ -112,8 +112,10 @@ fn next_changes(
     context: &Context,
     zone: Tz,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    println!("
-When {}'s segments change if nothing else happens:", contact.id());
+    println!(
+        "\nWhen {}'s segments change if nothing else happens:",
+        contact.id()
+    );
     for segment in ["cart_to_recover", "birthday_this_week"] {
         let member = program.segment(segment, contact, context)?;
         let state = if member { "in" } else { "out" };
