@@ -1,8 +1,9 @@
 //! A tour of funil on embedded sample data: compile a rule set, read a dozen contacts
 //! from JSON lines, evaluate every segment (ranked ones included), score and decision
 //! for the batch at a fixed instant, in São Paulo time, then the rewards granted for
-//! their purchases, why one contact is in a segment, and the next steps of two
-//! workflows for that contact.
+//! their purchases, why one contact is in a segment, the next steps of two workflows
+//! for that contact, and when two of its segments will change if nothing else
+//! happens.
 //!
 //! Run it with `cargo run --example quickstart`.
 
@@ -106,6 +107,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("\nWorkflows for {} at {now}:", sample.id());
         for workflow in ["abandoned_cart", "lead_nurturing"] {
             next_steps(&program, workflow, sample, &context, zone)?;
+        }
+        next_changes(&program, sample, &context, zone)?;
+    }
+    Ok(())
+}
+
+/// When two of the contact's segments will next change if nothing else happens: the
+/// instant a scheduler would store to evaluate them again.
+fn next_changes(
+    program: &Program,
+    contact: &Contact,
+    context: &Context,
+    zone: Tz,
+) -> Result<(), Box<dyn std::error::Error>> {
+    println!(
+        "\nWhen {}'s segments change if nothing else happens:",
+        contact.id()
+    );
+    for segment in ["cart_to_recover", "birthday_this_week"] {
+        let member = program.segment(segment, contact, context)?;
+        let state = if member { "in" } else { "out" };
+        match program.next_change(segment, contact, context)? {
+            Some(next) => println!(
+                "  {segment:<20} {state} until {}{}",
+                next.at().with_timezone(&zone).format("%Y-%m-%d %H:%M:%S"),
+                if next.is_exact() { "" } else { " (at least)" }
+            ),
+            None => println!("  {segment:<20} {state} for good"),
         }
     }
     Ok(())

@@ -335,3 +335,25 @@ fn program_of(set: &rules::RuleSet) -> Program {
         .compile()
         .unwrap_or_else(|e| panic!("{e}"))
 }
+
+#[test]
+fn the_quickstart_contact_leaves_its_cart_and_birthday_segments_on_time() {
+    let program = funil::compile(include_str!("../examples/data/quickstart.funil")).unwrap();
+    let line = include_str!("../examples/data/quickstart_contacts.jsonl")
+        .lines()
+        .find(|line| line.contains(r#""c-008""#))
+        .unwrap();
+    let contact = program.contact_from_json(line).unwrap();
+    let context =
+        Context::new(at(support::NOW)).with_time_zone("America/Sao_Paulo".parse().unwrap());
+    let next = |name| {
+        program
+            .next_change(name, &contact, &context)
+            .unwrap()
+            .unwrap()
+    };
+    // The cart of 19 November 18:00 local (21:00 UTC) leaves `within 7d` a week later.
+    assert_eq!(next("cart_to_recover").at(), at("2026-11-26T21:00:00Z"));
+    // Born on 27 November: `days_until_anniversary <= 7` ends at local midnight after it.
+    assert_eq!(next("birthday_this_week").at(), at("2026-11-28T03:00:00Z"));
+}
