@@ -21,7 +21,7 @@ mod support;
 #[allow(dead_code, reason = "only the replay is used here, not its JSON lines")]
 mod timeline;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use funil::{Change, Context, EvalErrorKind, ItemKind, Program, Reads, Tz, Value};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -573,17 +573,6 @@ fn with_attribute(json: &str, name: &str, value: &Json) -> String {
     contact.to_string()
 }
 
-/// The generated contact without its events after [`rules::NOW`].
-fn without_future_events(json: &str) -> String {
-    let mut contact: Json = serde_json::from_str(json).unwrap();
-    let now = rules::now();
-    contact["events"].as_array_mut().unwrap().retain(|event| {
-        let at: DateTime<Utc> = event["at"].as_str().unwrap().parse().unwrap();
-        at <= now
-    });
-    contact.to_string()
-}
-
 /// An event of the generator's schema, at or before [`rules::NOW`].
 fn new_event() -> impl Strategy<Value = (String, Json)> {
     let at = prop_oneof![
@@ -593,19 +582,10 @@ fn new_event() -> impl Strategy<Value = (String, Json)> {
         (0_i64..120 * 86_400).prop_map(|s| -s),
     ]
     .prop_map(rules::instant_text);
-    let amount = prop_oneof![(0_u32..300).prop_map(|a| json!(a)), Just(json!("12.5"))];
-    let kind = prop_oneof![
-        select(vec!["/pricing", "/p/x", "/home"]).prop_map(|p| ("view", json!({"path": p}))),
-        (select(vec!["/services", "/x"]), amount.clone())
-            .prop_map(|(u, a)| ("click", json!({"url": u, "amount": a}))),
-        (amount, select(vec!["shoes", "books", "A"]))
-            .prop_map(|(a, c)| ("buy", json!({"amount": a, "category": c}))),
-        select(vec!["A", "B"]).prop_map(|c| ("mail.sent", json!({"campaign": c}))),
-    ];
-    (kind, at).prop_map(|((kind, props), at)| {
+    rules::event_at(at).prop_map(|event| {
         (
-            kind.to_string(),
-            json!({"kind": kind, "at": at, "props": props}),
+            event["kind"].as_str().unwrap_or_default().to_string(),
+            event,
         )
     })
 }
@@ -720,7 +700,7 @@ proptest! {
         zone in rules::time_zone(),
     ) {
         let program = compile_set(&set);
-        let json = without_future_events(&json);
+        let json = rules::known_at(&json, rules::now());
         let now = Context::new(rules::now()).with_time_zone(zone);
         let then = Context::new(rules::now() + TimeDelta::seconds(later)).with_time_zone(zone);
         let listed: Vec<&str> = program

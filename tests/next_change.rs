@@ -262,15 +262,6 @@ fn only_items_with_a_value_for_one_contact_are_accepted() {
 // ----------------------------------------------------------------------------------
 // The property
 
-/// `json` without its events after `now`: what the item is analysed on.
-fn known_at(json: &str, now: DateTime<Utc>) -> String {
-    let mut contact: serde_json::Value = serde_json::from_str(json).unwrap();
-    if let Some(events) = contact["events"].as_array_mut() {
-        events.retain(|e| at(e["at"].as_str().unwrap()) <= now);
-    }
-    contact.to_string()
-}
-
 fn value(
     program: &Program,
     kind: rules::Kind,
@@ -301,7 +292,7 @@ proptest! {
         let program = program_of(&set);
         let now = rules::now() + TimeDelta::seconds(shift);
         let full = program.contact_from_json(&json).unwrap();
-        let known = program.contact_from_json(&known_at(&json, now)).unwrap();
+        let known = program.contact_from_json(&rules::known_at(&json, now)).unwrap();
         let context = Context::new(now).with_time_zone(zone);
         for (kind, name) in &set.items {
             let answer = program.next_change(name, &full, &context).unwrap();

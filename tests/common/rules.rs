@@ -660,6 +660,11 @@ fn event_instant() -> impl Strategy<Value = String> {
 }
 
 fn event() -> impl Strategy<Value = Json> {
+    event_at(event_instant())
+}
+
+/// An event of [`SCHEMA`] (any kind, its props generated) at one of `instants`.
+pub fn event_at(instants: impl Strategy<Value = String>) -> impl Strategy<Value = Json> {
     let amount = prop_oneof![(0_u32..300).prop_map(|a| json!(a)), Just(json!("12.5"))];
     let kind = prop_oneof![
         select(vec!["/pricing", "/p/x", "/home"]).prop_map(|p| ("view", json!({"path": p}))),
@@ -669,8 +674,7 @@ fn event() -> impl Strategy<Value = Json> {
             .prop_map(|(a, c)| ("buy", json!({"amount": a, "category": c}))),
         select(vec!["A", "B"]).prop_map(|c| ("mail.sent", json!({"campaign": c}))),
     ];
-    (kind, event_instant())
-        .prop_map(|((kind, props), at)| json!({"kind": kind, "at": at, "props": props}))
+    (kind, instants).prop_map(|((kind, props), at)| json!({"kind": kind, "at": at, "props": props}))
 }
 
 fn optional(value: impl Strategy<Value = Json>) -> impl Strategy<Value = Json> {
@@ -702,6 +706,20 @@ pub fn contact() -> impl Strategy<Value = String> {
             })
             .to_string()
         })
+}
+
+/// The contact `json` without its events after `now`: what it was known to be then.
+pub fn known_at(json: &str, now: DateTime<Utc>) -> String {
+    let mut contact: Json = serde_json::from_str(json).unwrap_or_default();
+    if let Some(events) = contact["events"].as_array_mut() {
+        events.retain(|event| {
+            event["at"]
+                .as_str()
+                .map(parse_instant)
+                .is_some_and(|at| at <= now)
+        });
+    }
+    contact.to_string()
 }
 
 /// A birthday: some fall in the coming days (anniversaries to come), some on 29 February.

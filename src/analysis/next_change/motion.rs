@@ -59,6 +59,19 @@ pub(super) enum Motion {
     },
 }
 
+impl Motion {
+    /// Until when the motion is known, for a value that moves.
+    pub(super) fn until_mut(&mut self) -> Option<&mut Bound> {
+        match self {
+            Motion::Still => None,
+            Motion::Linear { until, .. }
+            | Motion::Daily { until, .. }
+            | Motion::Cycling { until, .. }
+            | Motion::Drift { until, .. } => Some(until),
+        }
+    }
+}
+
 /// The nanoseconds of a duration, exactly.
 fn nanos(d: TimeDelta) -> i128 {
     i128::from(d.num_seconds()) * 1_000_000_000 + i128::from(d.subsec_nanos())

@@ -507,13 +507,8 @@ fn cycling_against(lhs: &Known, rhs: &Known) -> Option<Bound> {
 /// Until when a value is known not to become null or change its form: its motion's
 /// limit when it moves, else its steady bound.
 pub(super) fn form_until(known: &Known) -> Bound {
-    match known.motion {
-        Motion::Still => known.steady,
-        Motion::Linear { until, .. }
-        | Motion::Drift { until, .. }
-        | Motion::Daily { until, .. }
-        | Motion::Cycling { until, .. } => until,
-    }
+    let mut motion = known.motion;
+    motion.until_mut().map_or(known.steady, |until| *until)
 }
 
 /// The slope of a moving instant or duration and until when it holds; a value that
@@ -526,28 +521,11 @@ fn linear(known: &Known) -> Option<(i32, Bound)> {
     }
 }
 
-fn restricted(motion: Motion, limit: Bound) -> Motion {
-    match motion {
-        Motion::Still => Motion::Still,
-        Motion::Linear { slope, until } => Motion::Linear {
-            slope,
-            until: earliest(until, limit),
-        },
-        Motion::Drift { rate, slack, until } => Motion::Drift {
-            rate,
-            slack,
-            until: earliest(until, limit),
-        },
-        Motion::Daily { shift, until } => Motion::Daily {
-            shift,
-            until: earliest(until, limit),
-        },
-        Motion::Cycling { low, high, until } => Motion::Cycling {
-            low,
-            high,
-            until: earliest(until, limit),
-        },
+fn restricted(mut motion: Motion, limit: Bound) -> Motion {
+    if let Some(until) = motion.until_mut() {
+        *until = earliest(*until, limit);
     }
+    motion
 }
 
 /// A number's drift: within `slack + rate × seconds` of its value until `until`.
