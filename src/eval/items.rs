@@ -103,6 +103,7 @@ impl Evaluator<'_> {
 
 /// The points of an event at `at`, as of `now`, under `decay half_life` (§5.3): the
 /// age is counted in whole seconds.
+#[inline]
 pub(crate) fn decayed(
     points: Decimal,
     now: DateTime<Utc>,
@@ -116,6 +117,7 @@ pub(crate) fn decayed(
 }
 
 /// A `per` rule's total bounded by its `max`, in absolute value.
+#[inline]
 pub(crate) fn capped(sum: Decimal, max: Option<Decimal>) -> Decimal {
     match max {
         Some(cap) => sum.clamp(-cap, cap),
@@ -124,6 +126,7 @@ pub(crate) fn capped(sum: Decimal, max: Option<Decimal>) -> Decimal {
 }
 
 /// A score's total, clamped and rounded to two places, half away from zero.
+#[inline]
 pub(crate) fn finished(total: Decimal, clamp: Option<(Decimal, Decimal)>) -> Decimal {
     let total = match clamp {
         Some((low, high)) => total.clamp(low, high),
@@ -137,6 +140,7 @@ pub(crate) fn finished(total: Decimal, clamp: Option<(Decimal, Decimal)>) -> Dec
 /// `0.5 ^ (age / half_life)`, computed in binary64 and rounded to 12 decimal places,
 /// half to even (§5.3); the binary value is first rounded to 20 places, half to even,
 /// as printing it with `{:.20}` does.
+#[inline]
 pub(crate) fn decay_factor(age_seconds: i64, half_life: TimeDelta) -> Decimal {
     let half_life = half_life.num_seconds() as f64;
     if half_life <= 0.0 {
