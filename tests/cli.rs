@@ -667,3 +667,50 @@ fn explain_needs_an_id_and_an_item() {
     out.assert_stderr_has("`explain` needs `--item NAME`");
     out.assert_stderr_has("usage:");
 }
+
+/// `next` of the spec's rules at the spec's instant over `contacts`.
+fn next(contacts: &str) -> harness::Run {
+    let (schema, items) = spec_files();
+    let contacts = temp_file("next.jsonl", contacts);
+    run(&[
+        "next",
+        &schema,
+        &items,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ])
+}
+
+#[test]
+fn next_prints_when_each_item_changes_and_the_earliest() {
+    let out = next(EXPLAIN_CONTACTS);
+    assert_eq!(out.code, 1, "one contact line is bad: {}", out.stderr);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let ana = &lines[2];
+    assert_eq!(ana["id"], "c-001");
+    let keys: Vec<&String> = ana["next"].as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 10, "every segment, score and decision: {ana}");
+    // The click of 20 November leaves `activity within 60d` sixty days later.
+    assert_eq!(ana["next"]["dormant"], "2027-01-19T10:00:00Z");
+    // Attributes and unwindowed queries only: nothing changes by itself.
+    assert_eq!(ana["next"]["fit"], serde_json::Value::Null);
+    assert_eq!(ana["next"]["service_interest"], serde_json::Value::Null);
+    // The decayed engagement score changes first.
+    assert_eq!(ana["earliest"], ana["next"]["engagement"]);
+    assert!(
+        ana["earliest"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-22T1")
+    );
+    assert!(ana.get("approximate").is_none());
+    assert_eq!(lines[1]["id"], "c-bad");
+    assert!(lines[1]["error"].as_str().unwrap().contains("total_spent"));
+}

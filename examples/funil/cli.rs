@@ -1,5 +1,6 @@
 //! The command-line example of spec §11: `check`, `eval`, `batch`, `reward` and
-//! `simulate` (in `simulate.rs`).
+//! `simulate` (in `simulate.rs`), and the analyses beside evaluation: `deps`,
+//! `explain` and `next` (each in its own file).
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
@@ -16,6 +17,8 @@ use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 mod deps;
 #[path = "explain.rs"]
 mod explain;
+#[path = "next.rs"]
+mod next;
 #[path = "simulate.rs"]
 mod simulate;
 
@@ -33,7 +36,8 @@ const USAGE: &str = "usage:
   funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
   funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]
   funil deps RULES...
-  funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]";
+  funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]
+  funil next RULES... --contacts FILE.jsonl --now T [--tz ZONE]";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -49,6 +53,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "simulate" => simulate::run(rest, stdout, stderr),
         "deps" => deps::run(rest, stdout, stderr),
         "explain" => explain::run(rest, stdout, stderr),
+        "next" => next::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK
@@ -166,7 +171,7 @@ fn reward(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> 
     output.finish(stderr)
 }
 
-/// What `eval`, `batch` and `reward` share: the compiled rules, the context, and the
+/// What the commands over a contacts file share: the compiled rules, the context, and the
 /// contacts file's text.
 struct Setup {
     options: Options,

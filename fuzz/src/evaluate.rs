@@ -11,7 +11,10 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use funil::{Compiler, Contact, ContactBuilder, Context, Decimal, Program, RunState, Tz, Value};
+use funil::{
+    Compiler, Contact, ContactBuilder, Context, Decimal, EvalErrorKind, ItemKind, Program,
+    RunState, Tz, Value,
+};
 
 /// The items of the program under test.
 pub const SAMPLE: &str = include_str!("sample.funil");
@@ -327,6 +330,7 @@ pub fn check(input: &Input) {
     for contact in &contacts {
         json_round_trip(program, contact);
         single(program, contact, &context);
+        analyses(program, contact, &context);
         rewards(program, contact, &context);
         workflows(program, contact, &context);
     }
@@ -360,6 +364,53 @@ fn single(program: &Program, contact: &Contact, context: &Context) {
     match program.segment("engaged", contact, context) {
         Ok(engaged) => assert_eq!(engaged, first.segments().iter().any(|s| s == "engaged")),
         Err(error) => panic!("segment `engaged` failed: {error}"),
+    }
+}
+
+/// For every segment, score and decision that has a value for one contact: its
+/// explanation gives the value evaluation gives and renders; its next change, if any,
+/// is after `now`; what it reads is known. Batch-only items are refused as such.
+fn analyses(program: &Program, contact: &Contact, context: &Context) {
+    for (name, kind) in program.items() {
+        if !matches!(
+            kind,
+            ItemKind::Segment | ItemKind::Score | ItemKind::Decision
+        ) {
+            continue;
+        }
+        if let Err(error) = program.reads(name) {
+            panic!("reads of `{name}` failed: {error}");
+        }
+        let value = match kind {
+            ItemKind::Segment => program.segment(name, contact, context).map(Value::Bool),
+            ItemKind::Score => program.score(name, contact, context),
+            _ => program.decision(name, contact, context),
+        };
+        let value = match value {
+            Ok(value) => value,
+            Err(error) if error.kind() == EvalErrorKind::BatchOnly => {
+                let explained = program.explain(name, contact, context);
+                assert!(explained.is_err(), "`{name}` is batch-only yet explained");
+                continue;
+            }
+            Err(error) => panic!("evaluating `{name}` failed: {error}"),
+        };
+        match program.explain(name, contact, context) {
+            Ok(explanation) => {
+                assert_eq!(
+                    explanation.value(),
+                    &value,
+                    "the explanation of `{name}` disagrees"
+                );
+                let _ = explanation.to_string();
+            }
+            Err(error) => panic!("explaining `{name}` failed: {error}"),
+        }
+        match program.next_change(name, contact, context) {
+            Ok(Some(next)) => assert!(next.at() > context.now(), "`{name}` changes in the past"),
+            Ok(None) => {}
+            Err(error) => panic!("the next change of `{name}` failed: {error}"),
+        }
     }
 }
 

@@ -127,7 +127,10 @@ pub(crate) fn local_start(date: NaiveDate, t: DateTime<Utc>, tz: Tz) -> Option<D
 /// that repeats the hour keeps it: the hour changes when the repeated hour ends.
 pub(crate) fn next_local_hour(t: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
     let now = local(t, tz);
-    let next = now.date().and_hms_opt(now.hour(), 0, 0)? + TimeDelta::hours(1);
+    let next = now
+        .date()
+        .and_hms_opt(now.hour(), 0, 0)?
+        .checked_add_signed(TimeDelta::hours(1))?;
     first_local_at_or_after(t, next, tz, TimeDelta::hours(4))
 }
 
@@ -141,11 +144,25 @@ fn first_local_at_or_after(
     tz: Tz,
     reach: TimeDelta,
 ) -> Option<DateTime<Utc>> {
+    // Near the ends of chrono's range the conversion could overflow: none is needed
+    // there, the next local date or hour being out of reach anyway.
+    let margin = TimeDelta::days(2);
+    let inside = |edge: NaiveDateTime, toward: TimeDelta| edge.checked_add_signed(toward);
+    let (low_edge, high_edge) = (
+        inside(NaiveDateTime::MIN, margin)?,
+        inside(NaiveDateTime::MAX, -margin)?,
+    );
+    if local_target < low_edge || local_target > high_edge {
+        return None;
+    }
     if let Some(exact) = tz.from_local_datetime(&local_target).earliest() {
         let exact = exact.with_timezone(&Utc);
         if exact > t {
             return Some(exact);
         }
+    }
+    if reach <= TimeDelta::zero() {
+        return None;
     }
     let (mut low, mut high) = (t, t.checked_add_signed(reach)?);
     if local(high, tz) < local_target {
@@ -398,6 +415,19 @@ mod tests {
             next_local_hour(instant("2026-11-22T12:34:56Z"), Tz::UTC),
             Some(instant("2026-11-22T13:00:00Z"))
         );
+    }
+
+    #[test]
+    fn the_next_local_date_and_hour_answer_at_the_ends_of_time() {
+        for zone in chrono_tz::TZ_VARIANTS {
+            for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+                for next in [next_local_date(t, zone), next_local_hour(t, zone)] {
+                    assert!(next.is_none_or(|n| n > t), "{zone} {t}");
+                }
+            }
+        }
+        let far = date(262_000, 1, 1);
+        assert_eq!(local_start(far, DateTime::<Utc>::MAX_UTC, Tz::UTC), None);
     }
 
     #[test]
