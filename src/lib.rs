@@ -269,6 +269,7 @@ mod check;
 mod compile;
 pub mod diagnostic;
 mod eval;
+mod experiment;
 pub mod explain;
 mod fnv;
 pub mod language;
@@ -283,8 +284,9 @@ pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
     Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
-    SegmentId, Status, Workspace,
+    SegmentId, Status, Winner, Winners, Workspace,
 };
+pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};

@@ -11,7 +11,7 @@ use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
 use crate::syntax::ast::{
-    Arg, Block, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind,
+    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind,
     StringPart,
 };
 
@@ -210,6 +210,15 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             .iter()
             .flat_map(|arm| [&arm.condition, &arm.value])
             .chain(&reward.otherwise)
+            .collect(),
+        ItemAst::Experiment(experiment) => experiment
+            .clauses
+            .iter()
+            .filter_map(|clause| match &clause.node {
+                ExperimentClauseKind::Exposed(condition)
+                | ExperimentClauseKind::Converted(condition) => Some(condition),
+                _ => None,
+            })
             .collect(),
     }
 }
