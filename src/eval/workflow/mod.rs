@@ -184,24 +184,46 @@ impl Program {
     ///       enter on signup
     ///       split { 50% => { send_email(template: "a") } 50% => { send_email(template: "b") } }
     ///     }
-    ///     experiment offer { split welcome "1"  converted when exists(purchase)  winner at 95% min 1 }
+    ///     segment in_b { arm(welcome, "1") == 1 }
+    ///     experiment offer { split welcome "1"  converted when exists(purchase)  winner at 95% min 20 }
     /// "#)?;
     /// let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>();
-    /// // Two contacts in each arm (`arm(welcome, "1")` gives a contact's arm); the
-    /// // contacts of arm 1 all bought, those of arm 0 none: not significant, with so few.
-    /// let contacts: Vec<funil::Contact> = ["c-1", "c-2", "c-3", "c-4"]
-    ///     .iter()
-    ///     .map(|id| program.contact(*id).event("purchase", at("2026-11-01T00:00:00Z")?, []).build())
-    ///     .collect::<Result<_, _>>()?;
-    /// let report = program.experiment("offer", &contacts, &Context::new(at("2026-11-22T12:00:00Z")?))?;
-    /// assert_eq!(report.winner(), None);
-    /// // With no winner, the hash chooses: c-9 reaches arm 0 ("1.arm0.1").
-    /// let c9 = program.contact("c-9").event("signup", at("2026-11-23T10:00:00Z")?, []).build()?;
+    /// let decided = Context::new(at("2026-11-22T12:00:00Z")?);
+    /// // A hundred contacts: those the hash put in arm 1 bought, the others did not.
+    /// let mut contacts = Vec::new();
+    /// for n in 0..100 {
+    ///     let id = format!("c-{n}");
+    ///     let in_b = program.segment("in_b", &program.contact(id.as_str()).build()?, &decided)?;
+    ///     let contact = program.contact(id.as_str());
+    ///     let contact = if in_b { contact.event("purchase", at("2026-11-20T00:00:00Z")?, []) } else { contact };
+    ///     contacts.push(contact.build()?);
+    /// }
+    /// let report = program.experiment("offer", &contacts, &decided)?;
+    /// assert_eq!(report.winner(), Some(1));
+    /// let winners: Winners = report.to_winner().into_iter().collect();
+    ///
+    /// // A contact the hash puts in arm 0 signs up after the winner was decided…
+    /// let id = (0..).map(|n| format!("new-{n}")).find(|id| {
+    ///     let probe = program.contact(id.as_str()).build().expect("a contact");
+    ///     !program.segment("in_b", &probe, &decided).expect("a segment")
+    /// }).expect("an id in arm 0");
+    /// let late = program.contact(id.as_str()).event("signup", at("2026-11-23T10:00:00Z")?, []).build()?;
     /// let now = Context::new(at("2026-11-23T10:00:00Z")?);
-    /// let run = program.enter("welcome", &c9, &now, &[0], &[])?.expect("entered");
-    /// let advance = program.advance_with_winners(&run, &c9, &now, &Winners::new())?;
+    /// let run = program.enter("welcome", &late, &now, &[0], &[])?.expect("entered");
+    /// let advance = program.advance_with_winners(&run, &late, &now, &winners)?;
+    /// // …and is sent the winner.
+    /// assert_eq!(advance.actions[0].step, "1.arm1.1");
+    /// assert_eq!(advance.state.arm("1"), Some(1));
+    /// // Without winners, the hash as always.
+    /// assert_eq!(program.advance(&run, &late, &now)?.actions[0].step, "1.arm0.1");
+    ///
+    /// // One who reached the split before the winner was decided keeps the hash's arm,
+    /// // however late the run is advanced.
+    /// let early = program.contact(id.as_str()).event("signup", at("2026-11-21T10:00:00Z")?, []).build()?;
+    /// let then = Context::new(at("2026-11-21T10:00:00Z")?);
+    /// let run = program.enter("welcome", &early, &then, &[0], &[])?.expect("entered");
+    /// let advance = program.advance_with_winners(&run, &early, &now, &winners)?;
     /// assert_eq!(advance.actions[0].step, "1.arm0.1");
-    /// assert_eq!(advance.state.arm("1"), Some(0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
