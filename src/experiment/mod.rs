@@ -19,8 +19,8 @@ mod stats;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::ser::{Serialize, Serializer};
-use serde_json::{Value as Json, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value as Json;
 
 use crate::eval::probe::{Scope, probe_in};
 use crate::eval::{Context, EvalError, EvalErrorKind, Winner, Workspace, split};
@@ -248,8 +248,9 @@ impl ExperimentReport {
         })
     }
 
-    /// The report as JSON, as the `experiment` command prints it (and as `Serialize`
-    /// writes it): numbers as JSON numbers, undefined statistics as `null`.
+    /// The report as one line of JSON, as the `experiment` command prints it (and as
+    /// `Serialize` writes it): keys in the order below, numbers as JSON numbers (§4.8),
+    /// undefined statistics as `null`.
     ///
     /// ```text
     /// {"experiment":"offer","workflow":"welcome","statement":"1","at":"2026-11-22T12:00:00Z",
@@ -260,29 +261,66 @@ impl ExperimentReport {
     ///                             "interval":[-0.007411,0.047411],"significant":false}}],
     ///  "chi_square":null,"winner":null}
     /// ```
-    pub fn to_json_value(&self) -> Json {
-        let arms: Vec<Json> = self.arms.iter().map(ArmReport::to_json_value).collect();
-        json!({
-            "experiment": self.name,
-            "workflow": self.workflow,
-            "statement": self.statement,
-            "at": value_to_json(&Value::DateTime(self.at)),
-            "level": number(Some(self.level)),
-            "min_contacts": self.min_contacts,
-            "control": self.control,
-            "exposed": self.exposed,
-            "comparisons": self.comparisons,
-            "alpha": number(Some(self.alpha)),
-            "arms": arms,
-            "chi_square": self.chi_square.as_ref().map(ChiSquare::to_json_value),
-            "winner": self.winner,
-        })
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
 impl Serialize for ExperimentReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_json_value().serialize(serializer)
+        let mut map = serializer.serialize_map(Some(13))?;
+        map.serialize_entry("experiment", &self.name)?;
+        map.serialize_entry("workflow", &self.workflow)?;
+        map.serialize_entry("statement", &self.statement)?;
+        map.serialize_entry("at", &value_to_json(&Value::DateTime(self.at)))?;
+        map.serialize_entry("level", &number(Some(self.level)))?;
+        map.serialize_entry("min_contacts", &self.min_contacts)?;
+        map.serialize_entry("control", &self.control)?;
+        map.serialize_entry("exposed", &self.exposed)?;
+        map.serialize_entry("comparisons", &self.comparisons)?;
+        map.serialize_entry("alpha", &number(Some(self.alpha)))?;
+        map.serialize_entry("arms", &self.arms)?;
+        map.serialize_entry("chi_square", &self.chi_square)?;
+        map.serialize_entry("winner", &self.winner)?;
+        map.end()
+    }
+}
+
+impl Serialize for ArmReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("arm", &self.arm)?;
+        map.serialize_entry("weight", &number(Some(self.weight)))?;
+        map.serialize_entry("contacts", &self.contacts)?;
+        map.serialize_entry("conversions", &self.conversions)?;
+        map.serialize_entry("rate", &number(self.rate))?;
+        map.serialize_entry("versus_control", &self.versus_control)?;
+        map.end()
+    }
+}
+
+impl Serialize for Comparison {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("difference", &number(self.difference))?;
+        map.serialize_entry("z", &number(self.z))?;
+        map.serialize_entry("p_value", &number(self.p_value))?;
+        let interval = self
+            .interval
+            .map(|(low, high)| [number(Some(low)), number(Some(high))]);
+        map.serialize_entry("interval", &interval)?;
+        map.serialize_entry("significant", &self.significant)?;
+        map.end()
+    }
+}
+
+impl Serialize for ChiSquare {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("statistic", &number(self.statistic))?;
+        map.serialize_entry("degrees_of_freedom", &self.degrees_of_freedom)?;
+        map.serialize_entry("p_value", &number(self.p_value))?;
+        map.end()
     }
 }
 
@@ -317,16 +355,6 @@ impl ArmReport {
         self.versus_control.as_ref()
     }
 
-    fn to_json_value(&self) -> Json {
-        json!({
-            "arm": self.arm,
-            "weight": number(Some(self.weight)),
-            "contacts": self.contacts,
-            "conversions": self.conversions,
-            "rate": number(self.rate),
-            "versus_control": self.versus_control.as_ref().map(Comparison::to_json_value),
-        })
-    }
 }
 
 impl Comparison {
@@ -356,15 +384,6 @@ impl Comparison {
         self.significant
     }
 
-    fn to_json_value(&self) -> Json {
-        json!({
-            "difference": number(self.difference),
-            "z": number(self.z),
-            "p_value": number(self.p_value),
-            "interval": self.interval.map(|(low, high)| [number(Some(low)), number(Some(high))]),
-            "significant": self.significant,
-        })
-    }
 }
 
 impl ChiSquare {
@@ -384,13 +403,6 @@ impl ChiSquare {
         self.p_value
     }
 
-    fn to_json_value(&self) -> Json {
-        json!({
-            "statistic": number(self.statistic),
-            "degrees_of_freedom": self.degrees_of_freedom,
-            "p_value": number(self.p_value),
-        })
-    }
 }
 
 /// A decimal as the crate writes numbers in JSON (§4.8); null for none.
