@@ -10,6 +10,8 @@
 //! cargo run --example funil -- deps RULES...
 //! cargo run --example funil -- explain RULES... --contacts FILE.jsonl --id ID --item NAME \
 //!                                      --now T [--tz ZONE] [--json]
+//! cargo run --example funil -- experiment RULES... --contacts FILE.jsonl --experiment NAME \
+//!                                         --now T [--tz ZONE]
 //! ```
 //!
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
@@ -17,7 +19,8 @@
 //! order; `reward` one per trigger event; `simulate` one per entry, action and end of a
 //! workflow run, per contact, in time order; `deps` a table of what each item depends
 //! on; `explain` the tree of one segment, score or decision for one contact (`--json`:
-//! as JSON). A bad contact line prints `{"id":…,"line":N,"error":"…"}` and processing
+//! as JSON); `experiment` the report of one A/B test over every contact, as one JSON
+//! line, after the lines of contacts that did not read. A bad contact line prints `{"id":…,"line":N,"error":"…"}` and processing
 //! goes on. Exit code: 1 if any line failed, 2 if the rules do not compile, else 0.
 
 mod cli;
