@@ -721,7 +721,12 @@ fn experiment_prints_the_report_as_one_json_line() {
         "--now",
         "2026-11-22T12:00:00Z",
     ]);
-    assert_eq!(out.stdout, format!("{EXPERIMENT_LINE}\n"), "stderr: {}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!("{EXPERIMENT_LINE}\n"),
+        "stderr: {}",
+        out.stderr
+    );
     assert_eq!(out.stderr, "");
     assert_eq!(out.code, 0);
 }
@@ -746,8 +751,16 @@ fn experiment_reports_bad_lines_first_and_leaves_them_out() {
     ]);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", out.stdout);
-    assert!(lines[0].starts_with(r#"{"id":"c-9","line":9,"error":"#), "{}", lines[0]);
-    assert!(lines[1].starts_with(r#"{"id":null,"line":11,"error":"#), "{}", lines[1]);
+    assert!(
+        lines[0].starts_with(r#"{"id":"c-9","line":9,"error":"#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(r#"{"id":null,"line":11,"error":"#),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2], EXPERIMENT_LINE);
     assert_eq!(out.code, 1);
 }
@@ -756,11 +769,20 @@ fn experiment_reports_bad_lines_first_and_leaves_them_out() {
 fn experiment_needs_an_experiment_by_name() {
     let rules = temp_file("rules.funil", EXPERIMENT_RULES);
     let contacts = temp_file("contacts.jsonl", &experiment_contacts());
-    let base = ["experiment", &rules, "--contacts", &contacts, "--now", "2026-11-22T12:00:00Z"];
+    let base = [
+        "experiment",
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ];
     let out = run(&base);
     assert_eq!(out.code, 2);
     out.assert_stderr_has("`experiment` needs `--experiment NAME`");
-    out.assert_stderr_has("funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]");
+    out.assert_stderr_has(
+        "funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]",
+    );
     for name in ["welcome", "nope"] {
         let out = run(&[&base[..], &["--experiment", name]].concat());
         assert_eq!(out.code, 2);

@@ -184,7 +184,9 @@ fn e0022_what_an_experiment_cannot_test() {
             Some("a confidence level such as `95%` or `99%`"),
         );
     }
-    let d = only(&experiment("  converted when segment(best)\n}\nsegment best { top 10 by total_spent"));
+    let d = only(&experiment(
+        "  converted when segment(best)\n}\nsegment best { top 10 by total_spent",
+    ));
     assert_diagnostic(
         &d,
         "E0022",
@@ -220,7 +222,9 @@ fn e0022_missing_clauses_point_at_the_name() {
 
 #[test]
 fn e0010_a_clause_written_twice() {
-    let d = only(&experiment("  converted when exists(purchase)\n  converted when true"));
+    let d = only(&experiment(
+        "  converted when exists(purchase)\n  converted when true",
+    ));
     assert_diagnostic(
         &d,
         "E0010",
@@ -249,9 +253,13 @@ fn conditions_are_checked_like_segments() {
         (13, 18),
         None,
     );
-    let d = only(&experiment("  converted when exists(purchase since entered_at)"));
+    let d = only(&experiment(
+        "  converted when exists(purchase since entered_at)",
+    ));
     assert_eq!((d.code(), d.line(), d.column()), ("E0020", 13, 40));
-    let d = only(&experiment("  exposed when contry == \"BR\"\n  converted when true"));
+    let d = only(&experiment(
+        "  exposed when contry == \"BR\"\n  converted when true",
+    ));
     assert_diagnostic(
         &d,
         "E0003",
@@ -263,13 +271,17 @@ fn conditions_are_checked_like_segments() {
 
 #[test]
 fn e0001_syntax_of_clauses() {
-    let d = only(&rules("experiment e {\n  split welcome offer\n  converted when true\n}"));
+    let d = only(&rules(
+        "experiment e {\n  split welcome offer\n  converted when true\n}",
+    ));
     assert_diagnostic(
         &d,
         "E0001",
         "expected a statement id in quotes, found `offer`",
         (12, 17),
-        Some("name the split by its id: `split welcome \"5\"`, or by its `step` label: `split welcome \"offer\"`"),
+        Some(
+            "name the split by its id: `split welcome \"5\"`, or by its `step` label: `split welcome \"offer\"`",
+        ),
     );
     let d = only(&experiment("  converted when true\n  winner at 95 min 10"));
     assert_diagnostic(
@@ -279,7 +291,9 @@ fn e0001_syntax_of_clauses() {
         (14, 13),
         None,
     );
-    let d = only(&experiment("  converted when true\n  winner at 95% min 1.5"));
+    let d = only(&experiment(
+        "  converted when true\n  winner at 95% min 1.5",
+    ));
     assert_diagnostic(
         &d,
         "E0001",
@@ -305,18 +319,44 @@ fn e0001_syntax_of_clauses() {
 fn e0008_arguments_of_arm() {
     let help = "for example `arm(welcome, \"5\")`, or `arm(welcome, \"offer\")` for a split labelled `step offer:`";
     let cases = [
-        ("arm(welcome)", "`arm` takes a workflow and a statement id, found 1 argument", 13),
-        ("arm(welcome, \"offer\", 1)", "`arm` takes a workflow and a statement id, found 3 arguments", 13),
-        ("arm(\"welcome\", \"offer\")", "the first argument of `arm` is the name of a workflow", 17),
-        ("arm(welcome, offer)", "the second argument of `arm` is a statement id in quotes, without interpolation", 26),
-        ("arm(welcome, \"{stage}\")", "the second argument of `arm` is a statement id in quotes, without interpolation", 26),
+        (
+            "arm(welcome)",
+            "`arm` takes a workflow and a statement id, found 1 argument",
+            13,
+        ),
+        (
+            "arm(welcome, \"offer\", 1)",
+            "`arm` takes a workflow and a statement id, found 3 arguments",
+            13,
+        ),
+        (
+            "arm(\"welcome\", \"offer\")",
+            "the first argument of `arm` is the name of a workflow",
+            17,
+        ),
+        (
+            "arm(welcome, offer)",
+            "the second argument of `arm` is a statement id in quotes, without interpolation",
+            26,
+        ),
+        (
+            "arm(welcome, \"{stage}\")",
+            "the second argument of `arm` is a statement id in quotes, without interpolation",
+            26,
+        ),
     ];
     for (call, message, column) in cases {
         let d = only(&rules(&format!("segment s {{ {call} == 0 }}")));
         assert_diagnostic(&d, "E0008", message, (11, column), Some(help));
     }
     let d = only(&rules("segment s { arms(welcome, \"offer\") == 0 }"));
-    assert_diagnostic(&d, "E0007", "unknown function `arms`", (11, 13), Some("did you mean `arm`?"));
+    assert_diagnostic(
+        &d,
+        "E0007",
+        "unknown function `arms`",
+        (11, 13),
+        Some("did you mean `arm`?"),
+    );
     let d = only(&rules("segment s { arm(welcome, \"offer\") == \"a\" }"));
     assert_eq!(d.code(), "E0009");
 }

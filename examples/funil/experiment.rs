@@ -25,7 +25,10 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         .items()
         .any(|(item, kind)| item == name && kind == ItemKind::Experiment)
     {
-        return fail(stderr, format!("the rules have no experiment named `{name}`"));
+        return fail(
+            stderr,
+            format!("the rules have no experiment named `{name}`"),
+        );
     }
     let mut output = Output::new(stdout);
     let mut contacts = Vec::new();

@@ -62,10 +62,18 @@ fn fixture() -> Option<&'static (Program, Contact, Winners)> {
             let population: Vec<Contact> = (0..60)
                 .filter_map(|n| {
                     let id = format!("p-{n}");
-                    let probe = program.contact(id.as_str()).attribute("stage", "lead").build().ok()?;
+                    let probe = program
+                        .contact(id.as_str())
+                        .attribute("stage", "lead")
+                        .build()
+                        .ok()?;
                     let arm = program.decision("arm", &probe, &decided).ok()?;
                     let stage = if arm == 1.into() { "customer" } else { "lead" };
-                    program.contact(id.as_str()).attribute("stage", stage).build().ok()
+                    program
+                        .contact(id.as_str())
+                        .attribute("stage", stage)
+                        .build()
+                        .ok()
                 })
                 .collect();
             let report = program.experiment("ab", &population, &decided).ok()?;

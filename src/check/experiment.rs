@@ -163,10 +163,9 @@ impl Checker<'_, '_> {
                 ExperimentClauseKind::Control(arm) => {
                     (clauses.control.replace(arm).is_some(), "control")
                 }
-                ExperimentClauseKind::Winner { level, min } => (
-                    clauses.winner.replace((level, min)).is_some(),
-                    "winner at",
-                ),
+                ExperimentClauseKind::Winner { level, min } => {
+                    (clauses.winner.replace((level, min)).is_some(), "winner at")
+                }
             };
             if seen {
                 let error = self
@@ -267,7 +266,11 @@ impl Checker<'_, '_> {
             format!("workflow `{}` has no `split`", workflow.node)
         } else {
             let quoted: Vec<String> = ids.iter().map(|id| format!("`\"{id}\"`")).collect();
-            format!("the splits of `{}` are {}", workflow.node, quoted.join(", "))
+            format!(
+                "the splits of `{}` are {}",
+                workflow.node,
+                quoted.join(", ")
+            )
         };
         let message = match found {
             Some(other) => format!(

@@ -11,8 +11,8 @@ use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
 use crate::syntax::ast::{
-    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind,
-    StringPart,
+    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind,
+    SegmentBody, StmtKind, StringPart,
 };
 
 /// For each item (by id), the items it references.

@@ -53,7 +53,7 @@ pub(super) fn analyse(counts: &[Counts], weights: &[Decimal], rule: &Rule) -> An
             weight: *weight,
             contacts: arm.contacts,
             conversions: arm.conversions,
-            rate: rate(*arm).map(|r| round::exact(r)),
+            rate: rate(*arm).map(round::exact),
             versus_control: (index != rule.control)
                 .then(|| compare(*arm, control, rule.level, alpha)),
         })
@@ -251,7 +251,10 @@ mod tests {
             None
         );
         // No winner rule: never a winner.
-        assert_eq!(analyse(&arms, &weights, &rule(0, "0.95", None)).winner, None);
+        assert_eq!(
+            analyse(&arms, &weights, &rule(0, "0.95", None)).winner,
+            None
+        );
         // At 99%, the interval widens.
         let strict = analyse(&arms, &weights, &rule(0, "0.99", Some(10)));
         let versus = strict.arms[1].versus_control.clone().unwrap();
@@ -374,7 +377,11 @@ mod tests {
         assert_eq!(none.chi_square.unwrap().statistic, None);
         assert_eq!(none.winner, None);
         // A rate of 1/3 is rounded to 12 places.
-        let thirds = analyse(&counts(&[(1, 3), (2, 3)]), &[d("50"), d("50")], &rule(1, "0.95", None));
+        let thirds = analyse(
+            &counts(&[(1, 3), (2, 3)]),
+            &[d("50"), d("50")],
+            &rule(1, "0.95", None),
+        );
         assert_eq!(thirds.arms[0].rate, Some(d("0.333333333333")));
         assert_eq!(
             thirds.arms[0].versus_control.clone().unwrap().difference,
@@ -382,7 +389,11 @@ mod tests {
         );
         // R: prop.test(c(3, 1), c(4, 4), correct = FALSE): the interval is clipped
         // at 1, as R clips it.
-        let clipped = analyse(&counts(&[(1, 4), (3, 4)]), &[d("50"), d("50")], &rule(0, "0.95", None));
+        let clipped = analyse(
+            &counts(&[(1, 4), (3, 4)]),
+            &[d("50"), d("50")],
+            &rule(0, "0.95", None),
+        );
         let versus = clipped.arms[1].versus_control.clone().unwrap();
         assert_eq!(versus.interval, Some((d("-0.100114"), d("1"))));
         assert_eq!(versus.p_value, Some(d("0.157299")));

@@ -354,7 +354,6 @@ impl ArmReport {
     pub fn versus_control(&self) -> Option<&Comparison> {
         self.versus_control.as_ref()
     }
-
 }
 
 impl Comparison {
@@ -383,7 +382,6 @@ impl Comparison {
     pub fn is_significant(&self) -> bool {
         self.significant
     }
-
 }
 
 impl ChiSquare {
@@ -402,7 +400,6 @@ impl ChiSquare {
     pub fn p_value(&self) -> Option<Decimal> {
         self.p_value
     }
-
 }
 
 /// A decimal as the crate writes numbers in JSON (§4.8); null for none.

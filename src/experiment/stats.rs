@@ -217,7 +217,9 @@ const QF: [f64; 8] = [
 
 /// `c[0] + c[1]·x + … + c[7]·x⁷`, by Horner's rule.
 fn polynomial(c: &[f64; 8], x: f64) -> f64 {
-    c.iter().rev().fold(0.0, |sum, coefficient| sum * x + coefficient)
+    c.iter()
+        .rev()
+        .fold(0.0, |sum, coefficient| sum * x + coefficient)
 }
 
 /// The standard normal quantile: the `x` with `Φ(x) = p`, for `0 < p < 1` (NaN

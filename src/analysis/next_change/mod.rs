@@ -286,9 +286,7 @@ impl<'a, 'p> Analysis<'a, 'p> {
             ItemBody::Ranked(_)
             | ItemBody::Workflow(_)
             | ItemBody::Reward(_)
-            | ItemBody::Experiment(_) => {
-                Known::still(value, None)
-            }
+            | ItemBody::Experiment(_) => Known::still(value, None),
         }
     }
 

@@ -232,7 +232,11 @@ impl Printer {
 
     /// Writes an experiment, one clause per line, in the order written.
     fn experiment(&mut self, experiment: &Experiment) {
-        self.item_head("experiment", &experiment.name.node, experiment.title.as_ref());
+        self.item_head(
+            "experiment",
+            &experiment.name.node,
+            experiment.title.as_ref(),
+        );
         self.braced(experiment.clauses.is_empty(), |printer| {
             for clause in &experiment.clauses {
                 printer.line_start();
