@@ -72,8 +72,10 @@ mod tests {
         assert_eq!(exact(d("0.120")).to_string(), "0.12");
         assert_eq!(places(1.429_300_849_823_232), Some(d("1.429301")));
         assert_eq!(places(-0.007_411_481_998_019_938_5), Some(d("-0.007411")));
-        // 0.5 and 2.5 millionths are exact in binary64? No: the value as stored decides.
+        // The binary64 value as stored is rounded: 0.25 is exact and stays 0.25, while
+        // 2.0000005 is stored a little above its decimal text and rounds up.
         assert_eq!(places(0.25), Some(d("0.25")));
+        assert_eq!(places(2.000_000_5), Some(d("2.000001")));
         assert_eq!(places(f64::NAN), None);
         assert_eq!(places(f64::INFINITY), None);
         assert_eq!(places(1e300), None);
