@@ -9,7 +9,13 @@ const PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a of `bytes`: for each byte, xor it in, then multiply by the prime.
 pub(crate) fn fnv1a_64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
+    fnv1a_64_continued(OFFSET_BASIS, bytes)
+}
+
+/// FNV-1a of the bytes hashed into `hash` followed by `bytes`: so
+/// `fnv1a_64_continued(fnv1a_64(a), b) == fnv1a_64(a ++ b)`.
+pub(crate) fn fnv1a_64_continued(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(PRIME)
     })
 }

@@ -1,8 +1,9 @@
 //! The funil rule language: a reference for the people who write rules.
 //!
 //! Rules are plain text. A `schema` declares what a contact looks like; `segment`,
-//! `score`, `decide` and `reward` items say what to compute from it, and `workflow`
-//! items what to do with it over time. [`compile`](crate::compile)
+//! `score`, `decide` and `reward` items say what to compute from it, `workflow`
+//! items what to do with it over time, and `experiment` items how to tell which arm
+//! of a workflow's `split` works best. [`compile`](crate::compile)
 //! or [`Compiler`](crate::Compiler) turns one or several sources into a
 //! [`Program`](crate::Program), which answers for one contact at an instant given by the
 //! caller. This page describes the language as this version of funil implements it;
@@ -135,7 +136,7 @@
 //! * Every event has the implicit prop `at: datetime`; declaring `at` is an error.
 //! * A group's props are those every member declares with the same type.
 //! * Attributes, event kinds and groups share one namespace; segments, scores,
-//!   decisions, rewards and workflows share another. A name declared twice is an error
+//!   decisions, rewards, workflows and experiments share another. A name declared twice is an error
 //!   (`E0010`).
 //! * Several `schema` blocks, in one source or several, merge; so does a
 //!   [`Schema`](crate::Schema) built in Rust and given to
@@ -154,9 +155,11 @@
 //!   in is null true false within since between where per max window clamp to decay
 //!   half_life on cap round enter exit goal reenter after never wait until if split
 //!   stop step contains starts_with ends_with matches now today all top by always`.
-//! * `segment` and `score` are not reserved: they start an item at the top level,
-//!   call a function when `(` follows at once, and are ordinary names elsewhere (an
-//!   attribute may be called `score`). The same holds for every function name.
+//! * `segment`, `score` and `experiment` are not reserved: they start an item at the
+//!   top level, call a function when `(` follows at once, and are ordinary names
+//!   elsewhere (an attribute may be called `score`). The same holds for every
+//!   function name, and for the words that start an experiment's clauses
+//!   (`exposed`, `converted`, `control`, `winner`, `at`, `min`).
 //! * **Strings** are written `"…"` with the escapes `\"`, `\\`, `\n`, `\t` and
 //!   `\u{1F600}` (1 to 6 hex digits); any other escape is an error. `{expr}` inside a
 //!   string interpolates the value of `expr` (which may itself contain string
@@ -326,6 +329,7 @@
 //! | `segment(name)` | → bool | membership in another segment |
 //! | `score(name)` | → number | another score |
 //! | `decision(name)` | → the decision's type | another decision's value |
+//! | `arm(workflow, "id")` | → number | the arm, from 0, that the §8.4 hash gives the contact at the `split` statement `id` of `workflow` (see [Experiments](#experiments)) |
 //!
 //! A 29 February date has its anniversary on 28 February in other years, for
 //! `years_since`, `is_anniversary` and `days_until_anniversary` alike.
@@ -829,6 +833,157 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Experiments
+//!
+//! ```text
+//! experiment NAME ["Title"] {
+//!   split WORKFLOW "STATEMENT"        # required: the split under test
+//!   exposed when CONDITION            # who reached it; every contact when absent
+//!   converted when CONDITION          # required: what a conversion is
+//!   control N                         # the arm the others are compared with; 0 when absent
+//!   winner at P% min N                # the level of the tests, and the winner rule
+//! }
+//! ```
+//!
+//! An experiment is an A/B test over a workflow's `split`. The clauses come in any
+//! order, each at most once (`E0010`). [`Program::experiment`](crate::Program::experiment)
+//! reports it over a population of contacts at the context's `now`; the report can
+//! name a winner, which the host passes to
+//! [`Program::advance_with_winners`](crate::Program::advance_with_winners) so that
+//! new contacts reaching the split get the winning arm ("send the winner").
+//!
+//! **The split.** `split WORKFLOW "STATEMENT"` names a `split` by its statement id
+//! (§8.2): its path (`"5"`, `"3.then.1"`) or its `step` label (`"offer"` for
+//! `step offer: split { … }`), in quotes. An unknown workflow is `E0006`; a statement
+//! id the workflow does not have, or a statement that is not a `split`, is `E0026`,
+//! with the workflow's split ids in the help. The split needs two arms or more, each
+//! with a share above 0% (`E0022`).
+//!
+//! **Who counts, and where.** Each contact of the population for whom `exposed when`
+//! holds (every contact, without it) is in the arm the §8.4 hash gives it —
+//! `fnv1a_64(workflow + "/" + statement + "/" + contact_id) mod 10000` against the
+//! arms' ranges, the arm a workflow run takes while no winner is sent — and has
+//! converted when `converted when` holds. Both conditions are evaluated as of `now`,
+//! like a segment's (`entered_at` is not in scope, `E0020`; a ranked segment cannot
+//! be used, `E0022`). Write the exposure by what the arms do, and the conversion
+//! relative to it or to `now`:
+//!
+//! ```text
+//! exposed when exists(email.sent where campaign in ["offer-a", "offer-b"])
+//! converted when exists(purchase between last(email.sent).at and last(email.sent).at + 7d)
+//! ```
+//!
+//! **The report**, for each arm in order: its share (`weight`), its exposed contacts,
+//! their conversions and the rate, `conversions / contacts` (an exact decimal rounded
+//! to 12 places, none without contacts). For each arm but the control, against the
+//! control (`control N`, from 0, `E0022` past the last arm):
+//!
+//! * the difference of the rates, the arm's minus the control's (12 places);
+//! * the two-sided two-proportion z-test: `z = (p₁ - p₂) / sqrt(p(1-p)(1/n₁ + 1/n₂))`,
+//!   `p` the pooled rate of the two arms, and its p-value `P(|Z| >= |z|)`;
+//! * the confidence interval of the difference at the experiment's level, Wald's with
+//!   each arm's own variance: `(p₁ - p₂) ± z₁₋α/₂ · sqrt(p₁(1-p₁)/n₁ + p₂(1-p₂)/n₂)`,
+//!   clipped to [-1, 1];
+//! * whether it is significant: its p-value below `(1 - level) / (arms - 1)`, the
+//!   level's α shared among the comparisons (Bonferroni).
+//!
+//! These are what R's `prop.test(c(x₁, x₂), c(n₁, n₂), correct = FALSE)` computes
+//! (its `X-squared` is z²). With three arms or more, the report adds Pearson's
+//! chi-square test of independence of arm and conversion over every arm (no
+//! continuity correction; degrees of freedom: arms - 1), R's `chisq.test(…, correct
+//! = FALSE)`. A statistic that is undefined — an arm without contacts, no variance
+//! because every contact or none converted — is `null` and never significant.
+//!
+//! **Numbers.** Counts and rates are exact. The statistics are computed in IEEE
+//! binary64 with the crate's own functions — the normal distribution from W. J.
+//! Cody's rational approximations of erfc (relative error below 10⁻¹⁴), its quantile
+//! by Wichura's AS 241, the chi-square survival function as the regularised upper
+//! incomplete gamma function (relative error below 10⁻¹²), all checked against R and
+//! mpmath — and shown as decimals rounded half to even: z, interval bounds and the
+//! chi-square statistic to 6 places, p-values to 6 significant digits (below 10⁻²⁸,
+//! 0). The winner is decided on the p-values as shown.
+//!
+//! **The winner.** `winner at P% min N` sets the level (a percentage strictly between
+//! 0% and 100%, `E0022` otherwise; 95% when the clause is absent) and the rule: once
+//! every arm has at least N exposed contacts (and at least one), the winner is the arm
+//! with the highest rate (the first of equal ones) if it is significantly better
+//! than the control, or the control if it is significantly better than every other
+//! arm. Otherwise there is no winner yet, and without the clause never: the
+//! experiment is then an analysis only.
+//!
+//! **Sending the winner.** [`ExperimentReport::to_winner`](crate::ExperimentReport::to_winner)
+//! gives a [`Winner`](crate::Winner): the split, the arm, and the instant it applies
+//! from, the report's `now`. A host keeps its [`Winners`](crate::Winners) (serde
+//! values) and passes them to `advance_with_winners`: a run that reaches the split at
+//! or after a winner's instant takes the winning arm; earlier, and with no winner, the
+//! hash as always. So the arm depends only on the instant the run reaches the split,
+//! and advancing late gives what advancing on time gives. The state records the arm
+//! each run took ([`RunState::arm`](crate::RunState::arm)). A winner whose split is
+//! gone, is no longer a `split`, has changed (its fingerprint) or lacks the arm is
+//! refused with an [`EvalError`](crate::EvalError) of kind
+//! [`StaleWinner`](crate::EvalErrorKind::StaleWinner). Entering a workflow needs no
+//! winner: arms are chosen when a run reaches its split.
+//!
+//! **A contact's arm.** `arm(WORKFLOW, "STATEMENT")` is the arm (a number from 0) the
+//! hash gives the contact at that split, in any expression: a segment of the contacts
+//! in arm B, a decision, a grouping. It depends on the contact's id alone — no
+//! attribute, event or instant — and is the arm a run takes when no winner is sent.
+//! Its arguments are a workflow's name and a statement id in quotes (`E0008`
+//! otherwise), resolved as the experiment's `split` is (`E0006`, `E0026`).
+//!
+//! ```
+//! use funil::Context;
+//!
+//! let program = funil::compile(r#"
+//!     schema {
+//!       contact { email: string }
+//!       event email.sent { template: string }
+//!       event purchase { amount: number }
+//!       action send_email(template: string)
+//!     }
+//!     workflow welcome {
+//!       enter on email.sent
+//!       step offer: split { 50% => { send_email(template: "a") } 50% => { send_email(template: "b") } }
+//!     }
+//!     segment in_b { arm(welcome, "offer") == 1 }
+//!     experiment offer_test "Offer A vs B" {
+//!       split welcome "offer"
+//!       exposed when exists(email.sent)
+//!       converted when exists(purchase within 7d)
+//!       winner at 95% min 10
+//!     }
+//! "#)?;
+//! let now = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! let sent = "2026-11-20T09:00:00Z".parse()?;
+//! let bought = "2026-11-21T09:00:00Z".parse()?;
+//! // 100 contacts: in arm 1, one in two buys; in arm 0, one in ten.
+//! let mut contacts = Vec::new();
+//! for n in 0..100 {
+//!     let id = format!("c-{n}");
+//!     let email = "x@example.com";
+//!     let in_b = program.segment("in_b", &program.contact(id.as_str()).attribute("email", email).build()?, &now)?;
+//!     let buys = if in_b { n % 2 == 0 } else { n % 10 == 0 };
+//!     let mut contact = program.contact(id.as_str()).attribute("email", email)
+//!         .event("email.sent", sent, [("template", "w".into())]);
+//!     if buys {
+//!         contact = contact.event("purchase", bought, [("amount", 20.into())]);
+//!     }
+//!     contacts.push(contact.build()?);
+//! }
+//! let report = program.experiment("offer_test", &contacts, &now)?;
+//! let [a, b] = report.arms() else { unreachable!() };
+//! assert_eq!(a.contacts() + b.contacts(), 100);
+//! let versus = b.versus_control().expect("arm 1 against the control");
+//! assert!(versus.is_significant());
+//! assert_eq!(report.winner(), Some(1));
+//! assert!(report.to_json().starts_with(r#"{"experiment":"offer_test","workflow":"welcome","statement":"offer""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The command line prints a report as one JSON line: `funil experiment RULES...
+//! --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]` (the format is that of
+//! [`ExperimentReport::to_json`](crate::ExperimentReport::to_json)).
+//!
 //! # Dependencies
 //!
 //! A compiled program says, without evaluating anything, what each item depends on
@@ -1097,11 +1252,11 @@
 //! | `E0003` | an unknown attribute (or, in an event's scope, an unknown prop); an event prop or `at` used outside a query |
 //! | `E0004` | an unknown event kind or group, in a query, a group declaration or a workflow's `enter on` |
 //! | `E0005` | a field an event does not have, or a field of something that is not `first(…)`/`last(…)` |
-//! | `E0006` | a reference to a segment, score or decision that does not exist |
+//! | `E0006` | a reference to a segment, score or decision that does not exist; a workflow that does not exist, named by an experiment's `split` or by `arm(…)` |
 //! | `E0007` | an unknown function |
 //! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, an action call missing a required argument, …) |
 //! | `E0009` | a type mismatch: operands, arguments (of functions and actions), conditions, decision arms, list elements, query bounds |
-//! | `E0010` | a name declared twice (schema names, items, props, action arguments, group members); a second `decay` or `clamp` in a score; a step label used twice, an action argument given twice, a second `reenter`, `exit when`, `goal when` or `window` in a workflow |
+//! | `E0010` | a name declared twice (schema names, items, props, action arguments, group members); a second `decay` or `clamp` in a score; a step label used twice, an action argument given twice, a second `reenter`, `exit when`, `goal when` or `window` in a workflow; an experiment clause written twice |
 //! | `E0011` | items that reference each other in a cycle |
 //! | `E0012` | a `matches` pattern that is not a valid regular expression, or compiles beyond the limit |
 //! | `E0013` | nesting deeper than the limit |
@@ -1113,10 +1268,11 @@
 //! | `E0019` | an action the schema does not declare, or an argument it does not take |
 //! | `E0020` | `entered_at` outside a workflow (other misplaced names, such as a prop outside a query, are reported as `E0003` with a hint) |
 //! | `E0021` | an `at:` that is not `now - DURATION`, or more distinct time-travel instants than the limit |
-//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement |
+//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement; an experiment without `split` or `converted when`, over a split of one arm or with an arm of 0%, whose `control` names no arm, whose `winner at` level is not strictly between 0% and 100%, or depending on a batch-only item |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
 //! | `E0024` | no longer emitted: it marked rewards and workflows before they could be compiled (a code never changes meaning) |
-//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, across every source) than the limit |
+//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, experiments, across every source) than the limit |
+//! | `E0026` | a split that does not exist, named by an experiment's `split` or by `arm(…)`: the workflow has no statement of that id, or the statement is not a `split` |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
@@ -1134,7 +1290,7 @@
 //! | list literal | 10,000 elements | `E0016` |
 //! | compiled regular expression | 1 MiB | `E0012` |
 //! | time-travel instants reachable from one item | 64 | `E0021` |
-//! | items (segments, scores, decisions, rewards, workflows) across every source | 10,000 | `E0025` |
+//! | items (segments, scores, decisions, rewards, workflows, experiments) across every source | 10,000 | `E0025` |
 //! | events per contact (when the contact is built) | 1,000,000 | a `ContactError` |
 //!
 //! Each of these adds a level of nesting: parentheses, brackets, an item's or a
@@ -1254,6 +1410,31 @@
 //!   it, label excluded), so it changes with the statement and, for `if` and `split`,
 //!   with the statements inside it. A state stores it as 16 hexadecimal digits.
 //! * **Split arms** of 0% are allowed and never taken.
+//! * **Experiments** ([above](#experiments)). Clauses come in any order, each once;
+//!   only `split` and `converted when` are required. The split is named by its
+//!   statement id in quotes, a path or a `step` label (a label replaces the path of
+//!   its statement, so `"5"` does not name `step offer:` written fifth). A contact
+//!   counts in the arm the hash gives it: the report does not see run states, so
+//!   once a winner is sent, contacts reaching the split afterwards count in their
+//!   hash arm though they were sent the winner — restrict `exposed when` to the test
+//!   period (`exists(email.sent where … between @T0 and @T1)`), or report as of the
+//!   instant the winner was decided. The winner rule needs every arm, the control
+//!   included, to have `min` contacts (and at least one); the best arm is the one of
+//!   highest rate compared exactly as fractions, the first of equals; a best arm
+//!   that is not significant means no winner even when a lesser arm is. For more
+//!   than two arms the comparisons are Bonferroni-corrected, the chi-square test is
+//!   reported but does not decide, and the intervals stay at the stated level (they
+//!   are not widened for the number of comparisons). p-values are compared strictly
+//!   (`p < α`), as shown (6 significant digits). Without `winner at`, the tests use
+//!   95% and no winner is named. A winner applies from its instant on, to runs that
+//!   reach the split then or later, whenever they entered; a winner of another
+//!   workflow is ignored, one that no longer fits the rules is an error rather than
+//!   a guess. Entering a workflow takes no winners. Experiments are items, in the
+//!   namespace of items, but cannot be referenced, and evaluation (`evaluate`, the
+//!   `eval` command) leaves them out.
+//! * **`arm(…)`** gives the hash's arm even for a contact who never reached the split
+//!   and whatever winner was sent; it reads nothing that can change, so it never has
+//!   a next change and appears in no `affected_by` answer.
 //! * **Explanations.** An explanation is refused as evaluation is: a workflow or a
 //!   reward has no single value to explain (`WrongItemKind`), a ranked segment needs a
 //!   batch (`BatchOnly`). The text form leaves out literals (their text is their value,

@@ -44,14 +44,21 @@
 //!    [`Action`]s that became due and the [`Status`]. Both are pure: every condition is
 //!    evaluated as of the instant it concerns, so advancing late gives the same actions
 //!    as advancing on time.
-//! 6. **Analysis**, beside evaluation. [`Program::reads`] gives what an item depends
+//! 6. **Experiments**, beside evaluation. [`Program::experiment`] reports an A/B test
+//!    over a workflow's `split` for a population of contacts: per arm the exposed
+//!    contacts, conversions and rate, each arm against the control (two-proportion
+//!    z-test, confidence interval), the chi-square test over three arms or more, and
+//!    the winner ([`ExperimentReport`]). [`ExperimentReport::to_winner`] gives a
+//!    [`Winner`] that [`Program::advance_with_winners`] sends new runs to. `arm(…)`
+//!    gives a contact's arm in any rule.
+//! 7. **Analysis**, beside evaluation. [`Program::reads`] gives what an item depends
 //!    on ([`Reads`]: attributes, event kinds and props, other items, whether it
 //!    depends on now or the time zone), and [`Program::affected_by`] which items a
 //!    [`Change`] (an event arriving, an attribute changing) may affect: what a host
 //!    must re-evaluate, found without evaluating. [`Program::next_change`] says when
 //!    an item's value will change for one contact if nothing else happens (a
 //!    [`NextChange`]): when a host must evaluate it again.
-//! 7. **Explanations**, beside evaluation. [`Program::explain`] gives an
+//! 8. **Explanations**, beside evaluation. [`Program::explain`] gives an
 //!    [`Explanation`] of why a segment, score or decision has its value for a contact:
 //!    the rule as written, as a tree, each part with its source location and the value
 //!    it produced (or that it was not evaluated), the events each query selected, the
@@ -174,7 +181,7 @@
 //! | [`Limits::max_list_len`] | 10,000 | elements of one list literal (E0016) |
 //! | [`Limits::max_regex_bytes`] | 1 MiB | the compiled size of one `matches` pattern (E0012) |
 //! | [`Limits::max_instants`] | 64 | distinct time-travel instants reachable from one item (E0021) |
-//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards and workflows, counted together across every source (E0025) |
+//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards, workflows and experiments, counted together across every source (E0025) |
 //! | [`Limits::max_events`] | 1,000,000 | events of one contact built for the program ([`ContactError`] of kind `TooManyEvents`, checked before any event is read) |
 //!
 //! No input makes the parser, the checker or the evaluator panic: the library is
@@ -220,8 +227,9 @@
 //!   (a ranked segment, or an item that references one, asked for on a single
 //!   contact), `SchemaMismatch` (a contact built for another schema), for a
 //!   workflow run state saved under other rules, `UnknownStep` (its step no longer
-//!   exists) and `ChangedStep` (its statement changed), and, for a [`Change`] given
-//!   to [`Program::affected_by`], `UnknownEventKind` and `UnknownAttribute`.
+//!   exists) and `ChangedStep` (its statement changed), for a [`Winner`] decided
+//!   under other rules `StaleWinner`, and, for a [`Change`] given to
+//!   [`Program::affected_by`], `UnknownEventKind` and `UnknownAttribute`.
 //!
 //! # Determinism and time
 //!
@@ -243,7 +251,8 @@
 //! for one contact at a time, ranked segments over a batch
 //! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
 //! workflows: entry, re-entry, advancing with waits, branches, splits and send windows
-//! ([`Program::enter`], [`Program::advance`]); and it answers what each item depends
+//! ([`Program::enter`], [`Program::advance`]), A/B test reports and winners
+//! ([`Program::experiment`], [`Program::advance_with_winners`]); and it answers what each item depends
 //! on ([`Program::reads`], [`Program::affected_by`]) and when its value changes next
 //! ([`Program::next_change`]). [`Program::explain`] explains any segment, score or
 //! decision one contact can be evaluated for.
@@ -269,6 +278,7 @@ mod check;
 mod compile;
 pub mod diagnostic;
 mod eval;
+mod experiment;
 pub mod explain;
 mod fnv;
 pub mod language;
@@ -283,8 +293,9 @@ pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
     Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
-    SegmentId, Status, Workspace,
+    SegmentId, Status, Winner, Winners, Workspace,
 };
+pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{ItemKind, Program};

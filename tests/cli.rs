@@ -668,6 +668,129 @@ fn explain_needs_an_id_and_an_item() {
     out.assert_stderr_has("usage:");
 }
 
+// `experiment` (issue 11) -----------------------------------------------------------
+
+const EXPERIMENT_RULES: &str = r#"schema {
+  event purchase { }
+  action send_email(template: string)
+}
+workflow welcome {
+  enter on purchase
+  split { 50% => { send_email(template: "a") } 50% => { send_email(template: "b") } }
+}
+experiment offer "A or B" {
+  split welcome "1"
+  converted when exists(purchase)
+  winner at 95% min 4
+}
+"#;
+
+/// Eight contacts: the §8.4 hash (`fnv1a_64("welcome/1/" + id) mod 10000`, computed
+/// with Python 3) puts c-1, c-2, c-4 and c-5 in arm 0 (buckets 3047, 1258, 1992, 203)
+/// and c-3, c-6, c-7, c-8 in arm 1 (9469, 8414, 6625, 9148); c-1, c-3, c-6 and c-7
+/// bought.
+fn experiment_contacts() -> String {
+    (1..=8)
+        .map(|n| {
+            if [1, 3, 6, 7].contains(&n) {
+                format!(r#"{{"id":"c-{n}","events":[{{"kind":"purchase","at":"2026-11-20T10:00:00Z"}}]}}"#)
+            } else {
+                format!(r#"{{"id":"c-{n}"}}"#)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 1 of 4 against 3 of 4: R 4.2.2's `prop.test(c(3, 1), c(4, 4), correct = FALSE)`
+/// gives X-squared = 2 (z = 1.4142135623730951), p-value = 0.15729920705028447 and the
+/// 95% interval [-0.10011395954441349, 1].
+const EXPERIMENT_LINE: &str = r#"{"experiment":"offer","workflow":"welcome","statement":"1","at":"2026-11-22T12:00:00Z","level":0.95,"min_contacts":4,"control":0,"exposed":8,"comparisons":1,"alpha":0.05,"arms":[{"arm":0,"weight":50,"contacts":4,"conversions":1,"rate":0.25,"versus_control":null},{"arm":1,"weight":50,"contacts":4,"conversions":3,"rate":0.75,"versus_control":{"difference":0.5,"z":1.414214,"p_value":0.157299,"interval":[-0.100114,1],"significant":false}}],"chi_square":null,"winner":null}"#;
+
+#[test]
+fn experiment_prints_the_report_as_one_json_line() {
+    let rules = temp_file("rules.funil", EXPERIMENT_RULES);
+    let contacts = temp_file("contacts.jsonl", &experiment_contacts());
+    let out = run(&[
+        "experiment",
+        &rules,
+        "--contacts",
+        &contacts,
+        "--experiment",
+        "offer",
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(
+        out.stdout,
+        format!("{EXPERIMENT_LINE}\n"),
+        "stderr: {}",
+        out.stderr
+    );
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn experiment_reports_bad_lines_first_and_leaves_them_out() {
+    let rules = temp_file("rules.funil", EXPERIMENT_RULES);
+    let text = format!(
+        "{}\n{{\"id\":\"c-9\",\"attributes\":{{\"plan\":\"x\"}}}}\n\nnot json",
+        experiment_contacts()
+    );
+    let contacts = temp_file("contacts.jsonl", &text);
+    let out = run(&[
+        "experiment",
+        &rules,
+        "--contacts",
+        &contacts,
+        "--experiment",
+        "offer",
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with(r#"{"id":"c-9","line":9,"error":"#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(r#"{"id":null,"line":11,"error":"#),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], EXPERIMENT_LINE);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn experiment_needs_an_experiment_by_name() {
+    let rules = temp_file("rules.funil", EXPERIMENT_RULES);
+    let contacts = temp_file("contacts.jsonl", &experiment_contacts());
+    let base = [
+        "experiment",
+        &rules,
+        "--contacts",
+        &contacts,
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ];
+    let out = run(&base);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("`experiment` needs `--experiment NAME`");
+    out.assert_stderr_has(
+        "funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]",
+    );
+    for name in ["welcome", "nope"] {
+        let out = run(&[&base[..], &["--experiment", name]].concat());
+        assert_eq!(out.code, 2);
+        out.assert_stderr_has(&format!("the rules have no experiment named `{name}`"));
+        assert_eq!(out.stdout, "");
+    }
+}
+
 /// `next` of the spec's rules at the spec's instant over `contacts`.
 fn next(contacts: &str) -> harness::Run {
     let (schema, items) = spec_files();

@@ -15,6 +15,8 @@ use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 
 #[path = "deps.rs"]
 mod deps;
+#[path = "experiment.rs"]
+mod experiment;
 #[path = "explain.rs"]
 mod explain;
 #[path = "next.rs"]
@@ -37,7 +39,8 @@ const USAGE: &str = "usage:
   funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]
   funil deps RULES...
   funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]
-  funil next RULES... --contacts FILE.jsonl --now T [--tz ZONE]";
+  funil next RULES... --contacts FILE.jsonl --now T [--tz ZONE]
+  funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -54,6 +57,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "deps" => deps::run(rest, stdout, stderr),
         "explain" => explain::run(rest, stdout, stderr),
         "next" => next::run(rest, stdout, stderr),
+        "experiment" => experiment::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK

@@ -11,6 +11,8 @@
 //! cargo run --example funil -- explain RULES... --contacts FILE.jsonl --id ID --item NAME \
 //!                                      --now T [--tz ZONE] [--json]
 //! cargo run --example funil -- next RULES... --contacts FILE.jsonl --now T [--tz ZONE]
+//! cargo run --example funil -- experiment RULES... --contacts FILE.jsonl --experiment NAME \
+//!                                         --now T [--tz ZONE]
 //! ```
 //!
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
@@ -19,7 +21,9 @@
 //! workflow run, per contact, in time order; `deps` a table of what each item depends
 //! on; `explain` the tree of one segment, score or decision for one contact (`--json`:
 //! as JSON); `next` one JSON line per contact with the instant each item will next
-//! change if nothing else happens. A bad contact line prints `{"id":…,"line":N,"error":"…"}` and processing
+//! change if nothing else happens; `experiment` the report of one A/B test over every
+//! contact, as one JSON line, after the lines of contacts that did not read. A bad
+//! contact line prints `{"id":…,"line":N,"error":"…"}` and processing
 //! goes on. Exit code: 1 if any line failed, 2 if the rules do not compile, else 0.
 
 mod cli;

@@ -97,12 +97,15 @@ impl Checker<'_, '_> {
         if AGGREGATE_FUNCTIONS.contains(&name) && !self.is_number_min_max(name, args) {
             return self.aggregate(function, args, span, scope);
         }
+        if name == "arm" {
+            return self.split_arm(args, span);
+        }
         let Some((_, builtin, params, result)) = BUILTINS.iter().find(|(n, ..)| *n == name) else {
             let names = BUILTINS
                 .iter()
                 .map(|(n, ..)| *n)
                 .chain(AGGREGATE_FUNCTIONS.iter().copied())
-                .chain(["segment", "score", "decision"]);
+                .chain(["segment", "score", "decision", "arm"]);
             let mut error = self.error(
                 codes::UNKNOWN_FUNCTION,
                 format!("unknown function `{name}`"),
@@ -512,7 +515,7 @@ impl Checker<'_, '_> {
             ItemKind::Score | ItemKind::Reward => Ty::NUMBER,
             ItemKind::Decision => self.types.get(index).cloned().flatten().unwrap_or(Ty::ANY),
             // Not referable: `referenced_kind` never names one.
-            ItemKind::Workflow => Ty::ANY,
+            ItemKind::Workflow | ItemKind::Experiment => Ty::ANY,
         };
         (self.push(Node::Item { item, offset }), ty)
     }

@@ -21,6 +21,7 @@ pub(crate) enum ItemAst<'m> {
     Decision(&'m ast::Decision),
     Workflow(&'m ast::Workflow),
     Reward(&'m ast::Reward),
+    Experiment(&'m ast::Experiment),
 }
 
 /// A checked item, with where it was written and the type references to it see.
@@ -46,6 +47,9 @@ pub(crate) fn declare<'m>(
                 ast::ItemKind::Decision(d) => (&d.name, ItemKind::Decision, ItemAst::Decision(d)),
                 ast::ItemKind::Reward(r) => (&r.name, ItemKind::Reward, ItemAst::Reward(r)),
                 ast::ItemKind::Workflow(w) => (&w.name, ItemKind::Workflow, ItemAst::Workflow(w)),
+                ast::ItemKind::Experiment(e) => {
+                    (&e.name, ItemKind::Experiment, ItemAst::Experiment(e))
+                }
             };
             if let Some(first) = declared.get(&name.node) {
                 let (line, _) = first.file.locate(first.name_span.start);
@@ -124,6 +128,15 @@ impl<'m> Checker<'_, 'm> {
             ItemAst::Reward(reward) => {
                 let rules = self.reward_rules(reward);
                 (&reward.title, ItemBody::Reward(rules), Ty::NUMBER)
+            }
+            ItemAst::Experiment(experiment) => {
+                let compiled = self.experiment(experiment, declared);
+                // No function references an experiment: this type is never read.
+                (
+                    &experiment.title,
+                    ItemBody::Experiment(Box::new(compiled)),
+                    Ty::ANY,
+                )
             }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);
@@ -322,7 +335,12 @@ pub(crate) fn report_batch_only_references(
 ) {
     for (item, (_, entry)) in items.iter().zip(declared.iter()) {
         let kind = item.body.kind();
-        if !item.batch_only || !matches!(kind, ItemKind::Reward | ItemKind::Workflow) {
+        if !item.batch_only
+            || !matches!(
+                kind,
+                ItemKind::Reward | ItemKind::Workflow | ItemKind::Experiment
+            )
+        {
             continue;
         }
         let culprit = item
@@ -348,6 +366,9 @@ pub(crate) fn report_batch_only_references(
         }
         let help = match kind {
             ItemKind::Workflow => "workflows run for one contact at a time",
+            ItemKind::Experiment => {
+                "an experiment's conditions are evaluated for one contact at a time"
+            }
             _ => "rewards are computed for one contact at a time",
         };
         diagnostics.push(error.with_help(help));

@@ -7,12 +7,14 @@
 //! mistake is reported once.
 
 mod calls;
+mod experiment;
 mod expr;
 mod items;
 mod references;
 mod reward;
 mod schema;
 mod specialise;
+mod splits;
 mod types;
 mod workflow;
 
@@ -55,10 +57,12 @@ pub(crate) fn check(
     let declared = items::declare(modules, diagnostics);
     let graph = references::graph(&declared);
     let order = references::order(&graph, &declared, diagnostics);
+    let splits = splits::SplitIndex::of(&declared);
     let mut checker = Checker {
         schema: &schema,
         limits,
         declared: &declared,
+        splits: &splits,
         types: vec![None; declared.len()],
         nodes: Nodes::default(),
         diagnostics,
@@ -129,6 +133,8 @@ pub(crate) struct Checker<'a, 'm> {
     schema: &'a Schema,
     limits: CheckLimits,
     declared: &'a DeclaredItems<'m>,
+    /// Every workflow's statements by id, for experiments and `arm(…)`.
+    splits: &'a splits::SplitIndex,
     /// The type of each item checked so far, by id, for references to it.
     types: Vec<Option<Ty>>,
     nodes: Nodes,

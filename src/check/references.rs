@@ -11,8 +11,8 @@ use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
 use crate::syntax::ast::{
-    Arg, Block, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind,
-    StringPart,
+    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind,
+    SegmentBody, StmtKind, StringPart,
 };
 
 /// For each item (by id), the items it references.
@@ -210,6 +210,15 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             .iter()
             .flat_map(|arm| [&arm.condition, &arm.value])
             .chain(&reward.otherwise)
+            .collect(),
+        ItemAst::Experiment(experiment) => experiment
+            .clauses
+            .iter()
+            .filter_map(|clause| match &clause.node {
+                ExperimentClauseKind::Exposed(condition)
+                | ExperimentClauseKind::Converted(condition) => Some(condition),
+                _ => None,
+            })
             .collect(),
     }
 }

@@ -42,5 +42,6 @@ fn item_name(item: &ItemKind) -> Option<&Name> {
         ItemKind::Decision(decision) => Some(&decision.name),
         ItemKind::Reward(reward) => Some(&reward.name),
         ItemKind::Workflow(workflow) => Some(&workflow.name),
+        ItemKind::Experiment(experiment) => Some(&experiment.name),
     }
 }

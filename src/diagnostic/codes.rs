@@ -12,7 +12,7 @@ pub const UNKNOWN_ATTRIBUTE: &str = "E0003";
 pub const UNKNOWN_KIND: &str = "E0004";
 /// A field that the event or record does not have.
 pub const UNKNOWN_PROP: &str = "E0005";
-/// A reference to a segment, score or decision that does not exist.
+/// A reference to a segment, score, decision or workflow that does not exist.
 pub const UNKNOWN_ITEM: &str = "E0006";
 /// A call to a function that does not exist.
 pub const UNKNOWN_FUNCTION: &str = "E0007";
@@ -61,3 +61,6 @@ pub const USELESS_DEFAULT: &str = "W0003";
 pub const UNSUPPORTED: &str = "E0024";
 /// More items (segments, scores, decisions, rewards, workflows) than the limit.
 pub const TOO_MANY_ITEMS: &str = "E0025";
+/// A split named by an experiment or `arm(…)` that does not exist: the workflow has
+/// no statement of that id, or that statement is not a `split`.
+pub const UNKNOWN_SPLIT: &str = "E0026";

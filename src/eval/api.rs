@@ -37,6 +37,10 @@ pub enum EvalErrorKind {
     UnknownEventKind,
     /// A [`crate::Change`] names no attribute of the schema.
     UnknownAttribute,
+    /// A [`crate::Winner`] passed to [`Program::advance_with_winners`] names a
+    /// statement of the workflow that does not exist, is no `split`, has changed
+    /// since the winner was decided, or has no such arm.
+    StaleWinner,
 }
 
 impl EvalError {
@@ -69,7 +73,8 @@ impl EvalError {
         &self.name
     }
 
-    /// For `UnknownStep` and `ChangedStep`, the step id the run state names.
+    /// For `UnknownStep` and `ChangedStep`, the step id the run state names; for
+    /// `StaleWinner`, the statement id the winner names.
     pub fn step(&self) -> Option<&str> {
         self.step.as_deref()
     }
@@ -107,6 +112,11 @@ impl fmt::Display for EvalError {
                 write!(f, "no event kind or group is named `{name}`")
             }
             EvalErrorKind::UnknownAttribute => write!(f, "no attribute is named `{name}`"),
+            EvalErrorKind::StaleWinner => write!(
+                f,
+                "the winner of split `{}` of workflow `{name}` was decided under other rules",
+                self.step.as_deref().unwrap_or_default()
+            ),
         }
     }
 }
@@ -431,7 +441,7 @@ impl Program {
         Ok(())
     }
 
-    pub(super) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
+    pub(crate) fn check_contact(&self, contact: &Contact) -> Result<(), EvalError> {
         if contact.schema_fingerprint() == self.schema_fingerprint {
             Ok(())
         } else {
@@ -469,7 +479,7 @@ impl Program {
             ItemKind::Segment | ItemKind::Score | ItemKind::Decision => {
                 self.single_contact_item(name, kind, contact)
             }
-            ItemKind::Workflow | ItemKind::Reward => {
+            ItemKind::Workflow | ItemKind::Reward | ItemKind::Experiment => {
                 Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
             }
         }
@@ -531,6 +541,7 @@ impl Evaluator<'_> {
                 }
                 ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
                 ItemKind::Workflow => {} // entered and advanced: `Program::advance`
+                ItemKind::Experiment => {} // reported over a population: `Program::experiment`
             }
         }
         evaluation.segments.as_mut_slice().sort_unstable();

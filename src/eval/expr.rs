@@ -228,6 +228,12 @@ impl<'p> Evaluator<'p> {
                 let at = frame.offset.checked_add(offset).unwrap_or(frame.offset);
                 self.item(*item, at)
             }
+            Node::SplitArm { key, arms } => {
+                let bucket = super::split::bucket_after(key, self.contact.id());
+                super::split::arm_index(arms.iter().copied(), bucket)
+                    .and_then(|arm| u32::try_from(arm).ok())
+                    .map_or(Value::Null, |arm| Value::Number(arm.into()))
+            }
             Node::Interpolate(parts) => {
                 // Assembled in the workspace's buffer (a nested interpolation, which
                 // finds it taken, uses a new one): the value is the only allocation.

@@ -31,6 +31,8 @@ impl Evaluator<'_> {
             ItemBody::Decision(arms) => self.decide(arms, &frame),
             // A workflow has no value: it is entered and advanced (`eval::workflow`).
             ItemBody::Workflow(_) => Value::Null,
+            // An experiment is reported over a population (`Program::experiment`).
+            ItemBody::Experiment(_) => Value::Null,
         }
     }
 

@@ -35,7 +35,8 @@ pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
 pub use reward::Grant;
 pub use segment::SegmentId;
-pub use workflow::{Action, Advance, PastRun, RunState, Status};
+pub(crate) use workflow::split;
+pub use workflow::{Action, Advance, PastRun, RunState, Status, Winner, Winners};
 pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.

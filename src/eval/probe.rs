@@ -1,5 +1,5 @@
 //! [`Probe`]: the narrow door through which the rooms beside evaluation
-//! (explanations, next-change analysis) ask for values.
+//! (explanations, next-change analysis, experiments) ask for values.
 //!
 //! They read the compiled program themselves, node by node, and ask the evaluator only
 //! what a node is worth, which events a query selects and what an item is: so every
@@ -54,8 +54,19 @@ pub(crate) fn probe<R>(
     context: &Context,
     f: impl FnOnce(&mut Probe<'_>) -> R,
 ) -> R {
-    let mut workspace = Workspace::new();
-    let evaluator = Evaluator::new(program, contact, context, &mut workspace);
+    probe_in(&mut Workspace::new(), program, contact, context, f)
+}
+
+/// [`probe`], working in `workspace` (whose memory a caller probing many contacts
+/// keeps from one to the next; the values it held are forgotten).
+pub(crate) fn probe_in<R>(
+    workspace: &mut Workspace,
+    program: &Program,
+    contact: &Contact,
+    context: &Context,
+    f: impl FnOnce(&mut Probe<'_>) -> R,
+) -> R {
+    let evaluator = Evaluator::new(program, contact, context, workspace);
     f(&mut Probe { evaluator })
 }
 

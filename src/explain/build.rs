@@ -95,12 +95,13 @@ impl Builder<'_, '_> {
             }
             ItemBody::Score(rules) => self.score(source, rules),
             ItemBody::Decision(arms) => self.decision(arms),
-            // Never explained: a ranked segment needs a batch, and rewards and workflows
-            // have no single value; an item one contact can be evaluated for references
+            // Never explained: a ranked segment needs a batch, and rewards, workflows and
+            // experiments have no single value; an item one contact can be evaluated for references
             // none of them.
-            ItemBody::Ranked(_) | ItemBody::Reward(_) | ItemBody::Workflow(_) => {
-                (Value::Null, Vec::new())
-            }
+            ItemBody::Ranked(_)
+            | ItemBody::Reward(_)
+            | ItemBody::Workflow(_)
+            | ItemBody::Experiment(_) => (Value::Null, Vec::new()),
         };
         let (text, location) = self.written(Some(Written {
             file: source.file,
@@ -169,7 +170,8 @@ impl Builder<'_, '_> {
                 | Node::EventAt
                 | Node::Now
                 | Node::Today
-                | Node::EnteredAt,
+                | Node::EnteredAt
+                | Node::SplitArm { .. },
             ) => Vec::new(),
             Some(Node::Literal(_)) => {
                 detail = Detail::Literal;

@@ -1,5 +1,5 @@
-//! Items of a compiled program: segments, scores, decisions, rewards and workflows,
-//! resolved.
+//! Items of a compiled program: segments, scores, decisions, rewards, workflows and
+//! experiments, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
@@ -56,6 +56,8 @@ pub(crate) enum ItemBody {
     Workflow(Box<Workflow>),
     /// A reward program.
     Reward(RewardRules),
+    /// An A/B test over a workflow's split.
+    Experiment(Box<super::Experiment>),
 }
 
 /// The kind of an item, as named in messages and the API.
@@ -71,6 +73,8 @@ pub enum ItemKind {
     Workflow,
     /// A reward program (`reward`), computed per trigger event.
     Reward,
+    /// An A/B test over a workflow's split (`experiment`), reported over a population.
+    Experiment,
 }
 
 impl ItemKind {
@@ -82,6 +86,7 @@ impl ItemKind {
             ItemKind::Decision => "decision",
             ItemKind::Workflow => "workflow",
             ItemKind::Reward => "reward",
+            ItemKind::Experiment => "experiment",
         }
     }
 }
@@ -95,6 +100,7 @@ impl ItemBody {
             ItemBody::Decision(_) => ItemKind::Decision,
             ItemBody::Workflow(_) => ItemKind::Workflow,
             ItemBody::Reward(_) => ItemKind::Reward,
+            ItemBody::Experiment(_) => ItemKind::Experiment,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! kept in side tables beside them ([`Nodes::location`], [`ItemSource`], the
 //! program's source files), which only explanations read.
 
+mod experiment;
 mod item;
 mod node;
 mod workflow;
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{SourceFile, Span};
 
+pub(crate) use experiment::{DEFAULT_LEVEL, Experiment};
 pub use item::ItemKind;
 pub(crate) use item::{
     DecisionArms, Item, ItemBody, ItemSource, Ranking, RewardRules, RollingCap, ScoreRule,

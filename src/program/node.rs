@@ -117,6 +117,10 @@ pub(crate) enum Node {
     Item { item: ItemId, offset: TimeDelta },
     /// A string with interpolated parts.
     Interpolate(Box<[Part]>),
+    /// `arm(workflow, "statement")`: the index of the arm the §8.4 hash gives the
+    /// contact, with `key` the hash's prefix (`workflow/statement/`) and `arms` each
+    /// arm's upper bucket bound.
+    SplitArm { key: Arc<str>, arms: Box<[u32]> },
 }
 
 /// Where a prop sits in an event's props, by kind.

@@ -70,6 +70,8 @@ pub enum ItemKind {
     Reward(Reward),
     /// `workflow NAME ["title"] { … }`
     Workflow(Workflow),
+    /// `experiment NAME ["title"] { … }`
+    Experiment(Experiment),
 }
 
 /// A `schema` block.
@@ -355,6 +357,48 @@ pub enum Days {
     Range(Weekday, Weekday),
     /// `mon, wed, fri`
     List(Vec<Weekday>),
+}
+
+/// An A/B test over a workflow's `split`: which contacts were exposed, which
+/// converted, the control arm and the rule that names a winner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Experiment {
+    /// The experiment's name.
+    pub name: Name,
+    /// Its optional human title.
+    pub title: Option<PlainString>,
+    /// Its clauses in the order written (the checker wants `split` and
+    /// `converted when` once each, the others at most once).
+    pub clauses: Vec<ExperimentClause>,
+}
+
+/// One clause of an experiment.
+pub type ExperimentClause = Spanned<ExperimentClauseKind>;
+
+/// The kinds of experiment clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExperimentClauseKind {
+    /// `split WORKFLOW "STATEMENT"`: the split under test, by its statement id.
+    Split {
+        /// The workflow.
+        workflow: Name,
+        /// The id of its `split` statement: a path such as `"5"` or a `step` label.
+        statement: PlainString,
+    },
+    /// `exposed when COND`: which contacts of the population reached the split.
+    Exposed(Expr),
+    /// `converted when COND`: which exposed contacts converted.
+    Converted(Expr),
+    /// `control N`: the arm the others are compared with (from 0).
+    Control(Spanned<u64>),
+    /// `winner at P% min N`: the level of the tests and the contacts every arm needs
+    /// before a winner is named.
+    Winner {
+        /// The level as written (`95` for `95%`).
+        level: Spanned<Decimal>,
+        /// The fewest contacts an arm may have for a winner to be named.
+        min: Spanned<u64>,
+    },
 }
 
 /// A sequence of statements.

@@ -555,6 +555,43 @@ fn workflow() -> impl Strategy<Value = Workflow> {
 }
 
 // ----------------------------------------------------------------------------------
+// Experiments
+
+fn experiment_clause() -> impl Strategy<Value = ExperimentClause> {
+    prop_oneof![
+        (name(), plain_string()).prop_map(|(workflow, statement)| {
+            ExperimentClauseKind::Split {
+                workflow,
+                statement,
+            }
+        }),
+        item_expr().prop_map(ExperimentClauseKind::Exposed),
+        item_expr().prop_map(ExperimentClauseKind::Converted),
+        any::<u64>().prop_map(|arm| ExperimentClauseKind::Control(sp(arm))),
+        (decimal(), any::<u64>()).prop_map(|(level, min)| ExperimentClauseKind::Winner {
+            level: sp(level),
+            min: sp(min),
+        }),
+    ]
+    .prop_map(sp)
+}
+
+/// An experiment: its clauses in any order, repeated or missing (the checker, not the
+/// parser, wants them once each).
+fn experiment() -> impl Strategy<Value = Experiment> {
+    (
+        name(),
+        option::of(plain_string()),
+        vec(experiment_clause(), 0..7),
+    )
+        .prop_map(|(name, title, clauses)| Experiment {
+            name,
+            title,
+            clauses,
+        })
+}
+
+// ----------------------------------------------------------------------------------
 // Items and modules
 
 /// One item of any kind.
@@ -566,6 +603,7 @@ pub fn item() -> impl Strategy<Value = Item> {
         decision().prop_map(ItemKind::Decision),
         reward().prop_map(ItemKind::Reward),
         workflow().prop_map(ItemKind::Workflow),
+        experiment().prop_map(ItemKind::Experiment),
     ]
     .prop_map(sp)
 }

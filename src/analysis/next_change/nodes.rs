@@ -40,7 +40,9 @@ impl Analysis<'_, '_> {
             | Node::Prop(_)
             | Node::EventAt
             | Node::EnteredAt
-            | Node::CompareAttribute { .. } => Known::still(value, None),
+            | Node::CompareAttribute { .. }
+            // A contact's arm is its id's: it never changes.
+            | Node::SplitArm { .. } => Known::still(value, None),
             Node::Now => Known {
                 value,
                 steady: self.next_instant(),

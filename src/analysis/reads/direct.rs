@@ -112,6 +112,10 @@ impl<'p> Walk<'p> {
                 }
                 self.exprs(reward.otherwise, trigger);
             }
+            ItemBody::Experiment(experiment) => {
+                self.exprs(experiment.exposed, None);
+                self.expr(experiment.converted, None);
+            }
             ItemBody::Workflow(workflow) => {
                 for enter in workflow.enter_on.iter() {
                     // `entered_at` is the trigger's `at`.
@@ -207,7 +211,8 @@ impl<'p> Walk<'p> {
 
     fn node(&mut self, node: &'p Node, scope: Scope<'p>) {
         match node {
-            Node::Literal(_) | Node::EnteredAt => {}
+            // A split's arm depends on the contact's id alone, which never changes.
+            Node::Literal(_) | Node::EnteredAt | Node::SplitArm { .. } => {}
             // Items referenced are followed through the item's dependencies.
             Node::Item { .. } => {}
             Node::Attribute(attribute) | Node::CompareAttribute { attribute, .. } => {

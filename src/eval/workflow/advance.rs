@@ -8,10 +8,12 @@
 //! stands. That is why a late call gives the same actions, stamped with the same
 //! instants, as calls made on time.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::state::{Action, Advance, Outcome, Phase, RunState};
-use super::{split, window};
+use super::{Winners, split, window};
 use crate::eval::{Context, EvalError, EvalErrorKind, Evaluator, Frame, Workspace};
 use crate::model::{Contact, Value};
 use crate::program::{Program, StepIndex, StepKind, Workflow};
@@ -47,6 +49,12 @@ struct Run<'a> {
     entered_at: DateTime<Utc>,
     position: Position,
     actions: Vec<Action>,
+    /// The arm taken at each split passed, by statement id (the state's, then this
+    /// call's).
+    arms: BTreeMap<String, usize>,
+    /// The winners of this workflow's splits: by step, the winning arm and the
+    /// instant from which it applies.
+    winners: BTreeMap<StepIndex, (usize, DateTime<Utc>)>,
     /// Scratch memory reused from one instant to the next.
     workspace: Workspace,
 }
@@ -59,6 +67,7 @@ pub(super) fn advance(
     state: &RunState,
     contact: &Contact,
     context: &Context,
+    winners: &Winners,
 ) -> Result<Advance, EvalError> {
     let mut run = Run {
         program,
@@ -69,6 +78,8 @@ pub(super) fn advance(
         entered_at: state.entered_at(),
         position: resolve(name, workflow, state.phase())?,
         actions: Vec::new(),
+        arms: state.arms().clone(),
+        winners: resolve_winners(name, workflow, winners)?,
         workspace: Workspace::new(),
     };
     let now = context.now();
@@ -96,7 +107,8 @@ pub(super) fn advance(
         state.entered_at(),
         state.advanced_at().max(now),
         phase,
-    );
+    )
+    .with_arms(run.arms);
     Ok(Advance {
         status: state.status(),
         state,
@@ -129,6 +141,32 @@ fn resolve(name: &str, workflow: &Workflow, phase: &Phase) -> Result<Position, E
             }
         }
     })
+}
+
+/// The winners of the workflow `name`'s splits, by step, each checked against the
+/// workflow as compiled now.
+fn resolve_winners(
+    name: &str,
+    workflow: &Workflow,
+    winners: &Winners,
+) -> Result<BTreeMap<StepIndex, (usize, DateTime<Utc>)>, EvalError> {
+    let mut resolved = BTreeMap::new();
+    for winner in winners.iter().filter(|w| w.workflow() == name) {
+        let statement = winner.statement();
+        let stale = || EvalError::in_step(EvalErrorKind::StaleWinner, name, statement);
+        let (index, _, step) = workflow.steps.get_full(statement).ok_or_else(stale)?;
+        let StepKind::Split { arms } = &step.kind else {
+            return Err(stale());
+        };
+        if winner.fingerprint() != fingerprint_text(step.fingerprint) || winner.arm() >= arms.len()
+        {
+            return Err(stale());
+        }
+        resolved
+            .entry(index)
+            .or_insert((winner.arm(), winner.since()));
+    }
+    Ok(resolved)
 }
 
 /// A fingerprint as a state stores it: 16 hexadecimal digits.
@@ -322,10 +360,20 @@ impl Run<'_> {
                     .find(|(condition, _)| evaluator.test(*condition, frame))
                     .map_or(*otherwise, |(_, target)| *target),
             ),
-            StepKind::Split { arms } => Next::Goto(split::arm(
-                arms,
-                split::bucket(self.name, id, self.contact.id()),
-            )),
+            StepKind::Split { arms } => {
+                let arm = match self.winners.get(&index) {
+                    Some((winner, since)) if t >= *since => Some(*winner),
+                    _ => {
+                        let bucket = split::bucket(self.name, id, self.contact.id());
+                        split::arm_index(arms.iter().map(|(bound, _)| *bound), bucket)
+                    }
+                };
+                let Some(arm) = arm else {
+                    return Next::Goto(step.next);
+                };
+                self.arms.insert(id.clone(), arm);
+                Next::Goto(arms.get(arm).and_then(|(_, target)| *target))
+            }
             StepKind::Stop => Next::Goto(None),
         }
     }

@@ -8,13 +8,15 @@
 //!
 //! * [`enter`]: entry clauses and the re-entry policy;
 //! * [`advance`]: the instants a run passes and the statements it runs;
-//! * [`window`]: send windows in local time; [`split`]: split assignment.
+//! * [`window`]: send windows in local time; [`split`]: split assignment;
+//!   [`winners`]: the winning arms of experiments, which a split sends new contacts to.
 
 mod advance;
 mod enter;
-mod split;
+pub(crate) mod split;
 mod state;
 mod window;
+mod winners;
 
 use chrono::{DateTime, Utc};
 
@@ -22,6 +24,7 @@ use super::{Context, EvalError, EvalErrorKind};
 use crate::model::Contact;
 use crate::program::{ItemBody, Program, Reentry, Workflow};
 pub use state::{Action, Advance, PastRun, RunState, Status};
+pub use winners::{Winner, Winners};
 
 impl Program {
     /// Whether `contact` enters the workflow `workflow` now (§8.1), and if so its new
@@ -159,9 +162,86 @@ impl Program {
         contact: &Contact,
         context: &Context,
     ) -> Result<Advance, EvalError> {
+        self.advance_with_winners(state, contact, context, &Winners::new())
+    }
+
+    /// [`Program::advance`], with the winners of experiments: a run that reaches a
+    /// split with a winner, at or after the winner's [`since`](Winner::since), takes
+    /// the winning arm ("send the winner"); before that instant, and at splits without
+    /// a winner, the §8.4 hash chooses as always. The arm a run takes at each split is
+    /// recorded in its state ([`RunState::arm`]).
+    ///
+    /// Which arm a run takes depends only on the instant it reaches the split and on
+    /// `winners`, so advancing late with the same winners gives what advancing on
+    /// time gives. Winners of other workflows are ignored.
+    ///
+    /// ```
+    /// use funil::{Context, Winners};
+    ///
+    /// let program = funil::compile(r#"
+    ///     schema { event signup { } event purchase { } action send_email(template: string) }
+    ///     workflow welcome {
+    ///       enter on signup
+    ///       split { 50% => { send_email(template: "a") } 50% => { send_email(template: "b") } }
+    ///     }
+    ///     segment in_b { arm(welcome, "1") == 1 }
+    ///     experiment offer { split welcome "1"  converted when exists(purchase)  winner at 95% min 20 }
+    /// "#)?;
+    /// let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>();
+    /// let decided = Context::new(at("2026-11-22T12:00:00Z")?);
+    /// // A hundred contacts: those the hash put in arm 1 bought, the others did not.
+    /// let mut contacts = Vec::new();
+    /// for n in 0..100 {
+    ///     let id = format!("c-{n}");
+    ///     let in_b = program.segment("in_b", &program.contact(id.as_str()).build()?, &decided)?;
+    ///     let contact = program.contact(id.as_str());
+    ///     let contact = if in_b { contact.event("purchase", at("2026-11-20T00:00:00Z")?, []) } else { contact };
+    ///     contacts.push(contact.build()?);
+    /// }
+    /// let report = program.experiment("offer", &contacts, &decided)?;
+    /// assert_eq!(report.winner(), Some(1));
+    /// let winners: Winners = report.to_winner().into_iter().collect();
+    ///
+    /// // A contact the hash puts in arm 0 signs up after the winner was decided…
+    /// let id = (0..).map(|n| format!("new-{n}")).find(|id| {
+    ///     let probe = program.contact(id.as_str()).build().expect("a contact");
+    ///     !program.segment("in_b", &probe, &decided).expect("a segment")
+    /// }).expect("an id in arm 0");
+    /// let late = program.contact(id.as_str()).event("signup", at("2026-11-23T10:00:00Z")?, []).build()?;
+    /// let now = Context::new(at("2026-11-23T10:00:00Z")?);
+    /// let run = program.enter("welcome", &late, &now, &[0], &[])?.expect("entered");
+    /// let advance = program.advance_with_winners(&run, &late, &now, &winners)?;
+    /// // …and is sent the winner.
+    /// assert_eq!(advance.actions[0].step, "1.arm1.1");
+    /// assert_eq!(advance.state.arm("1"), Some(1));
+    /// // Without winners, the hash as always.
+    /// assert_eq!(program.advance(&run, &late, &now)?.actions[0].step, "1.arm0.1");
+    ///
+    /// // One who reached the split before the winner was decided keeps the hash's arm,
+    /// // however late the run is advanced.
+    /// let early = program.contact(id.as_str()).event("signup", at("2026-11-21T10:00:00Z")?, []).build()?;
+    /// let then = Context::new(at("2026-11-21T10:00:00Z")?);
+    /// let run = program.enter("welcome", &early, &then, &[0], &[])?.expect("entered");
+    /// let advance = program.advance_with_winners(&run, &early, &now, &winners)?;
+    /// assert_eq!(advance.actions[0].step, "1.arm0.1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Program::advance`], and a winner of this workflow that no longer
+    /// fits it (`StaleWinner`): its statement is gone, is no `split`, changed since
+    /// the winner was decided, or has no such arm.
+    pub fn advance_with_winners(
+        &self,
+        state: &RunState,
+        contact: &Contact,
+        context: &Context,
+        winners: &Winners,
+    ) -> Result<Advance, EvalError> {
         let name = state.workflow();
         let workflow = self.workflow(name, contact)?;
-        advance::advance(self, name, workflow, state, contact, context)
+        advance::advance(self, name, workflow, state, contact, context, winners)
     }
 
     /// The first instant at which the re-entry policy of `workflow` lets a contact

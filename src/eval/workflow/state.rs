@@ -1,6 +1,8 @@
 //! What the host keeps and receives: the run state (serde), past runs, and the result
 //! of advancing a run.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -10,9 +12,10 @@ use crate::model::Value;
 ///
 /// It is a plain serde value: store it as JSON (or any serde format) and pass it back
 /// to [`Program::advance`](crate::Program::advance). It records the workflow's name,
-/// the entry instant, the instant of the last advance, and where the run stands: about
+/// the entry instant, the instant of the last advance, where the run stands: about
 /// to start, parked at a step (by id and fingerprint, with the instant it asked to be
-/// advanced next), or ended.
+/// advanced next), or ended; and the arm it took at each split it passed
+/// (`"arms":{"5":1}`, left out while there is none).
 ///
 /// ```
 /// let program = funil::compile(r#"
@@ -39,6 +42,10 @@ pub struct RunState {
     advanced_at: DateTime<Utc>,
     #[serde(flatten)]
     phase: Phase,
+    /// The arm taken at each split the run passed, by statement id; left out of the
+    /// JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    arms: BTreeMap<String, usize>,
 }
 
 /// Where a run stands.
@@ -79,7 +86,25 @@ impl RunState {
             entered_at,
             advanced_at,
             phase,
+            arms: BTreeMap::new(),
         }
+    }
+
+    /// The same state, with the arms taken at its splits.
+    pub(crate) fn with_arms(self, arms: BTreeMap<String, usize>) -> RunState {
+        RunState { arms, ..self }
+    }
+
+    /// The arms taken at the splits passed, by statement id.
+    pub(crate) fn arms(&self) -> &BTreeMap<String, usize> {
+        &self.arms
+    }
+
+    /// The arm (from 0) the run took at the split `statement`, if it passed it: the
+    /// one the §8.4 hash gave, or the winner passed to
+    /// [`Program::advance_with_winners`](crate::Program::advance_with_winners).
+    pub fn arm(&self, statement: &str) -> Option<usize> {
+        self.arms.get(statement).copied()
     }
 
     pub(crate) fn phase(&self) -> &Phase {

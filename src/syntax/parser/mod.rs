@@ -11,6 +11,7 @@
 //! line that starts an item, so one parse reports the errors of every item.
 
 mod error;
+mod experiment;
 mod expr;
 mod items;
 mod lexical;

@@ -1,10 +1,11 @@
-//! Items: schema blocks, segments, scores, decisions and rewards (workflows have their
-//! own file).
+//! Items: schema blocks, segments, scores, decisions, rewards and experiments
+//! (workflows have their own file).
 
 use super::Printer;
 use crate::syntax::ast::{
-    Arm, CapPer, Decision, Expr, Field, Item, ItemKind, PlainString, RankTake, Reward, Schema,
-    SchemaDeclKind, Score, ScoreRuleKind, Segment, SegmentBody,
+    Arm, CapPer, Decision, Experiment, ExperimentClauseKind, Expr, Field, Item, ItemKind,
+    PlainString, RankTake, Reward, Schema, SchemaDeclKind, Score, ScoreRuleKind, Segment,
+    SegmentBody,
 };
 
 impl Printer {
@@ -17,6 +18,7 @@ impl Printer {
             ItemKind::Decision(decision) => self.decision(decision),
             ItemKind::Reward(reward) => self.reward(reward),
             ItemKind::Workflow(workflow) => self.workflow(workflow),
+            ItemKind::Experiment(experiment) => self.experiment(experiment),
         }
         self.text("\n");
     }
@@ -226,5 +228,45 @@ impl Printer {
         self.expr(condition);
         self.text(" => ");
         self.expr(value);
+    }
+
+    /// Writes an experiment, one clause per line, in the order written.
+    fn experiment(&mut self, experiment: &Experiment) {
+        self.item_head(
+            "experiment",
+            &experiment.name.node,
+            experiment.title.as_ref(),
+        );
+        self.braced(experiment.clauses.is_empty(), |printer| {
+            for clause in &experiment.clauses {
+                printer.line_start();
+                match &clause.node {
+                    ExperimentClauseKind::Split {
+                        workflow,
+                        statement,
+                    } => {
+                        printer.text("split ");
+                        printer.text(&workflow.node);
+                        printer.text(" ");
+                        printer.plain_string(&statement.node);
+                    }
+                    ExperimentClauseKind::Exposed(condition) => {
+                        printer.text("exposed when ");
+                        printer.expr(condition);
+                    }
+                    ExperimentClauseKind::Converted(condition) => {
+                        printer.text("converted when ");
+                        printer.expr(condition);
+                    }
+                    ExperimentClauseKind::Control(arm) => {
+                        printer.write(format_args!("control {}", arm.node));
+                    }
+                    ExperimentClauseKind::Winner { level, min } => {
+                        printer.write(format_args!("winner at {}% min {}", level.node, min.node));
+                    }
+                }
+                printer.text("\n");
+            }
+        });
     }
 }
