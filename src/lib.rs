@@ -282,10 +282,10 @@ pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
-    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
-    SegmentId, Status, Workspace,
+    Action, Advance, CapOutcome, Capped, Context, EvalError, EvalErrorKind, Evaluation, Grant,
+    PastRun, RunState, SegmentId, Status, Workspace,
 };
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
-pub use program::{ItemKind, Program};
+pub use program::{CapLimit, FrequencyCap, ItemKind, OverCap, Program};
 pub use rust_decimal::Decimal;

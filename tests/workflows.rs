@@ -61,6 +61,9 @@ fn replay_in(
             let what = match record.happening {
                 Happening::Entered => "entered".to_string(),
                 Happening::Action(action) => format!("{} {}", action.step, action.name),
+                Happening::Capped(held) => {
+                    format!("{} {} {}", held.step, held.name, held.outcome.name())
+                }
                 Happening::Ended(status) => status.name().to_string(),
             };
             (stamp(record.at), what)

@@ -35,7 +35,7 @@ pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
 pub use reward::Grant;
 pub use segment::SegmentId;
-pub use workflow::{Action, Advance, PastRun, RunState, Status};
+pub use workflow::{Action, Advance, CapOutcome, Capped, PastRun, RunState, Status};
 pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.
