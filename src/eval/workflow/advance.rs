@@ -10,8 +10,11 @@
 //!
 //! An action its frequency cap holds back at an instant is deferred (the run parks at
 //! it until the cap allows it) or skipped; counting sees the contact's recorded events
-//! and the actions this advance emitted before. Several runs of one contact advanced
-//! together pass their instants in one time order and share what they emitted.
+//! and the capped actions this advance emitted before, which the host will record as
+//! events. Several runs of one contact advanced together pass their instants in one
+//! time order and share what they emitted: for each run, the capped actions of the
+//! others are events, counted by its caps and instants it passes, as they would be
+//! once recorded.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -47,6 +50,15 @@ enum Next {
     Defer(Option<DateTime<Utc>>),
 }
 
+/// A capped action emitted in this advance: the event the host will record for it.
+#[derive(Debug, Clone, Copy)]
+struct Emitted {
+    /// The [`Run::index`] of the run that emitted it.
+    run: usize,
+    action: ActionId,
+    at: DateTime<Utc>,
+}
+
 /// One run being advanced.
 struct Run<'a> {
     program: &'a Program,
@@ -61,9 +73,11 @@ struct Run<'a> {
     actions: Vec<Action>,
     /// The actions a frequency cap held back.
     capped: Vec<Capped>,
-    /// Every action emitted in this advance, with its instant, by this run (and, when
-    /// runs are advanced together, by the others): caps count them.
-    emitted: Vec<(ActionId, DateTime<Utc>)>,
+    /// This run's place among the runs advanced together (0 when alone).
+    index: usize,
+    /// The capped actions emitted in this advance, by this run and the runs advanced
+    /// with it, in time order: the events the host will record for them.
+    emitted: Vec<Emitted>,
     /// Scratch memory reused from one instant to the next.
     workspace: Workspace,
 }
@@ -92,8 +106,9 @@ pub(super) fn advance_together(
     context: &Context,
 ) -> Result<Vec<Advance>, EvalError> {
     let mut started = Vec::with_capacity(runs.len());
-    for (workflow, state) in runs {
-        let run = Run::new(program, state.workflow(), workflow, state, contact, context)?;
+    for (index, (workflow, state)) in runs.iter().enumerate() {
+        let mut run = Run::new(program, state.workflow(), workflow, state, contact, context)?;
+        run.index = index;
         started.push((run, None::<DateTime<Utc>>));
     }
     let mut emitted = Vec::new();
@@ -101,7 +116,7 @@ pub(super) fn advance_together(
         let next = started
             .iter()
             .enumerate()
-            .filter_map(|(index, (run, last))| Some((run.next_instant(*last)?, index)))
+            .filter_map(|(index, (run, last))| Some((run.next_instant(*last, &emitted)?, index)))
             .min();
         let Some((instant, index)) = next else {
             break;
@@ -145,6 +160,7 @@ impl<'a> Run<'a> {
             position: resolve(name, workflow, state.phase())?,
             actions: Vec::new(),
             capped: Vec::new(),
+            index: 0,
             emitted: Vec::new(),
             workspace: Workspace::new(),
         })
@@ -244,7 +260,7 @@ impl Run<'_> {
     /// exit and goal as of `now`.
     fn pass_instants(&mut self) {
         let mut last: Option<DateTime<Utc>> = None;
-        while let Some(instant) = self.next_instant(last) {
+        while let Some(instant) = self.next_instant(last, &[]) {
             self.pass(instant);
             last = Some(instant);
         }
@@ -253,18 +269,31 @@ impl Run<'_> {
 
     /// The next instant the run passes after `last` (the last one it passed in this
     /// advance, if any): the first of its due instant and the next event since the
-    /// previous call, up to `now`. None once it has ended, or for a call back in time,
+    /// previous call (among them the capped actions of the runs advanced with it, in
+    /// `emitted`), up to `now`. None once it has ended, or for a call back in time,
     /// which changes nothing: the run has already passed `now`.
-    fn next_instant(&self, last: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    fn next_instant(
+        &self,
+        last: Option<DateTime<Utc>>,
+        emitted: &[Emitted],
+    ) -> Option<DateTime<Utc>> {
         let now = self.context.now();
         if matches!(self.position, Position::Ended { .. }) || now < self.since {
             return None;
         }
         let after = last.map_or(self.since, |last| last.max(self.since));
         let events = self.contact.events();
-        let event = events
+        let recorded = events
             .get(events.partition_point(|event| event.at() <= after))
-            .map(|event| event.at())
+            .map(|event| event.at());
+        let emitted = emitted
+            .iter()
+            .find(|emitted| emitted.run != self.index && emitted.at > after)
+            .map(|emitted| emitted.at);
+        let event = [recorded, emitted]
+            .into_iter()
+            .flatten()
+            .min()
             .filter(|at| *at <= now);
         // Each instant passes once: a due instant not after the last one passed
         // cannot come back (it would be a state from elsewhere).
@@ -420,7 +449,13 @@ impl Run<'_> {
                     args,
                     due: t,
                 });
-                self.emitted.push((*action, t));
+                if self.program.cap_of(*action).is_some() {
+                    self.emitted.push(Emitted {
+                        run: self.index,
+                        action: *action,
+                        at: t,
+                    });
+                }
                 Next::Goto(step.next)
             }
             StepKind::Wait(delay) => match t.checked_add_signed(*delay) {
@@ -487,11 +522,17 @@ impl Run<'_> {
         frame: &Frame<'_>,
     ) -> Option<Next> {
         let cap = self.program.cap_of(action)?;
+        // The events the host will record for the capped actions emitted so far: of
+        // this cap's kind for those whose cap counts the same kind.
         let emitted: Vec<DateTime<Utc>> = self
             .emitted
             .iter()
-            .filter(|(emitted, _)| *emitted == action)
-            .map(|(_, at)| *at)
+            .filter(|emitted| {
+                self.program
+                    .cap_of(emitted.action)
+                    .is_some_and(|other| other.counted == cap.counted)
+            })
+            .map(|emitted| emitted.at)
             .collect();
         let (next, outcome) = match cap::verdict(cap, self.contact, &emitted, t) {
             Verdict::Allowed => return None,

@@ -172,16 +172,19 @@ impl Program {
     }
 
     /// [`Program::advance`] for several runs of one contact at once (its runs of
-    /// different workflows, say), so that frequency caps count across them exactly:
-    /// the runs pass their instants in one time order — at one instant, in the order
-    /// of `states` — and the actions each run emits count toward the caps of the runs
-    /// after it, as if the host had recorded each action as an event at once. The
-    /// advances are returned in the order of `states`.
+    /// different workflows), so that frequency caps count across them exactly,
+    /// however late the call: the runs pass their instants in one time order — at one
+    /// instant, in the order of `states` — and the capped actions each run emits are,
+    /// for the others, the events the host will record for them: counted by their
+    /// caps, and instants they pass (§8.2). So the result is that of advancing the
+    /// runs on time, in the order of `states` at each instant, with each run's capped
+    /// actions recorded as events before the next run is advanced. The advances come
+    /// back in the order of `states`.
     ///
     /// Advancing the runs one by one with [`Program::advance`] sees the other runs'
-    /// actions only through the events the host has recorded: exact when the runs
-    /// are advanced on time, each run's actions recorded before the next run is
-    /// advanced; `advance_all` is exact however late it is called.
+    /// actions only through the events the host has recorded: exact when each call is
+    /// on time and records its actions before the next, not when several runs are
+    /// advanced late over the same period.
     ///
     /// ```
     /// let program = funil::compile(r#"
