@@ -261,3 +261,44 @@ fn over_cap(over: ast::OverCap) -> OverCap {
         ast::OverCap::Skip => OverCap::Skip,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ActionId, KindId};
+    use crate::program::OverCap;
+
+    const SCHEMA: &str = "schema {
+        event email.opened { }
+        event email.sent { }
+        action add_tag(tag: string)
+        action send_email(template: string)
+    }";
+
+    #[test]
+    fn a_cap_resolves_its_action_and_kind_to_ids() {
+        let program = crate::compile(&format!(
+            "{SCHEMA} cap emails on send_email counted by email.sent {{
+                 at most 2 per 1d then skip
+                 at most 5 per 7d
+             }}"
+        ))
+        .unwrap();
+        let cap = program.cap_of(ActionId(1)).unwrap();
+        assert_eq!((cap.action, cap.counted), (ActionId(1), KindId(1)));
+        assert_eq!(
+            cap.limits.iter().map(|l| l.over).collect::<Vec<_>>(),
+            [OverCap::Skip, OverCap::Defer]
+        );
+        assert!(program.cap_of(ActionId(0)).is_none());
+    }
+
+    #[test]
+    fn every_independent_mistake_of_a_cap_is_reported() {
+        let error = crate::compile(&format!(
+            "{SCHEMA} cap emails on send_mail counted by email.snt {{ at most 0 per 0s }}"
+        ))
+        .unwrap_err();
+        let codes: Vec<&str> = error.diagnostics().iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["E0019", "E0004", "E0022", "E0022"], "{error}");
+    }
+}
