@@ -59,5 +59,6 @@ pub const USELESS_DEFAULT: &str = "W0003";
 /// No longer emitted: it marked rewards and workflows before they could be compiled.
 /// Kept, since a code never changes meaning.
 pub const UNSUPPORTED: &str = "E0024";
-/// More items (segments, scores, decisions, rewards, workflows) than the limit.
+/// More items (segments, scores, decisions, rewards, workflows, frequency caps) than
+/// the limit.
 pub const TOO_MANY_ITEMS: &str = "E0025";
