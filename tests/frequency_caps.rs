@@ -10,16 +10,14 @@
 //! advance), deferral to the first instant every limit allows (moved into the send
 //! window), skipping, the state and the `Advance` that record it, runs of several
 //! workflows (advanced one by one through recorded events, or together with
-//! `advance_all`), the replay of `simulate`, dependencies, and the syntax.
+//! `advance_all`), the replay of `simulate` (its command line is tested in
+//! `tests/simulate.rs`), dependencies, and the syntax.
 //!
 //! Rules compile after the spec schema (`tests/data/spec_schema.funil`): actions
 //! `send_email(template: string)`, `notify_sales(owner: string?, reason: string)` and
 //! `add_tag(tag: string)`; the kind `email.sent { campaign: string }` and the group
 //! `touch = email.sent`.
 
-#[path = "common/cli_harness.rs"]
-#[allow(dead_code)]
-mod harness;
 mod support;
 #[path = "../examples/funil/timeline.rs"]
 mod timeline;
@@ -28,7 +26,7 @@ use chrono::{DateTime, Utc};
 use funil::syntax::{ast::ItemKind, parse, print};
 use funil::{Advance, CapOutcome, Change, Contact, OverCap, Program, RunState, Status, Tz, Value};
 use serde_json::json;
-use support::{ContactJson, SCHEMA, at, compile, contact, ctx};
+use support::{ContactJson, at, compile, contact, ctx};
 use timeline::{Happening, timeline};
 
 /// The issue's cap: at most 3 emails per contact per 7 days, and at most 1 per day.
@@ -899,45 +897,6 @@ fn the_replay_records_performed_actions_and_shows_what_caps_held_back() {
         .map(|a| (stamp(a.due), a.step.clone()))
         .collect();
     assert_eq!(replayed, advanced);
-}
-
-#[test]
-fn simulate_prints_deferred_and_skipped_actions() {
-    let schema = harness::temp_file("schema.funil", SCHEMA);
-    let rules = harness::temp_file("rules.funil", &format!("{EMAILS}\n{TWO_EMAILS}"));
-    let line = form_at("2026-11-02T10:00:00Z", &["2026-11-02T08:00:00Z"]).json();
-    let contacts = harness::temp_file("contacts.jsonl", &format!("{line}\n"));
-    let out = harness::run(&[
-        "simulate",
-        &schema,
-        &rules,
-        "--contacts",
-        &contacts,
-        "--workflow",
-        "two",
-        "--from",
-        "2026-11-01T00:00:00Z",
-        "--until",
-        "2026-11-10T00:00:00Z",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        out.stdout,
-        concat!(
-            r#"{"id":"c-1","at":"2026-11-02T10:00:00Z","workflow":"two","status":"entered"}"#,
-            "\n",
-            r#"{"id":"c-1","at":"2026-11-02T10:00:00Z","workflow":"two","step":"1","action":"send_email","status":"deferred","cap":"emails","until":"2026-11-03T08:00:00Z"}"#,
-            "\n",
-            r#"{"id":"c-1","at":"2026-11-03T08:00:00Z","workflow":"two","step":"1","action":"send_email","args":{"template":"first"}}"#,
-            "\n",
-            r#"{"id":"c-1","at":"2026-11-03T10:00:00Z","workflow":"two","step":"3","action":"send_email","status":"deferred","cap":"emails","until":"2026-11-04T08:00:00Z"}"#,
-            "\n",
-            r#"{"id":"c-1","at":"2026-11-04T08:00:00Z","workflow":"two","step":"3","action":"send_email","args":{"template":"second"}}"#,
-            "\n",
-            r#"{"id":"c-1","at":"2026-11-04T08:00:00Z","workflow":"two","status":"finished"}"#,
-            "\n",
-        )
-    );
 }
 
 #[test]

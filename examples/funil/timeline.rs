@@ -202,13 +202,15 @@ pub fn timeline(
     Ok(records)
 }
 
+/// An event the replay recorded for an action it performed: kind, instant, props.
+type Recorded = (String, DateTime<Utc>, Vec<(String, Value)>);
+
 /// The replay's host: the contact as given, and the events it recorded for the
 /// actions performed that a frequency cap counts.
 struct Host<'a> {
     program: &'a Program,
     original: &'a Contact,
-    /// Recorded events: kind, instant, props.
-    recorded: Vec<(String, DateTime<Utc>, Vec<(String, Value)>)>,
+    recorded: Vec<Recorded>,
     /// The contact with the recorded events, once there are any.
     current: Option<Contact>,
 }
