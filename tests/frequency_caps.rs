@@ -800,6 +800,47 @@ fn at_one_instant_the_first_run_takes_the_last_slot() {
 }
 
 #[test]
+fn advance_all_passes_the_instants_of_the_others_capped_actions() {
+    // `watch` waits for a condition that only the passing of time makes true, so it
+    // is seen at the instants the run passes: on time, the email `mail` sends at 11:00
+    // is recorded, an event that wakes `watch`; advanced together late, `watch` passes
+    // that instant too.
+    let program = program(
+        r#"workflow mail { enter on form.submitted  wait 1h  send_email(template: "m") }
+           workflow watch {
+             enter on form.submitted
+             wait until now - entered_at >= 30m
+             add_tag(tag: "seen")
+           }"#,
+    );
+    let c = form_at("2026-11-02T10:00:00Z", &[]).build(&program);
+    let entry = ctx("2026-11-02T10:00:00Z");
+    let runs = program.enter_all(&c, &entry, &[0], &[]).unwrap();
+    let late = program
+        .advance_all(&runs, &c, &ctx("2026-11-04T00:00:00Z"))
+        .unwrap();
+    let tag: Vec<String> = late[1].actions.iter().map(|a| stamp(a.due)).collect();
+    assert_eq!(tag, ["2026-11-02T11:00:00Z"]);
+
+    // On time: `mail` at 11:00, recorded; `watch` advanced at 11:00 sees the event.
+    let mail = program
+        .advance(&runs[0], &c, &ctx("2026-11-02T11:00:00Z"))
+        .unwrap();
+    assert_eq!(mail.actions, late[0].actions);
+    let recorded = form_at("2026-11-02T10:00:00Z", &["2026-11-02T11:00:00Z"]).build(&program);
+    let first = program.advance(&runs[1], &c, &entry).unwrap();
+    let watch = program
+        .advance(&first.state, &recorded, &ctx("2026-11-02T11:00:00Z"))
+        .unwrap();
+    assert_eq!(watch.actions, late[1].actions);
+    // Alone and late, `watch` has no instant to see it at.
+    let alone = program
+        .advance(&runs[1], &c, &ctx("2026-11-04T00:00:00Z"))
+        .unwrap();
+    assert!(alone.actions.is_empty());
+}
+
+#[test]
 fn advance_all_refuses_what_advance_refuses() {
     let program = program(TWO_WORKFLOWS);
     let c = form_at("2026-11-02T10:00:00Z", &[]).build(&program);
@@ -838,7 +879,7 @@ fn a_workflow_with_a_capped_action_reads_the_counted_kind() {
 
 // simulate -----------------------------------------------------------------------------
 
-/// The two-emails workflow and a one-by-one tag, replayed with the host recording
+/// A drip of three emails and a tag, through the replay of `simulate`, which records
 /// the emails it performs.
 #[test]
 fn the_replay_records_performed_actions_and_shows_what_caps_held_back() {

@@ -117,7 +117,8 @@ impl RunState {
 
     /// The name of the frequency cap that deferred the action the run is parked at,
     /// if a cap did: the run then waits, until [`RunState::due`], for the first
-    /// instant the cap allows the action (§ [Frequency caps](crate::language#frequency-caps)).
+    /// instant the cap allows the action (see
+    /// [Frequency caps](crate::language#frequency-caps)).
     ///
     /// ```
     /// let program = funil::compile(r#"
