@@ -2,8 +2,9 @@
 //!
 //! Rules are plain text. A `schema` declares what a contact looks like; `segment`,
 //! `score`, `decide` and `reward` items say what to compute from it, `workflow`
-//! items what to do with it over time, and `experiment` items how to tell which arm
-//! of a workflow's `split` works best. [`compile`](crate::compile)
+//! items what to do with it over time, `experiment` items how to tell which arm of a
+//! workflow's `split` works best, and `cap` items how often an action may be
+//! performed for one contact across every workflow. [`compile`](crate::compile)
 //! or [`Compiler`](crate::Compiler) turns one or several sources into a
 //! [`Program`](crate::Program), which answers for one contact at an instant given by the
 //! caller. This page describes the language as this version of funil implements it;
@@ -136,8 +137,8 @@
 //! * Every event has the implicit prop `at: datetime`; declaring `at` is an error.
 //! * A group's props are those every member declares with the same type.
 //! * Attributes, event kinds and groups share one namespace; segments, scores,
-//!   decisions, rewards, workflows and experiments share another. A name declared twice is an error
-//!   (`E0010`).
+//!   decisions, rewards, workflows, experiments and frequency caps share another. A
+//!   name declared twice is an error (`E0010`).
 //! * Several `schema` blocks, in one source or several, merge; so does a
 //!   [`Schema`](crate::Schema) built in Rust and given to
 //!   [`Compiler::schema`](crate::Compiler::schema).
@@ -160,6 +161,10 @@
 //!   elsewhere (an attribute may be called `score`). The same holds for every
 //!   function name, and for the words that start an experiment's clauses
 //!   (`exposed`, `converted`, `control`, `winner`, `at`, `min`).
+//! * `cap`, reserved, starts a [frequency cap](#frequency-caps) at the top level when
+//!   a name follows it, and a reward's cap inside a reward; the other words of a
+//!   frequency cap (`counted`, `at`, `most`, `then`, `defer`, `skip`) are not
+//!   reserved.
 //! * **Strings** are written `"…"` with the escapes `\"`, `\\`, `\n`, `\t` and
 //!   `\u{1F600}` (1 to 6 hex digits); any other escape is an error. `{expr}` inside a
 //!   string interpolates the value of `expr` (which may itself contain string
@@ -770,7 +775,11 @@
 //! `wait until COND [max D]` parks until an instant COND holds (checked when reached
 //! and at each event) or D has passed, and the end or `stop` finishes the run. At
 //! `now`, a parked run checks exit and goal once more. So a call made late emits the
-//! same actions, stamped with the same instants, as calls made on time.
+//! same actions, stamped with the same instants, as calls made on time. An action a
+//! [frequency cap](#frequency-caps) limits may be deferred or skipped instead
+//! (reported in [`Advance::capped`](crate::Advance::capped)); several runs of one
+//! contact can be advanced together with
+//! [`Program::advance_all`](crate::Program::advance_all).
 //!
 //! **Statement ids.** Each statement has an id: its `step` label, or its path — `1`,
 //! `2`, … in the body; below a statement, its id followed by `.then.N`, `.elseK.N` (the
@@ -983,6 +992,187 @@
 //! The command line prints a report as one JSON line: `funil experiment RULES...
 //! --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]` (the format is that of
 //! [`ExperimentReport::to_json`](crate::ExperimentReport::to_json)).
+//!
+//! # Frequency caps
+//!
+//! ```text
+//! cap emails "Email pressure" on send_email counted by email.sent {
+//!   at most 3 per 7d                  # defers, unless it says `then skip`
+//!   at most 1 per 1d then skip
+//!   defer                             # what limits without `then` do (the default)
+//! }
+//! ```
+//!
+//! A frequency cap bounds how often one action is performed for a contact, across
+//! every workflow of the program: "at most 3 emails per contact per 7 days, and at
+//! most 1 per day", however many workflows want to write to the same person.
+//!
+//! **Syntax.** `cap NAME ["Title"] on ACTION counted by KIND { LIMIT… [defer | skip] }`,
+//! at the top level, where each `LIMIT` is `at most N per DURATION [then defer | then
+//! skip]`. Limits and the `defer`/`skip` line may come in any order, the line at most
+//! once; like every construct, a cap may be written on one line. `cap` is a keyword
+//! already (a reward's `cap 50 per event`); at the top level, followed by a name, it
+//! starts a cap. The other words — `counted`, `at`, `most`, `then`, `defer`, `skip` —
+//! mean something only inside a cap and stay ordinary names everywhere else.
+//!
+//! * `ACTION` is an action the schema declares; a program has at most one cap per
+//!   action (write every limit of an action in its one cap: all of them apply).
+//! * `KIND` is the event kind the host records each time it performs the action (an
+//!   `email.sent` for each `send_email`): one event kind, not a group.
+//! * `N` is a whole number of actions, at least 1; `DURATION` is longer than zero. A
+//!   cap has at least one limit.
+//! * A limit's `then` says what an action over it does; the `defer` or `skip` line
+//!   says it for the limits without `then`; with neither, `defer`.
+//! * The cap's name shares the namespace of items (a cap cannot be called like a
+//!   segment), but a cap is no item: nothing references it, it has no value, and
+//!   [`Program::items`](crate::Program::items) does not list it.
+//!   [`Program::caps`](crate::Program::caps) and
+//!   [`Program::cap_on`](crate::Program::cap_on) give the compiled caps
+//!   ([`FrequencyCap`](crate::FrequencyCap)). Caps count toward the item limit.
+//!
+//! **What is counted.** When a run reaches a call of the capped action at the instant
+//! `t` (and its send window, if any, is open), each limit `at most N per D` counts, in
+//! the window `t - D < at <= t` (the window of `within D`):
+//!
+//! 1. the contact's events of `KIND` — those visible at `t`, as in every evaluation:
+//!    an event dated after `t` is not counted, even if the contact already has it;
+//! 2. the actions the same [`Program::advance`](crate::Program::advance) call
+//!    emitted before, at instants inside the window, whose cap counts `KIND` (the
+//!    host has not recorded them yet): a run advanced late counts its own earlier
+//!    actions as a run advanced on time counts the events recorded for them;
+//! 3. with [`Program::advance_all`](crate::Program::advance_all), also the actions
+//!    of that kind the other runs advanced together emitted before.
+//!
+//! The action is allowed when every limit counts fewer than `N`; it is then performed
+//! as any action (it appears in [`Advance::actions`](crate::Advance::actions)). **The
+//! host records each action it performs that a cap counts as an event of the cap's
+//! kind, at the action's `due` instant**, before it next advances any run of the
+//! contact, so that later calls count it. (An event recorded at another instant is
+//! counted at the instant it carries.)
+//!
+//! **Over the cap.** When some limit counts `N` or more:
+//!
+//! * if one of those limits says `skip`, the action is **skipped**: not performed,
+//!   not counted, and the run goes on to the next statement at the same instant;
+//! * otherwise it is **deferred**: the run parks at the action (status `waiting`)
+//!   until the first instant every limit allows it, as far as the events visible at
+//!   `t` tell: a limit counting `m` instants allows it once the `(m - N + 1)`-th oldest
+//!   has left its window, at that instant plus `D`; the cap at the latest of its
+//!   limits; moved forward to the next opening of the send window if the workflow has
+//!   one. The state records it ([`RunState::due`](crate::RunState::due) and
+//!   [`RunState::deferred_by`](crate::RunState::deferred_by), the cap's name). The
+//!   action is tried again at that instant — send window, then cap: events recorded
+//!   meanwhile may defer it again. Events before it still wake the run for
+//!   `exit when` and `goal when`, but do not try the action earlier.
+//!
+//! Either way, the action is reported in
+//! [`Advance::capped`](crate::Advance::capped), as a [`Capped`](crate::Capped): its
+//! step, name and arguments (evaluated at `t`), the instant `t`, the cap, the
+//! outcome ([`CapOutcome::Deferred`](crate::CapOutcome::Deferred) with the instant
+//! it is deferred to, or [`Skipped`](crate::CapOutcome::Skipped)), and where it fell
+//! among the actions of the call. A deferral is reported each time the run reaches
+//! the action and the cap defers it. A deferred action that is performed later is
+//! evaluated (its arguments too) at the instant it is performed.
+//!
+//! **Late advance equals on-time advance.** Counting uses what is recorded at each
+//! instant the run passes, plus what the call itself emitted: a late call emits the
+//! same actions, and defers and skips the same ones, at the same instants, as calls
+//! made on time whose actions the host recorded (the test suite checks it over
+//! generated histories and call instants).
+//!
+//! **Several workflows.** [`Program::advance`](crate::Program::advance) sees the
+//! actions of other runs only through the events the host recorded: exact when each
+//! run is advanced on time and its actions recorded before the next run is advanced
+//! (at one instant, the run advanced first takes the last slot). Runs advanced late
+//! over the same period cannot see each other's actions that way:
+//! [`Program::advance_all`](crate::Program::advance_all) advances a contact's runs
+//! together, in one time order, each seeing the others' capped actions as the events
+//! the host will record — counted by its caps, and instants it passes — and gives
+//! what advancing them on time in turn gives.
+//!
+//! ```
+//! use funil::{CapOutcome, Context, Status};
+//!
+//! let program = funil::compile(r#"
+//!     schema {
+//!       event signup { }
+//!       event email.sent { template: string }
+//!       action send_email(template: string)
+//!     }
+//!     cap emails "Email pressure" on send_email counted by email.sent {
+//!       at most 3 per 7d
+//!       at most 1 per 1d
+//!     }
+//!     workflow welcome {
+//!       enter on signup
+//!       send_email(template: "welcome")
+//!       wait 2h
+//!       send_email(template: "tips")
+//!     }
+//! "#)?;
+//! // Another workflow's email went out yesterday at 09:00; the contact signs up at 08:00.
+//! let contact = program.contact("c-1")
+//!     .event("email.sent", "2026-11-21T09:00:00Z".parse()?, [("template", "promo".into())])
+//!     .event("signup", "2026-11-22T08:00:00Z".parse()?, [])
+//!     .build()?;
+//! let entry = Context::new("2026-11-22T08:00:00Z".parse()?);
+//! let run = program.enter("welcome", &contact, &entry, &[1], &[])?.expect("entered");
+//!
+//! // On time: the welcome waits until yesterday's email is a day old.
+//! let now = program.advance(&run, &contact, &entry)?;
+//! assert!(now.actions.is_empty());
+//! assert_eq!(now.status, Status::Waiting(Some("2026-11-22T09:00:00Z".parse()?)));
+//! assert_eq!(now.state.deferred_by(), Some("emails"));
+//!
+//! // Two days late: the welcome at 09:00; the tips, reached at 11:00, count the
+//! // welcome and wait for 09:00 the next day.
+//! let late = program.advance(&run, &contact, &Context::new("2026-11-24T00:00:00Z".parse()?))?;
+//! let due: Vec<String> = late.actions.iter().map(|a| a.due.to_rfc3339()).collect();
+//! assert_eq!(due, ["2026-11-22T09:00:00+00:00", "2026-11-23T09:00:00+00:00"]);
+//! let deferred: Vec<(&str, CapOutcome)> =
+//!     late.capped.iter().map(|c| (c.step.as_str(), c.outcome)).collect();
+//! assert_eq!(deferred, [
+//!     ("1", CapOutcome::Deferred { until: Some("2026-11-22T09:00:00Z".parse()?) }),
+//!     ("3", CapOutcome::Deferred { until: Some("2026-11-23T09:00:00Z".parse()?) }),
+//! ]);
+//! assert_eq!(late.status, Status::Finished);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! **Errors**, each pointing at what is wrong:
+//!
+//! | mistake | code | message |
+//! |---|---|---|
+//! | an action the schema does not declare | `E0019` | unknown action `send_emial` (help: did you mean `send_email`?, or how to declare it) |
+//! | a counted kind the schema does not declare | `E0004` | unknown event kind `email.snet` (help: did you mean `email.sent`?) |
+//! | a group as the counted kind | `E0022` | a cap counts events of one kind, and `touch` is a group |
+//! | `at most 0`, `-1` or `1.5` | `E0022` | `at most 0` is not a whole number of actions from 1 |
+//! | a window of zero | `E0022` | a cap's window must be longer than zero |
+//! | no limit | `E0022` | cap `emails` has no limit |
+//! | a second cap on one action | `E0010` | action `send_email` already has a cap, `emails` |
+//! | a name an item or another cap has | `E0010` | `emails` is declared twice (on the later of the two) |
+//! | a second `defer` or `skip` line | `E0010` | a cap has at most one `defer` or `skip` line |
+//! | `then` without `defer` or `skip`, a missing word | `E0001` | expected `defer` or `skip` after `then`, … |
+//!
+//! ```
+//! let error = funil::compile(r#"
+//! schema { event email.sent { } action send_email(template: string) }
+//! cap emails on send_emial counted by email.sent { at most 1 per 1d }
+//! "#).unwrap_err();
+//! assert_eq!(error.to_string(), "\
+//! error[E0019]: unknown action `send_emial`
+//!  --> rules.funil:3:15
+//!   |
+//! 3 | cap emails on send_emial counted by email.sent { at most 1 per 1d }
+//!   |               ^^^^^^^^^^ help: did you mean `send_email`?");
+//! ```
+//!
+//! **`simulate`.** The command-line replay (`funil simulate`, spec §11) prints the
+//! actions a cap held back as lines of their own,
+//! `{"id":…,"at":…,"workflow":…,"step":…,"action":"send_email","status":"deferred","cap":"emails","until":…}`
+//! and `{…,"status":"skipped","cap":"emails","args":{…}}`, and plays the host: each
+//! action it performs that a cap counts is recorded, at its instant, as an event of
+//! the cap's kind, which later instants see.
 //!
 //! # Dependencies
 //!
@@ -1250,13 +1440,13 @@
 //! | `E0001` | syntax: a token that does not fit the grammar, chained comparisons, an unparenthesised comparison in a query bound |
 //! | `E0002` | a malformed literal: number, duration (units out of order), date, string escape, unterminated string, a lone `}` in a string |
 //! | `E0003` | an unknown attribute (or, in an event's scope, an unknown prop); an event prop or `at` used outside a query |
-//! | `E0004` | an unknown event kind or group, in a query, a group declaration or a workflow's `enter on` |
+//! | `E0004` | an unknown event kind or group, in a query, a group declaration or a workflow's `enter on`; an unknown kind counted by a frequency cap |
 //! | `E0005` | a field an event does not have, or a field of something that is not `first(…)`/`last(…)` |
 //! | `E0006` | a reference to a segment, score or decision that does not exist; a workflow that does not exist, named by an experiment's `split` or by `arm(…)` |
 //! | `E0007` | an unknown function |
 //! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, an action call missing a required argument, …) |
 //! | `E0009` | a type mismatch: operands, arguments (of functions and actions), conditions, decision arms, list elements, query bounds |
-//! | `E0010` | a name declared twice (schema names, items, props, action arguments, group members); a second `decay` or `clamp` in a score; a step label used twice, an action argument given twice, a second `reenter`, `exit when`, `goal when` or `window` in a workflow; an experiment clause written twice |
+//! | `E0010` | a name declared twice (schema names, items and caps, props, action arguments, group members); a second `decay` or `clamp` in a score; a step label used twice, an action argument given twice, a second `reenter`, `exit when`, `goal when` or `window` in a workflow; an experiment clause written twice; a second frequency cap on one action, a second `defer` or `skip` line in a cap |
 //! | `E0011` | items that reference each other in a cycle |
 //! | `E0012` | a `matches` pattern that is not a valid regular expression, or compiles beyond the limit |
 //! | `E0013` | nesting deeper than the limit |
@@ -1265,13 +1455,13 @@
 //! | `E0016` | a list literal with more elements than the limit |
 //! | `E0017` | a keyword where a name is needed |
 //! | `E0018` | an unknown type name in the schema |
-//! | `E0019` | an action the schema does not declare, or an argument it does not take |
+//! | `E0019` | an action the schema does not declare (in a workflow or a frequency cap), or an argument it does not take |
 //! | `E0020` | `entered_at` outside a workflow (other misplaced names, such as a prop outside a query, are reported as `E0003` with a hint) |
 //! | `E0021` | an `at:` that is not `now - DURATION`, or more distinct time-travel instants than the limit |
-//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement; an experiment without `split` or `converted when`, over a split of one arm or with an arm of 0%, whose `control` names no arm, whose `winner at` level is not strictly between 0% and 100%, or depending on a batch-only item |
+//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement; an experiment without `split` or `converted when`, over a split of one arm or with an arm of 0%, whose `control` names no arm, whose `winner at` level is not strictly between 0% and 100%, or depending on a batch-only item; a frequency cap counting a group, without a limit, with a limit that is not a whole number from 1 or a window that is not longer than zero |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
 //! | `E0024` | no longer emitted: it marked rewards and workflows before they could be compiled (a code never changes meaning) |
-//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, experiments, across every source) than the limit |
+//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, experiments, frequency caps, across every source) than the limit |
 //! | `E0026` | a split that does not exist, named by an experiment's `split` or by `arm(…)`: the workflow has no statement of that id, or the statement is not a `split` |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
@@ -1290,7 +1480,7 @@
 //! | list literal | 10,000 elements | `E0016` |
 //! | compiled regular expression | 1 MiB | `E0012` |
 //! | time-travel instants reachable from one item | 64 | `E0021` |
-//! | items (segments, scores, decisions, rewards, workflows, experiments) across every source | 10,000 | `E0025` |
+//! | items (segments, scores, decisions, rewards, workflows, experiments, frequency caps) across every source | 10,000 | `E0025` |
 //! | events per contact (when the contact is built) | 1,000,000 | a `ContactError` |
 //!
 //! Each of these adds a level of nesting: parentheses, brackets, an item's or a
@@ -1435,6 +1625,58 @@
 //! * **`arm(…)`** gives the hash's arm even for a contact who never reached the split
 //!   and whatever winner was sent; it reads nothing that can change, so it never has
 //!   a next change and appears in no `affected_by` answer.
+//! * **Frequency caps** ([above](#frequency-caps)).
+//!   * *An item of the rules, not of the schema.* A cap is policy, written and
+//!     changed with the workflows, and one schema serves programs with different
+//!     caps; so it is a top-level item, `cap NAME on ACTION counted by KIND { … }`,
+//!     whose name shares the namespace of items (E0010 on the later of the two).
+//!   * *One cap per action.* A second cap on an action is an error (E0010) rather
+//!     than a guess at how two caps combine; one cap's limits all apply. A cap covers
+//!     one action; two actions recorded as the same kind count each other (each cap
+//!     counts the events of its kind, and the actions of the advance whose cap
+//!     counts that kind). A cap on an action no workflow calls does nothing.
+//!   * *One kind, recorded by the host.* The counted kind is one event kind, not a
+//!     group (E0022): it is what the host records for each action it performs, at
+//!     the action's `due`. A cap has no `where`: actions that should not be capped
+//!     are declared as another action.
+//!   * *The window* of `at most N per D` at `t` is `t - D < at <= t`, as `within D`;
+//!     `N` is a whole number from 1 (`at most 0` would never allow the action: take it
+//!     out of the workflows instead); the window is longer than zero.
+//!   * *Defer by default; skip wins.* A limit without `then`, in a cap without a
+//!     `defer`/`skip` line, defers: a message is late rather than lost. When several
+//!     limits are over, the action is skipped if any of them says `skip`, else
+//!     deferred until all allow it. A skipped action is not counted; a deferred one
+//!     counts from the instant it is performed.
+//!   * *When a deferred action is tried again:* at the instant it was deferred to —
+//!     the first instant the cap allows it as far as the events visible when it was
+//!     deferred tell, moved into the send window — not at events before it (they
+//!     still wake the run for `exit when` and `goal when`). Events recorded meanwhile
+//!     may defer it again; each deferral is reported. An instant past the last
+//!     representable one defers it for good (`until` and `due` are none: only exit
+//!     or goal end the run).
+//!   * *What a held-back action reports:* its arguments as of the instant the cap
+//!     held it back; a deferred action, once performed, is evaluated (arguments
+//!     included) at the instant it is performed.
+//!   * *The state.* A deferred run is parked at its action with the cap's name
+//!     (`deferred_by`, left out of the JSON otherwise, so a state saved before caps
+//!     reads the same). A run deferred by a cap that has since been taken out of the
+//!     rules performs its action at the instant it was deferred to.
+//!   * *What conditions see.* `exit when`, `goal when`, `if` and `wait until` see
+//!     recorded events only: the actions a late call emits are counted by caps, but
+//!     are no events to conditions (a condition reading the counted kind sees an
+//!     action once the host has recorded it).
+//!   * *Other workflows* are seen through recorded events by `advance`, and through
+//!     what they emit by `advance_all`, which passes the runs' instants in one time
+//!     order, at one instant in the order given; their capped actions are, for the
+//!     other runs, instants passed, as the recorded events would be.
+//!   * *Dependencies.* A workflow calling a capped action reads the counted kind
+//!     (with `at`) and depends on now ([`Program::reads`](crate::Program::reads),
+//!     [`Program::affected_by`](crate::Program::affected_by)).
+//!   * *`simulate`* records each action it performs that a cap counts, at its
+//!     instant, as an event of the cap's kind: its props are the action's arguments of
+//!     the same name and type, others null when optional, else empty (`""`, `0`,
+//!     `false`, `[]`, `0s`, the event's instant or its UTC date); these events are
+//!     never reported as new (no `enter on` fires on them).
 //! * **Explanations.** An explanation is refused as evaluation is: a workflow or a
 //!   reward has no single value to explain (`WrongItemKind`), a ranked segment needs a
 //!   batch (`BatchOnly`). The text form leaves out literals (their text is their value,

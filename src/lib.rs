@@ -43,7 +43,12 @@
 //!    stores; [`Program::advance`] takes a run to `now` and gives the new state, the
 //!    [`Action`]s that became due and the [`Status`]. Both are pure: every condition is
 //!    evaluated as of the instant it concerns, so advancing late gives the same actions
-//!    as advancing on time.
+//!    as advancing on time. Frequency caps ([`FrequencyCap`], `cap emails on
+//!    send_email counted by email.sent { at most 1 per 1d }`) bound how often an
+//!    action is performed for a contact across workflows, counted from the events the
+//!    host records: an action over its cap is deferred or skipped, and reported in
+//!    [`Advance::capped`]; [`Program::advance_all`] advances a contact's runs together
+//!    so that caps count across them however late the call.
 //! 6. **Experiments**, beside evaluation. [`Program::experiment`] reports an A/B test
 //!    over a workflow's `split` for a population of contacts: per arm the exposed
 //!    contacts, conversions and rate, each arm against the control (two-proportion
@@ -181,7 +186,7 @@
 //! | [`Limits::max_list_len`] | 10,000 | elements of one list literal (E0016) |
 //! | [`Limits::max_regex_bytes`] | 1 MiB | the compiled size of one `matches` pattern (E0012) |
 //! | [`Limits::max_instants`] | 64 | distinct time-travel instants reachable from one item (E0021) |
-//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards, workflows and experiments, counted together across every source (E0025) |
+//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards, workflows, experiments and frequency caps, counted together across every source (E0025) |
 //! | [`Limits::max_events`] | 1,000,000 | events of one contact built for the program ([`ContactError`] of kind `TooManyEvents`, checked before any event is read) |
 //!
 //! No input makes the parser, the checker or the evaluator panic: the library is
@@ -250,9 +255,10 @@
 //! This version evaluates segments, expressions, event queries, scores and decisions
 //! for one contact at a time, ranked segments over a batch
 //! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
-//! workflows: entry, re-entry, advancing with waits, branches, splits and send windows
-//! ([`Program::enter`], [`Program::advance`]), A/B test reports and winners
-//! ([`Program::experiment`], [`Program::advance_with_winners`]); and it answers what each item depends
+//! workflows: entry, re-entry, advancing with waits, branches, splits, send windows
+//! and frequency caps across workflows ([`Program::enter`], [`Program::advance`],
+//! [`Program::advance_all`]), A/B test reports and winners ([`Program::experiment`],
+//! [`Program::advance_with_winners`]); and it answers what each item depends
 //! on ([`Program::reads`], [`Program::affected_by`]) and when its value changes next
 //! ([`Program::next_change`]). [`Program::explain`] explains any segment, score or
 //! decision one contact can be evaluated for.
@@ -267,9 +273,9 @@
 //! # The language
 //!
 //! [`language`] is the reference for rule writers: the data model, types, expressions,
-//! null logic, event queries, time travel, segments, scores, decisions, every
-//! diagnostic code, the limits, and the choices this version makes where the
-//! specification is silent.
+//! null logic, event queries, time travel, segments, scores, decisions, rewards,
+//! workflows, frequency caps, every diagnostic code, the limits, and the choices this
+//! version makes where the specification is silent.
 
 #![forbid(unsafe_code)]
 
@@ -292,11 +298,11 @@ pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
-    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
-    SegmentId, Status, Winner, Winners, Workspace,
+    Action, Advance, CapOutcome, Capped, Context, EvalError, EvalErrorKind, Evaluation, Grant,
+    PastRun, RunState, SegmentId, Status, Winner, Winners, Workspace,
 };
 pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
-pub use program::{ItemKind, Program};
+pub use program::{CapLimit, FrequencyCap, ItemKind, OverCap, Program};
 pub use rust_decimal::Decimal;

@@ -449,6 +449,16 @@ fn runs_reaching_the_split_after_the_winner_take_it() {
             "{created}"
         );
         assert_eq!(done.state.arm("offer"), Some(arm));
+        // Advanced together with other runs (for frequency caps), the same.
+        let together = program
+            .advance_all_with_winners(
+                std::slice::from_ref(&run),
+                &c,
+                &ctx("2026-12-01T00:00:00Z"),
+                &winners,
+            )
+            .unwrap();
+        assert_eq!(together, [done]);
         // A contact the hash already puts in the winning arm stays there.
         let c = created_in_arm(&program, 1, created);
         let run = program

@@ -81,3 +81,30 @@ fn the_evaluate_corpus_evaluates_deterministically() {
 fn the_workflow_corpus_is_advanced_or_refused() {
     replay("workflow", workflow::check);
 }
+
+/// The workflow corpus holds a state deferred by the fixture's frequency cap that
+/// reads and advances (its fingerprint is right), so the deferred path is replayed.
+#[test]
+fn the_workflow_corpus_replays_a_state_deferred_by_a_cap() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/workflow/deferred-by-a-cap");
+    let state: funil::RunState = serde_json::from_slice(&fs::read(path).unwrap()).unwrap();
+    assert_eq!(state.deferred_by(), Some("emails"));
+    let program = funil::compile(workflow::RULES).unwrap();
+    let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let contact = program
+        .contact("c-1")
+        .attribute("stage", "customer")
+        .event("signup", at("2026-11-20T18:30:00Z"), [])
+        .event("email.sent", at("2026-11-20T21:30:00Z"), [])
+        .build()
+        .unwrap();
+    let advance = program
+        .advance(
+            &state,
+            &contact,
+            &funil::Context::new(at("2026-11-21T21:30:00Z")),
+        )
+        .unwrap();
+    assert_eq!(advance.actions.len(), 1, "{advance:?}");
+    assert_eq!(advance.actions[0].due, at("2026-11-21T21:30:00Z"));
+}

@@ -303,6 +303,10 @@ fn every_kind_of_item_counts_across_sources_and_schema_blocks_do_not() {
         codes_found.contains(&"E0025".to_string()),
         "{codes_found:?}"
     );
+    // And so do frequency caps.
+    let with_cap =
+        format!("{rules}cap emails on send_email counted by email.sent {{ at most 1 per 1d }}");
+    assert_eq!(error_codes(limits, &with_cap), ["E0025"]);
 }
 
 #[test]

@@ -253,3 +253,69 @@ fn wrong_command_lines_exit_2() {
     assert_eq!(out.code, 2);
     out.assert_stderr_has("E0019");
 }
+
+/// Frequency caps: the actions a cap deferred or skipped print as lines of their own,
+/// and the replay records the actions it performs, so later ones count them. Ana has
+/// one email recorded at 08:00 when she submits a form at 10:00.
+#[test]
+fn deferred_and_skipped_actions_print_as_lines_of_their_own() {
+    let schema = temp_file("schema.funil", SCHEMA);
+    let rules = temp_file(
+        "caps.funil",
+        r#"cap emails on send_email counted by email.sent {
+             at most 1 per 1d
+             at most 3 per 7d then skip
+           }
+           workflow drip {
+             enter on form.submitted
+             send_email(template: "first")
+             wait 2h
+             send_email(template: "second")
+             wait 1d
+             send_email(template: "third")
+           }"#,
+    );
+    let contacts = temp_file(
+        "contacts.jsonl",
+        concat!(
+            r#"{"id":"c-001","attributes":{"email":"ana@example.com","stage":"lead","created_at":"2026-11-02T09:00:00Z","total_spent":0,"tags":[]},"events":[{"kind":"email.sent","at":"2026-11-02T08:00:00Z","props":{"campaign":"other"}},{"kind":"form.submitted","at":"2026-11-02T10:00:00Z","props":{"form":"f"}}]}"#,
+            "\n"
+        ),
+    );
+    let out = run(&[
+        "simulate",
+        &schema,
+        &rules,
+        "--contacts",
+        &contacts,
+        "--workflow",
+        "drip",
+        "--from",
+        "2026-11-01T00:00:00Z",
+        "--until",
+        "2026-11-20T00:00:00Z",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        concat!(
+            r#"{"id":"c-001","at":"2026-11-02T10:00:00Z","workflow":"drip","status":"entered"}"#,
+            "\n",
+            // The email of 08:00 holds the first until the next day at 08:00 …
+            r#"{"id":"c-001","at":"2026-11-02T10:00:00Z","workflow":"drip","step":"1","action":"send_email","status":"deferred","cap":"emails","until":"2026-11-03T08:00:00Z"}"#,
+            "\n",
+            r#"{"id":"c-001","at":"2026-11-03T08:00:00Z","workflow":"drip","step":"1","action":"send_email","args":{"template":"first"}}"#,
+            "\n",
+            // … and the first, recorded by the replay, holds the second a day.
+            r#"{"id":"c-001","at":"2026-11-03T10:00:00Z","workflow":"drip","step":"3","action":"send_email","status":"deferred","cap":"emails","until":"2026-11-04T08:00:00Z"}"#,
+            "\n",
+            r#"{"id":"c-001","at":"2026-11-04T08:00:00Z","workflow":"drip","step":"3","action":"send_email","args":{"template":"second"}}"#,
+            "\n",
+            // A fourth email in the week would be one too many: the third is skipped.
+            r#"{"id":"c-001","at":"2026-11-05T08:00:00Z","workflow":"drip","step":"5","action":"send_email","status":"skipped","cap":"emails","args":{"template":"third"}}"#,
+            "\n",
+            r#"{"id":"c-001","at":"2026-11-05T08:00:00Z","workflow":"drip","status":"finished"}"#,
+            "\n",
+        )
+    );
+}

@@ -4,8 +4,9 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! Spec §8 and §9: golden diagnostics for workflows — code, message, location and
-//! help of every workflow error, one mistake reported once.
+//! Spec §8 and §9: golden diagnostics for workflows and their frequency caps — code,
+//! message, location and help of every workflow and cap error, one mistake reported
+//! once.
 //!
 //! Rules are compiled as `rules.funil` after the spec schema (`schema.funil`), whose
 //! actions are `send_email(template: string)`, `notify_sales(owner: string?, reason:
@@ -264,4 +265,249 @@ fn a_workflow_shares_the_item_namespace() {
         (2, 22),
         Some("`w` is a workflow, not a segment"),
     );
+}
+
+// Frequency caps ---------------------------------------------------------------------
+
+/// A cap on `action` counted by `kind` with `body` inside its braces, on line 1.
+fn cap(action: &str, kind: &str, body: &str) -> String {
+    format!("cap emails on {action} counted by {kind} {{\n{body}\n}}\n")
+}
+
+#[test]
+fn e0019_a_cap_on_an_unknown_action() {
+    let d = only(&cap("send_emial", "email.sent", "  at most 1 per 1d"));
+    assert_diagnostic(
+        &d,
+        "E0019",
+        "unknown action `send_emial`",
+        (1, 15),
+        Some("did you mean `send_email`?"),
+    );
+    assert_eq!(
+        d.to_string(),
+        "error[E0019]: unknown action `send_emial`\n --> rules.funil:1:15\n  |\n1 | cap emails on send_emial counted by email.sent {\n  |               ^^^^^^^^^^ help: did you mean `send_email`?"
+    );
+    let d = only(&cap("launch_rocket", "email.sent", "  at most 1 per 1d"));
+    assert_diagnostic(
+        &d,
+        "E0019",
+        "unknown action `launch_rocket`",
+        (1, 15),
+        Some("declare it in the schema: `action launch_rocket(…)`"),
+    );
+}
+
+#[test]
+fn e0004_a_cap_counting_an_unknown_kind() {
+    let d = only(&cap("send_email", "email.snet", "  at most 1 per 1d"));
+    assert_diagnostic(
+        &d,
+        "E0004",
+        "unknown event kind `email.snet`",
+        (1, 37),
+        Some("did you mean `email.sent`?"),
+    );
+    assert_eq!(
+        d.to_string(),
+        "error[E0004]: unknown event kind `email.snet`\n --> rules.funil:1:37\n  |\n1 | cap emails on send_email counted by email.snet {\n  |                                     ^^^^^^^^^^ help: did you mean `email.sent`?"
+    );
+    let d = only(&cap("send_email", "newsletter.sent", "  at most 1 per 1d"));
+    assert_diagnostic(
+        &d,
+        "E0004",
+        "unknown event kind `newsletter.sent`",
+        (1, 37),
+        None,
+    );
+}
+
+#[test]
+fn e0022_a_cap_counting_a_group() {
+    let d = only(&cap("send_email", "touch", "  at most 1 per 1d"));
+    assert_diagnostic(
+        &d,
+        "E0022",
+        "a cap counts events of one kind, and `touch` is a group",
+        (1, 37),
+        Some("name the kind the host records for each `send_email` performed"),
+    );
+}
+
+#[test]
+fn e0022_limits_that_allow_nothing_or_count_no_time() {
+    let help = Some(
+        "a cap allows at least one action per window; to stop an action, take it out of the workflows",
+    );
+    for (most, column) in [("0", 11), ("-1", 11), ("1.5", 11)] {
+        let d = only(&cap(
+            "send_email",
+            "email.sent",
+            &format!("  at most {most} per 1d"),
+        ));
+        assert_diagnostic(
+            &d,
+            "E0022",
+            &format!("`at most {most}` is not a whole number of actions from 1"),
+            (2, column),
+            help,
+        );
+    }
+    let d = only(&cap("send_email", "email.sent", "  at most 3 per 0s"));
+    assert_diagnostic(
+        &d,
+        "E0022",
+        "a cap's window must be longer than zero",
+        (2, 17),
+        None,
+    );
+    // Every bad limit is reported.
+    let error = compile_err(&cap(
+        "send_email",
+        "email.sent",
+        "  at most 0 per 1d\n  at most 2 per 0s",
+    ));
+    let lines: Vec<usize> = error.diagnostics().iter().map(|d| d.line()).collect();
+    assert_eq!(lines, [2, 3], "{error}");
+    let d = only(&cap("send_email", "email.sent", "  skip"));
+    assert_diagnostic(
+        &d,
+        "E0022",
+        "cap `emails` has no limit",
+        (1, 5),
+        Some("give it at least one, such as `at most 3 per 7d`"),
+    );
+}
+
+#[test]
+fn e0010_two_caps_on_one_action() {
+    let rules = format!(
+        "{}cap more on send_email counted by email.sent {{ at most 5 per 30d }}\n",
+        cap("send_email", "email.sent", "  at most 1 per 1d")
+    );
+    let d = only(&rules);
+    assert_diagnostic(
+        &d,
+        "E0010",
+        "action `send_email` already has a cap, `emails`",
+        (4, 13),
+        Some("write every limit of `send_email` in one cap: all of them apply"),
+    );
+}
+
+#[test]
+fn e0010_a_cap_shares_the_namespace_of_items() {
+    // The cap after the segment: reported on the cap.
+    let d = only(&format!(
+        "segment emails {{ true }}\n{}",
+        cap("send_email", "email.sent", "  at most 1 per 1d")
+    ));
+    assert_diagnostic(
+        &d,
+        "E0010",
+        "`emails` is declared twice",
+        (2, 5),
+        Some("items and caps share one namespace; the first `emails` is at rules.funil:1"),
+    );
+    // The segment after the cap: reported on the segment.
+    let d = only(&format!(
+        "{}segment emails {{ true }}\n",
+        cap("send_email", "email.sent", "  at most 1 per 1d")
+    ));
+    assert_diagnostic(
+        &d,
+        "E0010",
+        "`emails` is declared twice",
+        (4, 9),
+        Some("items and caps share one namespace; the first `emails` is at rules.funil:1"),
+    );
+    // Two caps of one name, on two actions.
+    let d = only(&format!(
+        "{}cap emails on add_tag counted by email.sent {{ at most 1 per 1d }}\n",
+        cap("send_email", "email.sent", "  at most 1 per 1d")
+    ));
+    assert_diagnostic(
+        &d,
+        "E0010",
+        "`emails` is declared twice",
+        (4, 5),
+        Some("items and caps share one namespace; the first `emails` is at rules.funil:1"),
+    );
+}
+
+#[test]
+fn syntax_errors_in_a_cap() {
+    let d = only(&cap(
+        "send_email",
+        "email.sent",
+        "  at most 1 per 1d\n  defer\n  skip",
+    ));
+    assert_diagnostic(
+        &d,
+        "E0010",
+        "a cap has at most one `defer` or `skip` line",
+        (4, 3),
+        Some("it says what the limits without `then` do; write it once"),
+    );
+    let d = only(&cap(
+        "send_email",
+        "email.sent",
+        "  at most 1 per 1d then wait",
+    ));
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected `defer` or `skip` after `then`, found keyword `wait`",
+        (2, 25),
+        None,
+    );
+    let d = only(&cap("send_email", "email.sent", "  at most 1 in 1d"));
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected `per`, found keyword `in`",
+        (2, 13),
+        None,
+    );
+    let d = only(&cap("send_email", "email.sent", "  at least 1 per 1d"));
+    assert_diagnostic(&d, "E0001", "expected `most`, found `least`", (2, 6), None);
+    let d = only(&cap("send_email", "email.sent", "  max 1 per 1d"));
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected `at most N per D`, `defer`, `skip` or `}`, found keyword `max`",
+        (2, 3),
+        None,
+    );
+    let d = only("cap emails on send_email by email.sent { at most 1 per 1d }\n");
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected `counted`, found keyword `by`",
+        (1, 26),
+        None,
+    );
+    let d = only("cap emails on send_email counted by { at most 1 per 1d }\n");
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected an event kind, found `{`",
+        (1, 37),
+        None,
+    );
+}
+
+#[test]
+fn after_a_syntax_error_parsing_resumes_at_a_cap_but_not_at_a_rewards_cap() {
+    // The reward's `cap 5 per event` (a number after `cap`) starts no item; the cap on
+    // line 5 (a name after `cap`) does, and so does the segment after it.
+    let error = compile_err(
+        "reward r on purchase {\n  else => )\n  cap 5 per event\n}\ncap emails on send_email counted by email.sent { at most per 1d }\nsegment s { == }\n",
+    );
+    let found: Vec<(&str, usize)> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code(), d.line()))
+        .collect();
+    assert_eq!(found, [("E0001", 2), ("E0001", 5), ("E0001", 6)], "{error}");
 }

@@ -45,6 +45,9 @@ fn replay(
             let what = match record.happening {
                 Happening::Entered => "entered".to_string(),
                 Happening::Ended(status) => status.name().to_string(),
+                Happening::Capped(held) => {
+                    format!("{} {} {}", held.step, held.name, held.outcome.name())
+                }
                 Happening::Action(action) => {
                     let args: Vec<String> = action
                         .args

@@ -61,6 +61,9 @@ fn replay_in(
             let what = match record.happening {
                 Happening::Entered => "entered".to_string(),
                 Happening::Action(action) => format!("{} {}", action.step, action.name),
+                Happening::Capped(held) => {
+                    format!("{} {} {}", held.step, held.name, held.outcome.name())
+                }
                 Happening::Ended(status) => status.name().to_string(),
             };
             (stamp(record.at), what)
@@ -1101,6 +1104,233 @@ proptest! {
         actions.extend(last.actions);
         prop_assert_eq!(&actions, &once.actions);
         prop_assert_eq!(last.state.ended_at(), once.state.ended_at());
+    }
+}
+
+// The property under frequency caps ------------------------------------------------------
+
+/// Caps on both emails and sales notifications, counted by one kind (so each counts
+/// the other's), with limits that defer and limits that skip, over a journey that
+/// sends often, inside a send window.
+const CAPPED: &str = r#"
+cap emails on send_email counted by email.sent {
+  at most 4 per 7d
+  at most 2 per 1d then skip
+  at most 1 per 4h
+}
+cap sales on notify_sales counted by email.sent { at most 3 per 2d then skip }
+workflow journey {
+  enter on form.submitted
+  window 08:00 to 20:00 on mon..fri
+  exit when count(unsubscribed) >= 1
+  goal when exists(purchase since entered_at + 1s)
+  send_email(template: "start")
+  wait 1h
+  send_email(template: "second")
+  wait 2d
+  if exists(email.clicked since entered_at) {
+    send_email(template: "clicked {count(email.clicked)}")
+    wait until count(email.opened since entered_at) >= 2 max 3d
+  } else {
+    split { 50% => { add_tag(tag: "a") } 50% => { send_email(template: "b") } }
+    wait until exists(page.viewed since entered_at)
+  }
+  send_email(template: "opened {count(email.opened)}")
+  send_email(template: "right after")
+  wait 12h
+  notify_sales(owner: owner, reason: "done at {now}")
+}
+workflow nudge {
+  enter on form.submitted
+  exit when count(unsubscribed) >= 1
+  wait 30m
+  send_email(template: "nudge")
+  wait 1d
+  notify_sales(reason: "nudged")
+  wait 5h
+  send_email(template: "nudge again")
+}
+"#;
+
+/// The contact of the capped property: a form at `entry`, then the events drawn
+/// (`email.sent` among them: other workflows' emails, recorded).
+fn capped_contact(id: &str, entry: DateTime<Utc>, events: &[(usize, i64)]) -> support::ContactJson {
+    let mut c = contact()
+        .id(id)
+        .event("form.submitted", &stamp(entry), json!({"form": "f"}));
+    for (kind, minutes) in events {
+        let t = stamp(entry + TimeDelta::minutes(*minutes));
+        c = match kind {
+            0 => c.event("email.clicked", &t, json!({"campaign": "c", "url": "u"})),
+            1 => c.event("email.opened", &t, json!({"campaign": "c"})),
+            2 => c.event("page.viewed", &t, json!({"path": "/p"})),
+            3 => c.event(
+                "purchase",
+                &t,
+                json!({"order_id": "o", "amount": 1, "category": "x"}),
+            ),
+            4 => c.bare_event("unsubscribed", &t),
+            _ => c.event("email.sent", &t, json!({"campaign": "elsewhere"})),
+        };
+    }
+    c
+}
+
+/// The host records each capped action it performs as an `email.sent` at its instant.
+fn record_sent(c: &mut support::ContactJson, advance: &funil::Advance) {
+    for action in &advance.actions {
+        if matches!(action.name.as_str(), "send_email" | "notify_sales") {
+            *c = c.clone().event(
+                "email.sent",
+                &stamp(action.due),
+                json!({"campaign": "here"}),
+            );
+        }
+    }
+}
+
+/// Appends an advance's actions and held-back actions to those of earlier calls,
+/// placing each held-back action among all of them.
+fn absorb(
+    actions: &mut Vec<funil::Action>,
+    capped: &mut Vec<funil::Capped>,
+    advance: funil::Advance,
+) {
+    let before = actions.len();
+    capped.extend(advance.capped.into_iter().map(|mut held| {
+        held.preceding += before;
+        held
+    }));
+    actions.extend(advance.actions);
+}
+
+fn capped_event_strategy() -> impl Strategy<Value = (usize, i64)> {
+    // A kind (`email.sent` more often), and minutes after the entry (up to 12 days).
+    (0usize..8, 1i64..(12 * 24 * 60))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Advancing late gives the same actions, deferrals and skips, at the same
+    /// instants, as advancing at random instants or on time, when the host records
+    /// each capped action it performs as an event (which a late call cannot have).
+    #[test]
+    fn late_advance_equals_on_time_advance_under_caps(
+        events in prop::collection::vec(capped_event_strategy(), 0..10),
+        calls in prop::collection::vec(1i64..(16 * 24 * 60), 0..6),
+        id in "[a-z]{1,6}",
+    ) {
+        let program = program(CAPPED);
+        let entry = at("2026-11-02T10:00:00Z");
+        let base = capped_contact(&id, entry, &events);
+        let c = base.build(&program);
+        let run = program.enter("journey", &c, &funil::Context::new(entry), &[0], &[]).unwrap().unwrap();
+        let end = entry + TimeDelta::days(20);
+
+        // Once, at the end: nothing of the run is recorded yet.
+        let once = program.advance(&run, &c, &funil::Context::new(end)).unwrap();
+
+        // At random instants, then the end, recording after each call.
+        let mut instants: Vec<DateTime<Utc>> = calls.iter().map(|m| entry + TimeDelta::minutes(*m)).collect();
+        instants.sort();
+        instants.push(end);
+        let mut host = base.clone();
+        let mut state = run.clone();
+        let (mut actions, mut capped) = (Vec::new(), Vec::new());
+        for t in &instants {
+            let step = program.advance(&state, &host.build(&program), &funil::Context::new(*t)).unwrap();
+            record_sent(&mut host, &step);
+            let stored = serde_json::to_string(&step.state).unwrap();
+            let read_back: RunState = serde_json::from_str(&stored).unwrap();
+            prop_assert_eq!(&read_back, &step.state);
+            absorb(&mut actions, &mut capped, step);
+            state = read_back;
+        }
+        prop_assert_eq!(&actions, &once.actions);
+        prop_assert_eq!(&capped, &once.capped);
+        prop_assert_eq!(state.status(), once.status);
+        prop_assert_eq!(state.ended_at(), once.state.ended_at());
+
+        // On time: at every instant the run is due and every event, recording.
+        let mut host = base;
+        let mut state = run;
+        let (mut actions, mut capped) = (Vec::new(), Vec::new());
+        let mut t = entry;
+        loop {
+            let contact = host.build(&program);
+            let step = program.advance(&state, &contact, &funil::Context::new(t)).unwrap();
+            record_sent(&mut host, &step);
+            state = step.state.clone();
+            absorb(&mut actions, &mut capped, step);
+            let next_event = contact.events().iter().map(|e| e.at()).find(|at| *at > t);
+            let next = [state.due(), next_event].into_iter().flatten().filter(|n| *n > t).min();
+            match next {
+                Some(next) if next <= end && !state.status().has_ended() => t = next,
+                _ => break,
+            }
+        }
+        let last = program.advance(&state, &host.build(&program), &funil::Context::new(end)).unwrap();
+        let ended_at = last.state.ended_at();
+        absorb(&mut actions, &mut capped, last);
+        prop_assert_eq!(&actions, &once.actions);
+        prop_assert_eq!(&capped, &once.capped);
+        prop_assert_eq!(ended_at, once.state.ended_at());
+    }
+
+    /// Two workflows advanced together late with `advance_all` give what advancing
+    /// each on time gives, one after the other at each instant, the host recording
+    /// each run's capped actions before advancing the next.
+    #[test]
+    fn advance_all_late_equals_runs_advanced_on_time_in_turn(
+        events in prop::collection::vec(capped_event_strategy(), 0..10),
+        id in "[a-z]{1,6}",
+        nudge_first in any::<bool>(),
+    ) {
+        let program = program(CAPPED);
+        let entry = at("2026-11-02T10:00:00Z");
+        let base = capped_contact(&id, entry, &events);
+        let c = base.build(&program);
+        let mut runs = program.enter_all(&c, &funil::Context::new(entry), &[0], &[]).unwrap();
+        prop_assert_eq!(runs.len(), 2);
+        if nudge_first {
+            runs.reverse();
+        }
+        let end = entry + TimeDelta::days(20);
+        let together = program.advance_all(&runs, &c, &funil::Context::new(end)).unwrap();
+
+        let mut host = base;
+        let mut states = runs;
+        let mut results: Vec<(Vec<funil::Action>, Vec<funil::Capped>)> = vec![(Vec::new(), Vec::new()); 2];
+        let mut t = entry;
+        loop {
+            for (state, (actions, capped)) in states.iter_mut().zip(results.iter_mut()) {
+                let step = program.advance(state, &host.build(&program), &funil::Context::new(t)).unwrap();
+                record_sent(&mut host, &step);
+                *state = step.state.clone();
+                absorb(actions, capped, step);
+            }
+            let contact = host.build(&program);
+            let next_event = contact.events().iter().map(|e| e.at()).find(|at| *at > t);
+            let next = states
+                .iter()
+                .filter_map(RunState::due)
+                .chain(next_event)
+                .filter(|n| *n > t)
+                .min();
+            match next {
+                Some(next) if next <= end => t = next,
+                _ => break,
+            }
+        }
+        for ((state, (actions, capped)), advance) in states.iter_mut().zip(results.iter_mut()).zip(&together) {
+            let last = program.advance(state, &host.build(&program), &funil::Context::new(end)).unwrap();
+            prop_assert_eq!(last.state.ended_at(), advance.state.ended_at());
+            prop_assert_eq!(last.status, advance.status);
+            absorb(actions, capped, last);
+            prop_assert_eq!(&*actions, &advance.actions);
+            prop_assert_eq!(&*capped, &advance.capped);
+        }
     }
 }
 

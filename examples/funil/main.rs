@@ -18,7 +18,12 @@
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
 //! rules do not compile. `eval` and `batch` print one JSON line per contact, in input
 //! order; `reward` one per trigger event; `simulate` one per entry, action and end of a
-//! workflow run, per contact, in time order; `deps` a table of what each item depends
+//! workflow run, and one per action a frequency cap deferred
+//! (`{…,"status":"deferred","cap":"emails","until":…}`) or skipped
+//! (`{…,"status":"skipped","cap":"emails","args":{…}}`), per contact, in time order —
+//! playing the host, it records each action it performs that a cap counts as an
+//! event of the cap's kind at its instant, which later instants see; `deps` a table
+//! of what each item depends
 //! on; `explain` the tree of one segment, score or decision for one contact (`--json`:
 //! as JSON); `next` one JSON line per contact with the instant each item will next
 //! change if nothing else happens; `experiment` the report of one A/B test over every

@@ -1,5 +1,6 @@
 //! The `simulate` command (spec §11): each contact's history replayed through one
-//! workflow from `--from` to `--until`, one JSON line per entry, action and end.
+//! workflow from `--from` to `--until`, one JSON line per entry, action, action a
+//! frequency cap deferred or skipped, and end.
 
 use std::io::Write;
 

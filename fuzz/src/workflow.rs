@@ -1,20 +1,35 @@
 //! The `workflow` target: arbitrary bytes read as a workflow run state (JSON) and
-//! advanced over a fixed program and contact at a few instants, without and with a
-//! winner for its split. A state from anywhere must be advanced or refused with a
-//! typed error — never a panic or a hang.
+//! advanced over a fixed program and contact at a few instants: alone, with a winner
+//! for its split, and together with a run of another workflow (`advance_all`). A
+//! state from anywhere — parked at any step, deferred by a frequency cap or by one
+//! that does not exist — must be advanced or refused with a typed error, never a
+//! panic or a hang; advanced with others, each run gets what it would alone or the
+//! same typed error.
 
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use funil::{Contact, Context, EvalErrorKind, Program, RunState, Winners};
 
-/// The program under test: every statement, a window spanning the weekend's nights.
+/// The program under test: every statement, a window spanning the weekend's nights,
+/// a frequency cap that defers and skips.
 pub const RULES: &str = r#"schema {
   contact { stage: string }
   event signup { }
   event purchase { amount: number }
   event email.clicked { campaign: string }
+  event email.sent { }
   action send_email(template: string)
+}
+cap emails on send_email counted by email.sent {
+  at most 1 per 1d
+  at most 2 per 3d then skip
+}
+workflow other {
+  enter on signup
+  send_email(template: "other")
+  wait 1h
+  send_email(template: "other again")
 }
 workflow w {
   enter on signup
@@ -45,6 +60,7 @@ fn fixture() -> Option<&'static (Program, Contact, Winners)> {
                 .contact("c-1")
                 .attribute("stage", "customer")
                 .event("signup", at("2026-11-20T18:30:00Z")?, [])
+                .event("email.sent", at("2026-11-20T21:30:00Z")?, [])
                 .event(
                     "email.clicked",
                     at("2026-11-23T10:00:00Z")?,
@@ -92,6 +108,16 @@ pub fn check(data: &[u8]) {
         panic!("the workflow fixture does not build");
     };
     assert_eq!(winners.len(), 1, "the fixture's experiment has a winner");
+    let other = program
+        .enter(
+            "other",
+            contact,
+            &Context::new(state.entered_at()),
+            &[0],
+            &[],
+        )
+        .ok()
+        .flatten();
     for now in [
         DateTime::<Utc>::MIN_UTC,
         state.advanced_at(),
@@ -99,22 +125,63 @@ pub fn check(data: &[u8]) {
         DateTime::<Utc>::MAX_UTC,
     ] {
         let context = Context::new(now);
-        for advanced in [
-            program.advance(&state, contact, &context),
-            program.advance_with_winners(&state, contact, &context, winners),
-        ] {
-            match advanced {
-                Ok(advance) => assert_eq!(advance.status, advance.state.status()),
-                Err(error) => assert!(
-                    matches!(
-                        error.kind(),
-                        EvalErrorKind::UnknownStep
-                            | EvalErrorKind::ChangedStep
-                            | EvalErrorKind::UnknownItem
-                            | EvalErrorKind::WrongItemKind
-                    ),
-                    "unexpected error: {error}"
+        let alone = program.advance(&state, contact, &context);
+        match &alone {
+            Ok(advance) => {
+                assert_eq!(advance.status, advance.state.status());
+                assert!(
+                    advance
+                        .capped
+                        .iter()
+                        .all(|held| held.preceding <= advance.actions.len())
+                );
+                if advance.state.deferred_by().is_some() {
+                    assert!(advance.state.step().is_some(), "deferred but not parked");
+                }
+            }
+            Err(error) => assert!(
+                matches!(
+                    error.kind(),
+                    EvalErrorKind::UnknownStep
+                        | EvalErrorKind::ChangedStep
+                        | EvalErrorKind::UnknownItem
+                        | EvalErrorKind::WrongItemKind
                 ),
+                "unexpected error: {error}"
+            ),
+        }
+        match program.advance_with_winners(&state, contact, &context, winners) {
+            Ok(advance) => assert_eq!(advance.status, advance.state.status()),
+            Err(error) => assert!(
+                matches!(
+                    error.kind(),
+                    EvalErrorKind::UnknownStep
+                        | EvalErrorKind::ChangedStep
+                        | EvalErrorKind::UnknownItem
+                        | EvalErrorKind::WrongItemKind
+                ),
+                "unexpected error with winners: {error}"
+            ),
+        }
+        // Alone in `advance_all`, the run gets what `advance` gives; beside another
+        // run, it is advanced or refused as alone.
+        let together = program.advance_all(std::slice::from_ref(&state), contact, &context);
+        match (&alone, together) {
+            (Ok(alone), Ok(together)) => assert_eq!(together.first(), Some(alone)),
+            (Err(alone), Err(together)) => assert_eq!(alone.kind(), together.kind()),
+            (alone, together) => panic!("alone {alone:?}, together {together:?}"),
+        }
+        if let Some(other) = &other {
+            let both = program.advance_all(&[other.clone(), state.clone()], contact, &context);
+            match (&alone, both) {
+                (Ok(_), Ok(both)) => {
+                    assert_eq!(both.len(), 2);
+                    for advance in &both {
+                        assert_eq!(advance.status, advance.state.status());
+                    }
+                }
+                (Err(alone), Err(both)) => assert_eq!(alone.kind(), both.kind()),
+                (alone, both) => panic!("alone {alone:?}, both {both:?}"),
             }
         }
     }

@@ -33,17 +33,18 @@ use crate::program::{ItemId, ItemKind, Program};
 ///   come the props read of it, in declaration order, and then `at` when a rule looks
 ///   at when events happened: a window (`within`, `since`, `between`), `first` or
 ///   `last` (which order events by `at`), `.at` or `at`, a score's decay, the trigger
-///   of a reward or of `enter on`, or a query evaluated as of an earlier instant
-///   (time travel). A kind whose events are only counted or tested for existence has
-///   no props listed.
+///   of a reward or of `enter on`, a query evaluated as of an earlier instant (time
+///   travel), or, for a workflow, the kind a frequency cap on one of its actions
+///   counts. A kind whose events are only counted or tested for existence has no
+///   props listed.
 /// * **Now.** [`Reads::depends_on_now`] is true when the value may change with the
 ///   mere passing of time, no event arriving and no attribute changing: `now`,
 ///   `today`, `within` windows, `since` and `between` bounds that depend on now,
 ///   calendar functions of today (`years_since`, `is_anniversary`,
 ///   `days_until_anniversary`), decay, time travel to an item that reads events, and
-///   for a workflow its waits, `reenter after` and send window. An event dated after
-///   `now` is not yet visible; its becoming visible counts as the event arriving. A
-///   reward is computed as of each trigger event, whose instant is its `now`, so the
+///   for a workflow its waits, `reenter after`, send window and capped actions. An
+///   event dated after `now` is not yet visible; its becoming visible counts as the
+///   event arriving. A reward is computed as of each trigger event, whose instant is its `now`, so the
 ///   passing of time never changes its grants: a reward never depends on now.
 /// * **Time zone.** [`Reads::depends_on_time_zone`] is true when the context's time
 ///   zone can change the value: `today`, `date()`, `hour()`, `weekday()`, the

@@ -41,7 +41,7 @@ pub(crate) fn declare<'m>(
         let file_index = u32::try_from(file_index).unwrap_or(u32::MAX);
         for item in &module.items {
             let (name, kind, ast) = match &item.node {
-                ast::ItemKind::Schema(_) => continue,
+                ast::ItemKind::Schema(_) | ast::ItemKind::FrequencyCap(_) => continue,
                 ast::ItemKind::Segment(s) => (&s.name, ItemKind::Segment, ItemAst::Segment(s)),
                 ast::ItemKind::Score(s) => (&s.name, ItemKind::Score, ItemAst::Score(s)),
                 ast::ItemKind::Decision(d) => (&d.name, ItemKind::Decision, ItemAst::Decision(d)),

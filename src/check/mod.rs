@@ -1,5 +1,5 @@
-//! Checking: names resolved, types checked (§4.4), item references ordered, and the
-//! program's nodes written.
+//! Checking: names resolved, types checked (§4.4), item references ordered, the
+//! program's nodes written, and frequency caps resolved.
 //!
 //! The checker reads syntax trees and the schema and writes the flat program of
 //! [`crate::program`]. It reports every independent error it finds: a mistake makes
@@ -7,6 +7,7 @@
 //! mistake is reported once.
 
 mod calls;
+mod caps;
 mod experiment;
 mod expr;
 mod items;
@@ -23,7 +24,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::model::{KindId, Schema};
-use crate::program::{Item, ItemId, ItemKind, ItemSource, Node, NodeId, Nodes};
+use crate::program::{FrequencyCap, Item, ItemId, ItemKind, ItemSource, Node, NodeId, Nodes};
 use crate::syntax::ast::Module;
 pub(crate) use types::{Ty, TyKind};
 
@@ -44,6 +45,8 @@ pub(crate) struct Checked {
     pub items: Vec<Item>,
     /// Where each item was written, parallel to `items`.
     pub item_sources: Vec<ItemSource>,
+    /// The frequency caps, in declaration order.
+    pub caps: Vec<FrequencyCap>,
 }
 
 /// Checks every module against the schema they declare (merged with `base`).
@@ -94,11 +97,13 @@ pub(crate) fn check(
         limits.max_instants,
         diagnostics,
     );
+    let caps = caps::check_caps(&schema, modules, &declared, diagnostics);
     Checked {
         schema,
         nodes,
         items,
         item_sources,
+        caps,
     }
 }
 

@@ -1,5 +1,5 @@
-//! The item limit (§10): segments, scores, decisions, rewards and workflows counted
-//! together across every source, before any of them is checked.
+//! The item limit (§10): segments, scores, decisions, rewards, workflows and frequency
+//! caps counted together across every source, before any of them is checked.
 
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
 use crate::syntax::ast::{ItemKind, Module, Name};
@@ -27,7 +27,7 @@ pub(super) fn too_many_items(
             name.span,
         )
         .with_help(
-            "segments, scores, decisions, rewards and workflows count together across every source; \
+            "segments, scores, decisions, rewards, workflows and caps count together across every source; \
              merge rules into fewer items, or raise `Limits::max_items`",
         ),
     )
@@ -43,5 +43,6 @@ fn item_name(item: &ItemKind) -> Option<&Name> {
         ItemKind::Reward(reward) => Some(&reward.name),
         ItemKind::Workflow(workflow) => Some(&workflow.name),
         ItemKind::Experiment(experiment) => Some(&experiment.name),
+        ItemKind::FrequencyCap(cap) => Some(&cap.name),
     }
 }

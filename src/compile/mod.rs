@@ -151,6 +151,7 @@ impl Compiler {
             // file indexes are the indexes of this list.
             sources: self.sources,
             item_sources: checked.item_sources,
+            caps: checked.caps.into_boxed_slice(),
         })
     }
 }

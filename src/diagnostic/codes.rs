@@ -59,7 +59,8 @@ pub const USELESS_DEFAULT: &str = "W0003";
 /// No longer emitted: it marked rewards and workflows before they could be compiled.
 /// Kept, since a code never changes meaning.
 pub const UNSUPPORTED: &str = "E0024";
-/// More items (segments, scores, decisions, rewards, workflows) than the limit.
+/// More items (segments, scores, decisions, rewards, workflows, frequency caps) than
+/// the limit.
 pub const TOO_MANY_ITEMS: &str = "E0025";
 /// A split named by an experiment or `arm(…)` that does not exist: the workflow has
 /// no statement of that id, or that statement is not a `split`.

@@ -36,7 +36,9 @@ pub use context::Context;
 pub use reward::Grant;
 pub use segment::SegmentId;
 pub(crate) use workflow::split;
-pub use workflow::{Action, Advance, PastRun, RunState, Status, Winner, Winners};
+pub use workflow::{
+    Action, Advance, CapOutcome, Capped, PastRun, RunState, Status, Winner, Winners,
+};
 pub use workspace::Workspace;
 
 /// The state of one evaluation of one contact.

@@ -5,6 +5,7 @@
 //! kept in side tables beside them ([`Nodes::location`], [`ItemSource`], the
 //! program's source files), which only explanations read.
 
+mod cap;
 mod experiment;
 mod item;
 mod node;
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{SourceFile, Span};
 
+pub use cap::{CapLimit, FrequencyCap, OverCap};
 pub(crate) use experiment::{DEFAULT_LEVEL, Experiment};
 pub use item::ItemKind;
 pub(crate) use item::{
@@ -118,6 +120,8 @@ pub struct Program {
     pub(crate) sources: Vec<SourceFile>,
     /// Where each item was written, parallel to `items`. Only explanations read it.
     pub(crate) item_sources: Vec<ItemSource>,
+    /// The frequency caps, in declaration order; at most one per action.
+    pub(crate) caps: Box<[FrequencyCap]>,
 }
 
 impl Program {
@@ -160,6 +164,42 @@ impl Program {
         self.items
             .iter()
             .map(|item| (item.name.as_str(), item.body.kind()))
+    }
+
+    /// The frequency caps, in declaration order (at most one per action): see the
+    /// [language reference](crate::language#frequency-caps).
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { event email.sent { } action send_email(template: string) }
+    ///     cap emails on send_email counted by email.sent { at most 1 per 1d }
+    /// "#)?;
+    /// let names: Vec<&str> = program.caps().iter().map(|cap| cap.name()).collect();
+    /// assert_eq!(names, ["emails"]);
+    /// # Ok::<(), funil::CompileError>(())
+    /// ```
+    pub fn caps(&self) -> &[FrequencyCap] {
+        &self.caps
+    }
+
+    /// The frequency cap on the action named `action`, if there is one.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { event email.sent { } action send_email(template: string) action add_tag(tag: string) }
+    ///     cap emails on send_email counted by email.sent { at most 1 per 1d }
+    /// "#)?;
+    /// assert_eq!(program.cap_on("send_email").map(|cap| cap.counted_kind()), Some("email.sent"));
+    /// assert!(program.cap_on("add_tag").is_none());
+    /// # Ok::<(), funil::CompileError>(())
+    /// ```
+    pub fn cap_on(&self, action: &str) -> Option<&FrequencyCap> {
+        self.caps.iter().find(|cap| cap.action_name == action)
+    }
+
+    /// The frequency cap on the action `action`, if there is one.
+    pub(crate) fn cap_of(&self, action: crate::model::ActionId) -> Option<&FrequencyCap> {
+        self.caps.iter().find(|cap| cap.action == action)
     }
 
     /// The item named `name`.

@@ -72,6 +72,8 @@ pub enum ItemKind {
     Workflow(Workflow),
     /// `experiment NAME ["title"] { … }`
     Experiment(Experiment),
+    /// `cap NAME ["title"] on ACTION counted by KIND { … }`
+    FrequencyCap(FrequencyCap),
 }
 
 /// A `schema` block.
@@ -279,6 +281,57 @@ pub enum CapPer {
     Event,
     /// The sum over a rolling window.
     Window(TimeDelta),
+}
+
+/// A frequency cap: how often an action may be performed for one contact, across
+/// every workflow.
+///
+/// `cap NAME ["title"] on ACTION counted by KIND { at most N per D [then defer|skip] …
+/// [defer | skip] }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrequencyCap {
+    /// The cap's name.
+    pub name: Name,
+    /// Its optional human title.
+    pub title: Option<PlainString>,
+    /// The action it caps.
+    pub action: Name,
+    /// The event kind the host records for each action performed.
+    pub counted_by: KindName,
+    /// Its limits in order.
+    pub limits: Vec<CapLimit>,
+    /// The bare `defer` or `skip` line: what a limit without `then` does.
+    pub over: Option<Spanned<OverCap>>,
+}
+
+/// `at most N per D [then defer | then skip]`, one limit of a frequency cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapLimit {
+    /// The most actions allowed in any window of `per`, as written.
+    pub most: Spanned<Decimal>,
+    /// The length of the window.
+    pub per: Spanned<TimeDelta>,
+    /// What an action over this limit does, when the limit says.
+    pub then: Option<Spanned<OverCap>>,
+}
+
+/// What a frequency cap does with an action over one of its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverCap {
+    /// `defer`: the run waits until the action is allowed.
+    Defer,
+    /// `skip`: the action is dropped and the run goes on.
+    Skip,
+}
+
+impl OverCap {
+    /// The word as written: `defer` or `skip`.
+    pub fn word(self) -> &'static str {
+        match self {
+            OverCap::Defer => "defer",
+            OverCap::Skip => "skip",
+        }
+    }
 }
 
 /// A workflow.

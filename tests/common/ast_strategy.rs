@@ -1,7 +1,8 @@
-//! Proptest strategies for syntax trees the parser can produce: every item, schema
-//! declaration, score rule, header clause, statement and expression form, with the
-//! constraints of the concrete syntax (identifiers that are not keywords, non-negative
-//! number literals, positive whole-second durations, normalised string parts…).
+//! Proptest strategies for syntax trees the parser can produce: every item (frequency
+//! caps included), schema declaration, score rule, header clause, statement and
+//! expression form, with the constraints of the concrete syntax (identifiers that are
+//! not keywords, non-negative number literals, positive whole-second durations,
+//! normalised string parts…).
 //!
 //! Spans are always `Span::default()`: tree equality ignores them.
 
@@ -591,6 +592,43 @@ fn experiment() -> impl Strategy<Value = Experiment> {
         })
 }
 
+// Frequency caps
+
+fn over_cap() -> impl Strategy<Value = OverCap> {
+    prop_oneof![Just(OverCap::Defer), Just(OverCap::Skip)]
+}
+
+fn cap_limit() -> impl Strategy<Value = CapLimit> {
+    // Any number the parser reads (the checker refuses those that are not whole and
+    // at least 1), any duration.
+    (signed_decimal(), duration(), option::of(over_cap())).prop_map(|(most, per, then)| CapLimit {
+        most: sp(most),
+        per: sp(per),
+        then: then.map(sp),
+    })
+}
+
+fn frequency_cap() -> impl Strategy<Value = FrequencyCap> {
+    (
+        name(),
+        option::of(plain_string()),
+        name(),
+        kind(),
+        vec(cap_limit(), 0..4),
+        option::of(over_cap()),
+    )
+        .prop_map(
+            |(name, title, action, counted_by, limits, over)| FrequencyCap {
+                name,
+                title,
+                action,
+                counted_by,
+                limits,
+                over: over.map(sp),
+            },
+        )
+}
+
 // ----------------------------------------------------------------------------------
 // Items and modules
 
@@ -604,6 +642,7 @@ pub fn item() -> impl Strategy<Value = Item> {
         reward().prop_map(ItemKind::Reward),
         workflow().prop_map(ItemKind::Workflow),
         experiment().prop_map(ItemKind::Experiment),
+        frequency_cap().prop_map(ItemKind::FrequencyCap),
     ]
     .prop_map(sp)
 }

@@ -136,9 +136,15 @@ impl<'p> Walk<'p> {
                 }
                 for step in workflow.steps.values() {
                     match &step.kind {
-                        StepKind::Action { args, .. } => {
+                        StepKind::Action { action, args } => {
                             for arg in args.iter() {
                                 self.exprs(*arg, None);
+                            }
+                            if let Some(cap) = self.program.cap_of(*action) {
+                                // A frequency cap counts its kind's events by when they
+                                // happened, in windows that move with the instant.
+                                self.field(&[cap.counted], Field::At);
+                                self.direct.timing = true;
                             }
                         }
                         StepKind::Wait(_) => self.direct.timing = true,

@@ -7,16 +7,25 @@
 //! that instant (§4.7): exit first, then goal, then statements from where the run
 //! stands. That is why a late call gives the same actions, stamped with the same
 //! instants, as calls made on time.
+//!
+//! An action its frequency cap holds back at an instant is deferred (the run parks at
+//! it until the cap allows it) or skipped; counting sees the contact's recorded events
+//! and the capped actions this advance emitted before, which the host will record as
+//! events. Several runs of one contact advanced together pass their instants in one
+//! time order and share what they emitted: for each run, the capped actions of the
+//! others are events, counted by its caps and instants it passes, as they would be
+//! once recorded.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::state::{Action, Advance, Outcome, Phase, RunState};
+use super::cap::{self, Verdict};
+use super::state::{Action, Advance, CapOutcome, Capped, Outcome, Phase, RunState};
 use super::{Winners, split, window};
 use crate::eval::{Context, EvalError, EvalErrorKind, Evaluator, Frame, Workspace};
-use crate::model::{Contact, Value};
-use crate::program::{Program, StepIndex, StepKind, Workflow};
+use crate::model::{ActionId, Contact, Value};
+use crate::program::{NodeId, OverCap, Program, StepIndex, StepKind, Workflow};
 
 /// Where a run stands, with its step resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +34,8 @@ enum Position {
     Parked {
         step: StepIndex,
         due: Option<DateTime<Utc>>,
+        /// A frequency cap deferred the action parked at.
+        deferred: bool,
     },
     Ended {
         at: DateTime<Utc>,
@@ -37,6 +48,17 @@ enum Position {
 enum Next {
     Goto(Option<StepIndex>),
     Park(Option<DateTime<Utc>>),
+    /// Park at an action its frequency cap deferred.
+    Defer(Option<DateTime<Utc>>),
+}
+
+/// A capped action emitted in this advance: the event the host will record for it.
+#[derive(Debug, Clone, Copy)]
+struct Emitted {
+    /// The [`Run::index`] of the run that emitted it.
+    run: usize,
+    action: ActionId,
+    at: DateTime<Utc>,
 }
 
 /// One run being advanced.
@@ -47,6 +69,8 @@ struct Run<'a> {
     contact: &'a Contact,
     context: &'a Context,
     entered_at: DateTime<Utc>,
+    /// The `now` of the previous call: events after it are new.
+    since: DateTime<Utc>,
     position: Position,
     actions: Vec<Action>,
     /// The arm taken at each split passed, by statement id (the state's, then this
@@ -55,6 +79,13 @@ struct Run<'a> {
     /// The winners of this workflow's splits: by step, the winning arm and the
     /// instant from which it applies.
     winners: BTreeMap<StepIndex, (usize, DateTime<Utc>)>,
+    /// The actions a frequency cap held back.
+    capped: Vec<Capped>,
+    /// This run's place among the runs advanced together (0 when alone).
+    index: usize,
+    /// The capped actions emitted in this advance, by this run and the runs advanced
+    /// with it, in time order: the events the host will record for them.
+    emitted: Vec<Emitted>,
     /// Scratch memory reused from one instant to the next.
     workspace: Workspace,
 }
@@ -69,51 +100,137 @@ pub(super) fn advance(
     context: &Context,
     winners: &Winners,
 ) -> Result<Advance, EvalError> {
-    let mut run = Run {
-        program,
-        name,
-        workflow,
-        contact,
-        context,
-        entered_at: state.entered_at(),
-        position: resolve(name, workflow, state.phase())?,
-        actions: Vec::new(),
-        arms: state.arms().clone(),
-        winners: resolve_winners(name, workflow, winners)?,
-        workspace: Workspace::new(),
-    };
-    let now = context.now();
-    // A call back in time changes nothing: the run has already passed `now`.
-    if !matches!(run.position, Position::Ended { .. }) && now >= state.advanced_at() {
-        run.pass_instants(state.advanced_at(), now);
+    let mut run = Run::new(program, name, workflow, state, contact, context, winners)?;
+    run.pass_instants();
+    run.into_advance(state)
+}
+
+/// Advances several runs of one contact to the context's `now` together: their
+/// instants pass in one time order (at one instant, in the order of `runs`), and the
+/// actions each emits count toward the frequency caps of the others.
+pub(super) fn advance_together(
+    program: &Program,
+    runs: &[(&Workflow, &RunState)],
+    contact: &Contact,
+    context: &Context,
+    winners: &Winners,
+) -> Result<Vec<Advance>, EvalError> {
+    let mut started = Vec::with_capacity(runs.len());
+    for (index, (workflow, state)) in runs.iter().enumerate() {
+        let mut run = Run::new(
+            program,
+            state.workflow(),
+            workflow,
+            state,
+            contact,
+            context,
+            winners,
+        )?;
+        run.index = index;
+        started.push((run, None::<DateTime<Utc>>));
     }
-    let phase = match run.position {
-        Position::Start => Phase::Start,
-        Position::Parked { step, due } => {
-            let (id, step) = workflow
-                .steps
-                .get_index(step)
-                .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownStep, name))?;
-            Phase::Parked {
-                step: id.clone(),
-                fingerprint: fingerprint_text(step.fingerprint),
+    let mut emitted = Vec::new();
+    loop {
+        let next = started
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (run, last))| Some((run.next_instant(*last, &emitted)?, index)))
+            .min();
+        let Some((instant, index)) = next else {
+            break;
+        };
+        let Some((run, last)) = started.get_mut(index) else {
+            break;
+        };
+        std::mem::swap(&mut run.emitted, &mut emitted);
+        run.pass(instant);
+        std::mem::swap(&mut run.emitted, &mut emitted);
+        *last = Some(instant);
+    }
+    started
+        .into_iter()
+        .zip(runs)
+        .map(|((mut run, last), (_, state))| {
+            run.finish(last);
+            run.into_advance(state)
+        })
+        .collect()
+}
+
+impl<'a> Run<'a> {
+    /// The run `state` of the workflow `name`, about to be advanced.
+    fn new(
+        program: &'a Program,
+        name: &'a str,
+        workflow: &'a Workflow,
+        state: &RunState,
+        contact: &'a Contact,
+        context: &'a Context,
+        winners: &Winners,
+    ) -> Result<Run<'a>, EvalError> {
+        Ok(Run {
+            program,
+            name,
+            workflow,
+            contact,
+            context,
+            entered_at: state.entered_at(),
+            since: state.advanced_at(),
+            position: resolve(name, workflow, state.phase())?,
+            actions: Vec::new(),
+            arms: state.arms().clone(),
+            winners: resolve_winners(name, workflow, winners)?,
+            capped: Vec::new(),
+            index: 0,
+            emitted: Vec::new(),
+            workspace: Workspace::new(),
+        })
+    }
+
+    /// The advance: the state to store in place of `state`, the actions, the status.
+    fn into_advance(self, state: &RunState) -> Result<Advance, EvalError> {
+        let now = self.context.now();
+        let phase = match self.position {
+            Position::Start => Phase::Start,
+            Position::Parked {
+                step,
                 due,
+                deferred,
+            } => {
+                let (id, parked) = self
+                    .workflow
+                    .steps
+                    .get_index(step)
+                    .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownStep, self.name))?;
+                let deferred_by = match parked.kind {
+                    StepKind::Action { action, .. } if deferred => {
+                        self.program.cap_of(action).map(|cap| cap.name.clone())
+                    }
+                    _ => None,
+                };
+                Phase::Parked {
+                    step: id.clone(),
+                    fingerprint: fingerprint_text(parked.fingerprint),
+                    due,
+                    deferred_by,
+                }
             }
-        }
-        Position::Ended { at, outcome } => Phase::Ended { at, outcome },
-    };
-    let state = RunState::new(
-        name,
-        state.entered_at(),
-        state.advanced_at().max(now),
-        phase,
-    )
-    .with_arms(run.arms);
-    Ok(Advance {
-        status: state.status(),
-        state,
-        actions: run.actions,
-    })
+            Position::Ended { at, outcome } => Phase::Ended { at, outcome },
+        };
+        let state = RunState::new(
+            self.name,
+            state.entered_at(),
+            state.advanced_at().max(now),
+            phase,
+        )
+        .with_arms(self.arms);
+        Ok(Advance {
+            status: state.status(),
+            state,
+            actions: self.actions,
+            capped: self.capped,
+        })
+    }
 }
 
 /// The position a state records, checked against the workflow as compiled now.
@@ -128,6 +245,7 @@ fn resolve(name: &str, workflow: &Workflow, phase: &Phase) -> Result<Position, E
             step,
             fingerprint,
             due,
+            deferred_by,
         } => {
             let Some((index, _, compiled)) = workflow.steps.get_full(step) else {
                 return Err(EvalError::in_step(EvalErrorKind::UnknownStep, name, step));
@@ -138,6 +256,7 @@ fn resolve(name: &str, workflow: &Workflow, phase: &Phase) -> Result<Position, E
             Position::Parked {
                 step: index,
                 due: *due,
+                deferred: deferred_by.is_some(),
             }
         }
     })
@@ -187,34 +306,62 @@ impl Run<'_> {
     /// Passes, in time order, every instant in `(since, now]` at which an event
     /// occurred and every instant up to `now` at which the run is due; then checks
     /// exit and goal as of `now`.
-    fn pass_instants(&mut self, since: DateTime<Utc>, now: DateTime<Utc>) {
-        let events = self.contact.events();
-        let first_new = events.partition_point(|event| event.at() <= since);
-        let mut event_instants = events
-            .get(first_new..)
-            .unwrap_or(&[])
-            .iter()
-            .map(|event| event.at())
-            .take_while(|at| *at <= now)
-            .peekable();
+    fn pass_instants(&mut self) {
         let mut last: Option<DateTime<Utc>> = None;
-        while !matches!(self.position, Position::Ended { .. }) {
-            while event_instants.next_if(|at| Some(*at) <= last).is_some() {}
-            // Each instant passes once: a due instant not after the last one passed
-            // cannot come back (it would be a state from elsewhere).
-            let due = self
-                .due()
-                .filter(|due| *due <= now && last.is_none_or(|last| *due > last));
-            let instant = match (due, event_instants.peek().copied()) {
-                (Some(due), Some(event)) => due.min(event),
-                (Some(due), None) => due,
-                (None, Some(event)) => event,
-                (None, None) => break,
-            };
+        while let Some(instant) = self.next_instant(last, &[]) {
             self.pass(instant);
             last = Some(instant);
         }
-        if last != Some(now) && !matches!(self.position, Position::Ended { .. }) {
+        self.finish(last);
+    }
+
+    /// The next instant the run passes after `last` (the last one it passed in this
+    /// advance, if any): the first of its due instant and the next event since the
+    /// previous call (among them the capped actions of the runs advanced with it, in
+    /// `emitted`), up to `now`. None once it has ended, or for a call back in time,
+    /// which changes nothing: the run has already passed `now`.
+    fn next_instant(
+        &self,
+        last: Option<DateTime<Utc>>,
+        emitted: &[Emitted],
+    ) -> Option<DateTime<Utc>> {
+        let now = self.context.now();
+        if matches!(self.position, Position::Ended { .. }) || now < self.since {
+            return None;
+        }
+        let after = last.map_or(self.since, |last| last.max(self.since));
+        let events = self.contact.events();
+        let recorded = events
+            .get(events.partition_point(|event| event.at() <= after))
+            .map(|event| event.at());
+        let emitted = emitted
+            .iter()
+            .find(|emitted| emitted.run != self.index && emitted.at > after)
+            .map(|emitted| emitted.at);
+        let event = [recorded, emitted]
+            .into_iter()
+            .flatten()
+            .min()
+            .filter(|at| *at <= now);
+        // Each instant passes once: a due instant not after the last one passed
+        // cannot come back (it would be a state from elsewhere).
+        let due = self
+            .due()
+            .filter(|due| *due <= now && last.is_none_or(|last| *due > last));
+        match (due, event) {
+            (Some(due), Some(event)) => Some(due.min(event)),
+            (due, event) => due.or(event),
+        }
+    }
+
+    /// After the last instant passed (`last`), a run still parked checks exit and
+    /// goal as of `now`.
+    fn finish(&mut self, last: Option<DateTime<Utc>>) {
+        let now = self.context.now();
+        if last != Some(now)
+            && now >= self.since
+            && !matches!(self.position, Position::Ended { .. })
+        {
             let context = self.context.for_run(now, self.entered_at);
             let mut workspace = std::mem::take(&mut self.workspace);
             let mut evaluator =
@@ -259,7 +406,11 @@ impl Run<'_> {
         let mut cursor = match self.position {
             Position::Ended { .. } => return,
             Position::Start => self.workflow.first,
-            Position::Parked { step, due } => match self.resume(step, due, t, evaluator, &frame) {
+            Position::Parked {
+                step,
+                due,
+                deferred,
+            } => match self.resume(step, due, deferred, t, evaluator, &frame) {
                 Some(cursor) => cursor,
                 None => return,
             },
@@ -272,7 +423,19 @@ impl Run<'_> {
             match self.run_step(index, t, evaluator, &frame) {
                 Next::Goto(next) => cursor = next,
                 Next::Park(due) => {
-                    self.position = Position::Parked { step: index, due };
+                    self.position = Position::Parked {
+                        step: index,
+                        due,
+                        deferred: false,
+                    };
+                    return;
+                }
+                Next::Defer(due) => {
+                    self.position = Position::Parked {
+                        step: index,
+                        due,
+                        deferred: true,
+                    };
                     return;
                 }
             }
@@ -281,12 +444,14 @@ impl Run<'_> {
     }
 
     /// Where a parked run goes on from at `t`, or none while it stays parked: a wait
-    /// ends when it is due, a `wait until` also when its condition holds, and an
-    /// action held back by the send window is tried again.
+    /// ends when it is due, a `wait until` also when its condition holds, an action
+    /// held back by the send window is tried again, and one its frequency cap
+    /// deferred is tried again when it is due.
     fn resume(
         &self,
         step: StepIndex,
         due: Option<DateTime<Utc>>,
+        deferred: bool,
         t: DateTime<Utc>,
         evaluator: &mut Evaluator<'_>,
         frame: &Frame<'_>,
@@ -298,6 +463,7 @@ impl Run<'_> {
             StepKind::WaitUntil { condition, .. } => {
                 (over || evaluator.test(condition, frame)).then_some(parked.next)
             }
+            _ if deferred => over.then_some(Some(step)),
             _ => Some(Some(step)),
         }
     }
@@ -321,22 +487,23 @@ impl Run<'_> {
                 {
                     return Next::Park(window::next_opening(window, t, tz));
                 }
-                let schema = &self.program.schema;
-                let args = schema
-                    .action_args(*action)
-                    .iter()
-                    .zip(args.iter())
-                    .map(|((param, _), node)| {
-                        let value = node.map_or(Value::Null, |node| evaluator.eval(node, frame));
-                        (param.clone(), value)
-                    })
-                    .collect();
+                if let Some(next) = self.cap(index, *action, args, t, evaluator, frame) {
+                    return next;
+                }
+                let args = self.action_args(*action, args, evaluator, frame);
                 self.actions.push(Action {
                     step: id.clone(),
-                    name: schema.action_name(*action).to_string(),
+                    name: self.program.schema.action_name(*action).to_string(),
                     args,
                     due: t,
                 });
+                if self.program.cap_of(*action).is_some() {
+                    self.emitted.push(Emitted {
+                        run: self.index,
+                        action: *action,
+                        at: t,
+                    });
+                }
                 Next::Goto(step.next)
             }
             StepKind::Wait(delay) => match t.checked_add_signed(*delay) {
@@ -376,6 +543,88 @@ impl Run<'_> {
             }
             StepKind::Stop => Next::Goto(None),
         }
+    }
+
+    /// The arguments of an action call, evaluated at the instant of `evaluator`, in
+    /// the action's declared order; an optional one left out is null.
+    fn action_args(
+        &self,
+        action: ActionId,
+        args: &[Option<NodeId>],
+        evaluator: &mut Evaluator<'_>,
+        frame: &Frame<'_>,
+    ) -> Vec<(String, Value)> {
+        self.program
+            .schema
+            .action_args(action)
+            .iter()
+            .zip(args.iter())
+            .map(|((param, _), node)| {
+                let value = node.map_or(Value::Null, |node| evaluator.eval(node, frame));
+                (param.clone(), value)
+            })
+            .collect()
+    }
+
+    /// What the frequency cap of `action`, if any, does with the action call `index`
+    /// reached at `t`: nothing when it allows it; else the run skips it (going on to
+    /// the next statement) or parks at it until it is allowed, moved to the next
+    /// opening of the send window. The action held back is recorded.
+    fn cap(
+        &mut self,
+        index: StepIndex,
+        action: ActionId,
+        args: &[Option<NodeId>],
+        t: DateTime<Utc>,
+        evaluator: &mut Evaluator<'_>,
+        frame: &Frame<'_>,
+    ) -> Option<Next> {
+        let cap = self.program.cap_of(action)?;
+        // The events the host will record for the capped actions emitted so far: of
+        // this cap's kind for those whose cap counts the same kind.
+        let emitted: Vec<DateTime<Utc>> = self
+            .emitted
+            .iter()
+            .filter(|emitted| {
+                self.program
+                    .cap_of(emitted.action)
+                    .is_some_and(|other| other.counted == cap.counted)
+            })
+            .map(|emitted| emitted.at)
+            .collect();
+        let (next, outcome) = match cap::verdict(cap, self.contact, &emitted, t) {
+            Verdict::Allowed => return None,
+            Verdict::Over {
+                over: OverCap::Skip,
+                ..
+            } => {
+                let (_, step) = self.workflow.steps.get_index(index)?;
+                (Next::Goto(step.next), CapOutcome::Skipped)
+            }
+            Verdict::Over {
+                over: OverCap::Defer,
+                until,
+            } => {
+                let tz = self.context.time_zone();
+                let until = match &self.workflow.window {
+                    Some(window) => until.and_then(|until| window::next_opening(window, until, tz)),
+                    None => until,
+                };
+                (Next::Defer(until), CapOutcome::Deferred { until })
+            }
+        };
+        let (id, _) = self.workflow.steps.get_index(index)?;
+        let args = self.action_args(action, args, evaluator, frame);
+        self.capped.push(Capped {
+            step: id.clone(),
+            name: self.program.schema.action_name(action).to_string(),
+            args,
+            at: t,
+            cap: cap.name.clone(),
+            outcome,
+            preceding: self.actions.len(),
+        });
+        Some(next)
     }
 
     fn end(&mut self, at: DateTime<Utc>, outcome: Outcome) {

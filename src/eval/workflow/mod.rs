@@ -10,8 +10,10 @@
 //! * [`advance`]: the instants a run passes and the statements it runs;
 //! * [`window`]: send windows in local time; [`split`]: split assignment;
 //!   [`winners`]: the winning arms of experiments, which a split sends new contacts to.
+//! * [`cap`]: frequency caps, counted at an instant.
 
 mod advance;
+mod cap;
 mod enter;
 pub(crate) mod split;
 mod state;
@@ -23,7 +25,7 @@ use chrono::{DateTime, Utc};
 use super::{Context, EvalError, EvalErrorKind};
 use crate::model::Contact;
 use crate::program::{ItemBody, Program, Reentry, Workflow};
-pub use state::{Action, Advance, PastRun, RunState, Status};
+pub use state::{Action, Advance, CapOutcome, Capped, PastRun, RunState, Status};
 pub use winners::{Winner, Winners};
 
 impl Program {
@@ -122,7 +124,12 @@ impl Program {
     }
 
     /// Advances a run to the context's `now` (§8.2): the new state, the actions that
-    /// became due (in order, each stamped with its instant), and the status.
+    /// became due (in order, each stamped with its instant), the status, and the
+    /// actions a frequency cap deferred or skipped ([`Advance::capped`]).
+    ///
+    /// A frequency cap counts the contact's recorded events of its kind and the
+    /// actions this call emitted before; runs of other workflows are seen through
+    /// the events the host records (see [`Program::advance_all`]).
     ///
     /// ```
     /// use funil::{Context, Status};
@@ -242,6 +249,75 @@ impl Program {
         let name = state.workflow();
         let workflow = self.workflow(name, contact)?;
         advance::advance(self, name, workflow, state, contact, context, winners)
+    }
+
+    /// [`Program::advance`] for several runs of one contact at once (its runs of
+    /// different workflows), so that frequency caps count across them exactly,
+    /// however late the call: the runs pass their instants in one time order — at one
+    /// instant, in the order of `states` — and the capped actions each run emits are,
+    /// for the others, the events the host will record for them: counted by their
+    /// caps, and instants they pass (§8.2). So the result is that of advancing the
+    /// runs on time, in the order of `states` at each instant, with each run's capped
+    /// actions recorded as events before the next run is advanced. The advances come
+    /// back in the order of `states`.
+    ///
+    /// Advancing the runs one by one with [`Program::advance`] sees the other runs'
+    /// actions only through the events the host has recorded: exact when each call is
+    /// on time and records its actions before the next, not when several runs are
+    /// advanced late over the same period.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { event signup { } event email.sent { } action send_email(template: string) }
+    ///     cap emails on send_email counted by email.sent { at most 1 per 1d then skip }
+    ///     workflow welcome { enter on signup  wait 1h  send_email(template: "welcome") }
+    ///     workflow promo { enter on signup  wait 2h  send_email(template: "promo") }
+    /// "#)?;
+    /// let contact = program.contact("c-1").event("signup", "2026-11-22T10:00:00Z".parse()?, []).build()?;
+    /// let entry = funil::Context::new("2026-11-22T10:00:00Z".parse()?);
+    /// let runs = program.enter_all(&contact, &entry, &[0], &[])?;
+    ///
+    /// // Advanced together a day late: the welcome email (11:00) is sent, and the
+    /// // promo (12:00) is skipped, whichever run comes first.
+    /// let late = funil::Context::new("2026-11-23T10:00:00Z".parse()?);
+    /// let advances = program.advance_all(&[runs[1].clone(), runs[0].clone()], &contact, &late)?;
+    /// assert!(advances[0].actions.is_empty());
+    /// assert_eq!(advances[0].capped[0].step, "2");
+    /// assert_eq!(advances[1].actions[0].args[0].1, funil::Value::from("welcome"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Program::advance`], for any of the states.
+    pub fn advance_all(
+        &self,
+        states: &[RunState],
+        contact: &Contact,
+        context: &Context,
+    ) -> Result<Vec<Advance>, EvalError> {
+        self.advance_all_with_winners(states, contact, context, &Winners::new())
+    }
+
+    /// [`Program::advance_all`] with the winners of experiments, which splits send
+    /// new runs to as [`Program::advance_with_winners`] does.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Program::advance_with_winners`], for any of the states.
+    pub fn advance_all_with_winners(
+        &self,
+        states: &[RunState],
+        contact: &Contact,
+        context: &Context,
+        winners: &Winners,
+    ) -> Result<Vec<Advance>, EvalError> {
+        self.check_contact(contact)?;
+        let runs = states
+            .iter()
+            .map(|state| Ok((self.workflow_named(state.workflow())?, state)))
+            .collect::<Result<Vec<_>, EvalError>>()?;
+        advance::advance_together(self, &runs, contact, context, winners)
     }
 
     /// The first instant at which the re-entry policy of `workflow` lets a contact

@@ -14,8 +14,9 @@ use crate::model::Value;
 /// to [`Program::advance`](crate::Program::advance). It records the workflow's name,
 /// the entry instant, the instant of the last advance, where the run stands: about
 /// to start, parked at a step (by id and fingerprint, with the instant it asked to be
-/// advanced next), or ended; and the arm it took at each split it passed
-/// (`"arms":{"5":1}`, left out while there is none).
+/// advanced next, and the frequency cap that deferred it, if one did), or ended; and
+/// the arm it took at each split it passed (`"arms":{"5":1}`, left out while there is
+/// none). A state saved by an earlier version, before caps and arms, reads the same.
 ///
 /// ```
 /// let program = funil::compile(r#"
@@ -60,6 +61,10 @@ pub(crate) enum Phase {
         /// The statement's fingerprint, 16 hexadecimal digits.
         fingerprint: String,
         due: Option<DateTime<Utc>>,
+        /// The frequency cap that deferred the action the run is parked at, if one
+        /// did (absent from states saved before caps existed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deferred_by: Option<String>,
     },
     /// Ended for good.
     Ended { at: DateTime<Utc>, outcome: Outcome },
@@ -135,9 +140,41 @@ impl RunState {
         }
     }
 
+    /// The name of the frequency cap that deferred the action the run is parked at,
+    /// if a cap did: the run then waits, until [`RunState::due`], for the first
+    /// instant the cap allows the action (see
+    /// [Frequency caps](crate::language#frequency-caps)).
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { event signup { } event email.sent { } action send_email(template: string) }
+    ///     cap emails on send_email counted by email.sent { at most 1 per 1d }
+    ///     workflow hello { enter on signup  send_email(template: "hi") }
+    /// "#)?;
+    /// // An email went out at 08:00; the signup at 10:00 must wait until 08:00 tomorrow.
+    /// let contact = program.contact("c-1")
+    ///     .event("email.sent", "2026-11-22T08:00:00Z".parse()?, [])
+    ///     .event("signup", "2026-11-22T10:00:00Z".parse()?, [])
+    ///     .build()?;
+    /// let context = funil::Context::new("2026-11-22T10:00:00Z".parse()?);
+    /// let run = program.enter("hello", &contact, &context, &[1], &[])?.expect("entered");
+    /// let advance = program.advance(&run, &contact, &context)?;
+    /// assert!(advance.actions.is_empty());
+    /// assert_eq!(advance.state.deferred_by(), Some("emails"));
+    /// assert_eq!(advance.state.due(), Some("2026-11-23T08:00:00Z".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn deferred_by(&self) -> Option<&str> {
+        match &self.phase {
+            Phase::Parked { deferred_by, .. } => deferred_by.as_deref(),
+            Phase::Start | Phase::Ended { .. } => None,
+        }
+    }
+
     /// When the run should be advanced next: the entry instant before it starts, the
-    /// end of its wait or the opening of its send window when parked; none when only
-    /// an event can wake it, or when it has ended.
+    /// end of its wait, the opening of its send window, or the instant a frequency cap
+    /// allows its action, when parked; none when only an event can wake it, or when it
+    /// has ended.
     pub fn due(&self) -> Option<DateTime<Utc>> {
         match &self.phase {
             Phase::Start => Some(self.entered_at),
@@ -241,7 +278,8 @@ impl Status {
 }
 
 /// What [`Program::advance`](crate::Program::advance) returns: the new state, the
-/// actions to perform in order, and the status.
+/// actions to perform in order, the status, and the actions a frequency cap held
+/// back.
 ///
 /// ```
 /// let program = funil::compile(r#"
@@ -265,6 +303,83 @@ pub struct Advance {
     pub actions: Vec<Action>,
     /// Where the run stands now.
     pub status: Status,
+    /// The actions a frequency cap held back, deferred or skipped, in the order it
+    /// happened; none of them is to be performed now.
+    pub capped: Vec<Capped>,
+}
+
+/// An action a frequency cap held back when the run reached it: deferred to a later
+/// instant, or skipped (see [Frequency caps](crate::language#frequency-caps)).
+///
+/// ```
+/// use funil::CapOutcome;
+///
+/// let program = funil::compile(r#"
+///     schema { event signup { } event email.sent { } action send_email(template: string) }
+///     cap emails on send_email counted by email.sent { at most 1 per 1d then skip }
+///     workflow hello { enter on signup  send_email(template: "hi")  send_email(template: "again") }
+/// "#)?;
+/// let contact = program.contact("c-1").event("signup", "2026-11-22T10:00:00Z".parse()?, []).build()?;
+/// let context = funil::Context::new("2026-11-22T10:00:00Z".parse()?);
+/// let run = program.enter("hello", &contact, &context, &[0], &[])?.expect("entered");
+/// let advance = program.advance(&run, &contact, &context)?;
+/// // The first email counts against the cap: the second is skipped.
+/// assert_eq!(advance.actions.len(), 1);
+/// let skipped = &advance.capped[0];
+/// assert_eq!((skipped.step.as_str(), skipped.cap.as_str()), ("2", "emails"));
+/// assert_eq!(skipped.outcome, CapOutcome::Skipped);
+/// assert_eq!(skipped.args[0].1, funil::Value::from("again"));
+/// assert_eq!(skipped.preceding, 1);
+/// assert_eq!(advance.status, funil::Status::Finished);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capped {
+    /// The id of the statement that asked for the action (§8.2).
+    pub step: String,
+    /// The action's name, as declared in the schema.
+    pub name: String,
+    /// Its arguments in declaration order, evaluated as of `at`.
+    pub args: Vec<(String, Value)>,
+    /// The instant the run reached the action and the cap held it back.
+    pub at: DateTime<Utc>,
+    /// The name of the cap.
+    pub cap: String,
+    /// Deferred (until when) or skipped.
+    pub outcome: CapOutcome,
+    /// How many of [`Advance::actions`] came before it: where it falls among them.
+    pub preceding: usize,
+}
+
+/// What a frequency cap did with an action: see [`Capped`].
+///
+/// ```
+/// use funil::CapOutcome;
+///
+/// assert_eq!(CapOutcome::Skipped.name(), "skipped");
+/// assert_eq!(CapOutcome::Deferred { until: None }.name(), "deferred");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapOutcome {
+    /// The run waits at the action until `until`, the first instant every limit of
+    /// the cap allows it, moved to the next opening of the send window if there is
+    /// one; there it tries again. `None` when no such instant can be represented.
+    Deferred {
+        /// When the run tries the action again.
+        until: Option<DateTime<Utc>>,
+    },
+    /// The action was dropped and the run went on to the next statement.
+    Skipped,
+}
+
+impl CapOutcome {
+    /// `deferred` or `skipped`, as the `simulate` command prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CapOutcome::Deferred { .. } => "deferred",
+            CapOutcome::Skipped => "skipped",
+        }
+    }
 }
 
 /// An action a workflow asks the host to perform (§8.2).

@@ -1,5 +1,5 @@
 //! Top-level items (§5–§7): segments, scores, decisions and rewards; the dispatch to
-//! schemas, workflows and experiments.
+//! schemas, workflows, experiments and frequency caps.
 
 use nom::Err as NomErr;
 use rust_decimal::prelude::ToPrimitive;
@@ -46,6 +46,10 @@ impl<'s> Parser<'s> {
             "experiment" => {
                 let (rest, experiment) = self.parse_experiment(rest)?;
                 (rest, ItemKind::Experiment(experiment))
+            }
+            "cap" => {
+                let (rest, cap) = self.parse_frequency_cap(rest)?;
+                (rest, ItemKind::FrequencyCap(cap))
             }
             _ => {
                 return Err(NomErr::Failure(SyntaxError::unexpected(
@@ -294,4 +298,4 @@ impl<'s> Parser<'s> {
 }
 
 const ITEM_EXPECTED: &str =
-    "an item (`schema`, `segment`, `score`, `decide`, `reward`, `workflow` or `experiment`)";
+    "an item (`schema`, `segment`, `score`, `decide`, `reward`, `workflow`, `experiment` or `cap`)";

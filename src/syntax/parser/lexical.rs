@@ -25,6 +25,10 @@ const ITEM_STARTS: &[&str] = &[
     "experiment",
 ];
 
+/// `cap` starts an item when a name follows it (`cap emails on …`), and is a reward's
+/// cap when a number does (`cap 50 per event`).
+const CAP: &str = "cap";
+
 /// Skips whitespace and `#` comments.
 pub(super) fn skip_trivia(mut input: &str) -> &str {
     loop {
@@ -49,7 +53,12 @@ pub(super) fn skip_to_next_item(input: &str) -> &str {
         let word_len = line.find(|c: char| !is_ident_char(c)).unwrap_or(line.len());
         let word = line.get(..word_len).unwrap_or("");
         let after = line.get(word_len..).unwrap_or("");
-        if ITEM_STARTS.contains(&word) && after.starts_with(|c: char| c.is_whitespace()) {
+        if !after.starts_with(|c: char| c.is_whitespace()) {
+            continue;
+        }
+        let starts_item = ITEM_STARTS.contains(&word)
+            || word == CAP && skip_trivia(after).starts_with(is_ident_start);
+        if starts_item {
             return line;
         }
     }

@@ -10,6 +10,7 @@
 //! Errors: a syntax error inside an item is reported and the parser skips to the next
 //! line that starts an item, so one parse reports the errors of every item.
 
+mod cap;
 mod error;
 mod experiment;
 mod expr;

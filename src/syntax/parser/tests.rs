@@ -345,3 +345,65 @@ fn workflows_parse() {
         vec!["expected a time of day such as `09:00`"]
     );
 }
+
+#[test]
+fn frequency_caps_parse() {
+    let module = parse_ok(
+        r#"cap emails "Email pressure" on send_email counted by email.sent {
+          at most 3 per 7d
+          skip
+          at most 1 per 1d then defer
+        }"#,
+    );
+    let ItemKind::FrequencyCap(cap) = &module.items[0].node else {
+        panic!("not a cap: {module:?}")
+    };
+    assert_eq!(cap.name.node, "emails");
+    assert_eq!(
+        cap.title.as_ref().map(|t| t.node.as_str()),
+        Some("Email pressure")
+    );
+    assert_eq!(cap.action.node, "send_email");
+    assert_eq!(cap.counted_by.node, "email.sent");
+    let written: Vec<(rust_decimal::Decimal, i64, Option<OverCap>)> = cap
+        .limits
+        .iter()
+        .map(|l| {
+            (
+                l.most.node,
+                l.per.node.num_days(),
+                l.then.as_ref().map(|t| t.node),
+            )
+        })
+        .collect();
+    assert_eq!(
+        written,
+        [(3.into(), 7, None), (1.into(), 1, Some(OverCap::Defer))]
+    );
+    assert_eq!(cap.over.as_ref().map(|o| o.node), Some(OverCap::Skip));
+    // The span of a limit's number covers its sign, so the checker can point at it.
+    let (module, _) = parse_module("cap c on a counted by k { at most -2 per 1d }", limits());
+    let ItemKind::FrequencyCap(cap) = &module.items[0].node else {
+        panic!()
+    };
+    let most = &cap.limits[0].most;
+    assert_eq!(
+        (most.node, most.span.start, most.span.end),
+        ((-2).into(), 34, 36)
+    );
+}
+
+#[test]
+fn cap_starts_an_item_only_before_a_name() {
+    assert_eq!(
+        errors("cap 5 per event"),
+        vec!["expected a cap name, found `5`"]
+    );
+    assert_eq!(
+        errors("cap c on a counted by k { at most 1 per 1d } cap d on b counted k { }"),
+        vec!["expected `by`, found `k`"]
+    );
+    // `counted`, `most`, `then`, `defer` and `skip` are names elsewhere.
+    let module = parse_ok("segment skip { counted and most > then and defer }");
+    assert_eq!(module.items.len(), 1);
+}

@@ -1,10 +1,10 @@
-//! Items: schema blocks, segments, scores, decisions, rewards and experiments
+//! Items: schema blocks, segments, scores, decisions, rewards, experiments and frequency caps
 //! (workflows have their own file).
 
 use super::Printer;
 use crate::syntax::ast::{
-    Arm, CapPer, Decision, Experiment, ExperimentClauseKind, Expr, Field, Item, ItemKind,
-    PlainString, RankTake, Reward, Schema, SchemaDeclKind, Score, ScoreRuleKind, Segment,
+    Arm, CapPer, Decision, Experiment, ExperimentClauseKind, Expr, Field, FrequencyCap, Item,
+    ItemKind, PlainString, RankTake, Reward, Schema, SchemaDeclKind, Score, ScoreRuleKind, Segment,
     SegmentBody,
 };
 
@@ -19,6 +19,7 @@ impl Printer {
             ItemKind::Reward(reward) => self.reward(reward),
             ItemKind::Workflow(workflow) => self.workflow(workflow),
             ItemKind::Experiment(experiment) => self.experiment(experiment),
+            ItemKind::FrequencyCap(cap) => self.frequency_cap(cap),
         }
         self.text("\n");
     }
@@ -203,6 +204,32 @@ impl Printer {
             if let Some(places) = &reward.round {
                 printer.line_start();
                 printer.write(format_args!("round {}\n", places.node));
+            }
+        });
+    }
+
+    /// Writes a frequency cap: its limits one per line, then its `defer` or `skip`.
+    fn frequency_cap(&mut self, cap: &FrequencyCap) {
+        self.item_head("cap", &cap.name.node, cap.title.as_ref());
+        self.text(" on ");
+        self.text(&cap.action.node);
+        self.text(" counted by ");
+        self.text(&cap.counted_by.node);
+        self.braced(cap.limits.is_empty() && cap.over.is_none(), |printer| {
+            for limit in &cap.limits {
+                printer.line_start();
+                printer.write(format_args!("at most {} per ", limit.most.node));
+                printer.duration(&limit.per.node);
+                if let Some(then) = &limit.then {
+                    printer.text(" then ");
+                    printer.text(then.node.word());
+                }
+                printer.text("\n");
+            }
+            if let Some(over) = &cap.over {
+                printer.line_start();
+                printer.text(over.node.word());
+                printer.text("\n");
             }
         });
     }

@@ -549,3 +549,38 @@ fn a_lone_keyword_first_argument_is_not_parenthesised() {
     let expr = call("exists", vec![Arg::Expr(attribute)]);
     assert_eq!(print_expr(&expr), "exists((contact.tags))");
 }
+
+#[test]
+fn frequency_caps_print_one_limit_per_line_and_the_policy_last() {
+    let limit = |most: i64, days: i64, then: Option<OverCap>| CapLimit {
+        most: sp(Decimal::from(most)),
+        per: sp(TimeDelta::days(days)),
+        then: then.map(sp),
+    };
+    let cap = FrequencyCap {
+        name: sp("emails".to_string()),
+        title: None,
+        action: sp("send_email".to_string()),
+        counted_by: sp("email.sent".to_string()),
+        limits: vec![limit(3, 7, None), limit(1, 1, Some(OverCap::Skip))],
+        over: Some(sp(OverCap::Defer)),
+    };
+    let module = Module {
+        items: vec![sp(ItemKind::FrequencyCap(cap.clone()))],
+    };
+    assert_eq!(
+        print(&module),
+        "cap emails on send_email counted by email.sent {\n  at most 3 per 1w\n  at most 1 per 1d then skip\n  defer\n}\n"
+    );
+    let empty = FrequencyCap {
+        limits: Vec::new(),
+        over: None,
+        ..cap
+    };
+    assert_eq!(
+        print(&Module {
+            items: vec![sp(ItemKind::FrequencyCap(empty))]
+        }),
+        "cap emails on send_email counted by email.sent { }\n"
+    );
+}
