@@ -282,8 +282,8 @@ pub use chrono_tz::Tz;
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
-    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, PastRun, RunState,
-    SegmentId, Status, Workspace,
+    Action, Advance, Context, EvalError, EvalErrorKind, Evaluation, Grant, MetricValue, Params,
+    PastRun, Population, RunState, SegmentId, Status, Workspace,
 };
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};

@@ -91,6 +91,10 @@ impl Checker<'_, '_> {
         scope: Scope<'_>,
     ) -> (NodeId, Ty) {
         let name = function.node.as_str();
+        if super::metric::POPULATION_FUNCTIONS.contains(&name) {
+            let error = self.population_in_contact(name, span);
+            return self.fail(error);
+        }
         if let Some(kind) = referenced_kind(name) {
             return self.item_reference(kind, function, args, span);
         }
@@ -341,6 +345,7 @@ impl Checker<'_, '_> {
                 kinds: kinds.clone(),
                 filter,
                 window,
+                grouped: self.grouped_queries,
             },
             kinds,
         ))
@@ -400,7 +405,7 @@ impl Checker<'_, '_> {
         self.fail(error)
     }
 
-    fn unknown_prop(&mut self, kinds: &[KindId], field: &Name) -> (NodeId, Ty) {
+    pub(super) fn unknown_prop(&mut self, kinds: &[KindId], field: &Name) -> (NodeId, Ty) {
         let kind_names: Vec<&str> = kinds.iter().map(|k| self.schema.kind_name(*k)).collect();
         let mut candidates: Vec<&str> = kinds
             .first()
@@ -492,6 +497,20 @@ impl Checker<'_, '_> {
                 .values()
                 .filter(|d| d.kind == kind)
                 .map(|d| d.name.as_str());
+            if let Some(other) = self.declared.get(name.as_str())
+                && other.kind == ItemKind::Metric
+            {
+                let error = self
+                    .error(
+                        codes::POPULATION_IN_CONTACT,
+                        format!("`{name}` is a metric, computed over a whole population"),
+                        *name_span,
+                    )
+                    .with_help(format!(
+                        "`{what}(…)` is evaluated for one contact, which has no value of a metric"
+                    ));
+                return self.fail(error);
+            }
             let mut error = self.error(
                 codes::UNKNOWN_ITEM,
                 format!("unknown {what} `{name}`"),
@@ -512,10 +531,16 @@ impl Checker<'_, '_> {
             ItemKind::Score | ItemKind::Reward => Ty::NUMBER,
             ItemKind::Decision => self.types.get(index).cloned().flatten().unwrap_or(Ty::ANY),
             // Not referable: `referenced_kind` never names one.
-            ItemKind::Workflow => Ty::ANY,
+            ItemKind::Workflow | ItemKind::Metric => Ty::ANY,
         };
         (self.push(Node::Item { item, offset }), ty)
     }
+}
+
+/// Whether `name` is a built-in function of §4.5 (item references and aggregates
+/// over queries aside).
+pub(super) fn is_builtin(name: &str) -> bool {
+    BUILTINS.iter().any(|(n, ..)| *n == name)
 }
 
 /// `now` → 0; `now - D` → D (D a non-negative duration literal).

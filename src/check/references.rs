@@ -11,8 +11,8 @@ use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
 use crate::syntax::ast::{
-    Arg, Block, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind,
-    StringPart,
+    Arg, Block, Expr, ExprKind, HeaderKind, MetricGrouping, QueryWindow, ScoreRuleKind,
+    SegmentBody, StmtKind, StringPart,
 };
 
 /// For each item (by id), the items it references.
@@ -211,6 +211,10 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
             .flat_map(|arm| [&arm.condition, &arm.value])
             .chain(&reward.otherwise)
             .collect(),
+        ItemAst::Metric(metric) => match &metric.by {
+            Some(MetricGrouping::Expr(key)) => vec![key, &metric.body],
+            _ => vec![&metric.body],
+        },
     }
 }
 

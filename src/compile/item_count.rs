@@ -1,4 +1,4 @@
-//! The item limit (§10): segments, scores, decisions, rewards and workflows counted
+//! The item limit (§10): segments, scores, decisions, rewards, workflows and metrics counted
 //! together across every source, before any of them is checked.
 
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
@@ -27,7 +27,7 @@ pub(super) fn too_many_items(
             name.span,
         )
         .with_help(
-            "segments, scores, decisions, rewards and workflows count together across every source; \
+            "segments, scores, decisions, rewards, workflows and metrics count together across every source; \
              merge rules into fewer items, or raise `Limits::max_items`",
         ),
     )
@@ -42,5 +42,6 @@ fn item_name(item: &ItemKind) -> Option<&Name> {
         ItemKind::Decision(decision) => Some(&decision.name),
         ItemKind::Reward(reward) => Some(&reward.name),
         ItemKind::Workflow(workflow) => Some(&workflow.name),
+        ItemKind::Metric(metric) => Some(&metric.name),
     }
 }

@@ -37,6 +37,12 @@ pub enum EvalErrorKind {
     UnknownEventKind,
     /// A [`crate::Change`] names no attribute of the schema.
     UnknownAttribute,
+    /// A [`crate::Params`] gives a parameter the schema does not declare.
+    UnknownParameter,
+    /// A parameter declared `number` (not `number?`) is not given.
+    MissingParameter,
+    /// A parameter is given a value that is not of its declared type.
+    ParameterType,
 }
 
 impl EvalError {
@@ -64,7 +70,7 @@ impl EvalError {
     }
 
     /// The item concerned (for a schema mismatch the contact id; for an unknown event
-    /// kind or attribute, that name).
+    /// kind or attribute, that name; for a parameter, its name).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -107,6 +113,16 @@ impl fmt::Display for EvalError {
                 write!(f, "no event kind or group is named `{name}`")
             }
             EvalErrorKind::UnknownAttribute => write!(f, "no attribute is named `{name}`"),
+            EvalErrorKind::UnknownParameter => write!(f, "no parameter is named `{name}`"),
+            EvalErrorKind::MissingParameter => {
+                write!(f, "parameter `{name}` is declared `number` but not given")
+            }
+            EvalErrorKind::ParameterType => {
+                write!(
+                    f,
+                    "parameter `{name}` is given a value that is not a number"
+                )
+            }
         }
     }
 }
@@ -469,7 +485,7 @@ impl Program {
             ItemKind::Segment | ItemKind::Score | ItemKind::Decision => {
                 self.single_contact_item(name, kind, contact)
             }
-            ItemKind::Workflow | ItemKind::Reward => {
+            ItemKind::Workflow | ItemKind::Reward | ItemKind::Metric => {
                 Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
             }
         }
@@ -531,6 +547,7 @@ impl Evaluator<'_> {
                 }
                 ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
                 ItemKind::Workflow => {} // entered and advanced: `Program::advance`
+                ItemKind::Metric => {} // over a population: `Program::evaluate_population`
             }
         }
         evaluation.segments.as_mut_slice().sort_unstable();

@@ -30,7 +30,8 @@ impl Evaluator<'_> {
             ItemBody::Score(rules) => Value::Number(self.score(rules, &frame)),
             ItemBody::Decision(arms) => self.decide(arms, &frame),
             // A workflow has no value: it is entered and advanced (`eval::workflow`).
-            ItemBody::Workflow(_) => Value::Null,
+            // A metric has a value per population (`Program::evaluate_population`).
+            ItemBody::Workflow(_) | ItemBody::Metric(_) => Value::Null,
         }
     }
 

@@ -17,7 +17,9 @@ mod batch;
 mod context;
 mod expr;
 mod items;
+mod metric;
 mod operators;
+mod population;
 pub(crate) mod probe;
 mod query;
 mod reward;
@@ -33,6 +35,7 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use population::{MetricValue, Params, Population};
 pub use reward::Grant;
 pub use segment::SegmentId;
 pub use workflow::{Action, Advance, PastRun, RunState, Status};
@@ -48,6 +51,9 @@ pub(crate) struct Evaluator<'p> {
     depth: u32,
     /// The last instant whose local date was asked for, and that date.
     today: Cell<Option<(DateTime<Utc>, NaiveDate)>>,
+    /// Within a group of a metric grouped by an event prop, which events the
+    /// metric's queries see.
+    group: Option<metric::GroupFilter<'p>>,
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -78,6 +84,7 @@ impl<'p> Evaluator<'p> {
             workspace,
             depth: 0,
             today: Cell::new(None),
+            group: None,
         }
     }
 

@@ -1,9 +1,10 @@
-//! Items of a compiled program: segments, scores, decisions, rewards and workflows,
-//! resolved.
+//! Items of a compiled program: segments, scores, decisions, rewards, workflows and
+//! metrics, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
+use super::metric::Metric;
 use super::node::{ItemId, NodeId, Query};
 use super::workflow::Workflow;
 use crate::diagnostic::Span;
@@ -56,6 +57,8 @@ pub(crate) enum ItemBody {
     Workflow(Box<Workflow>),
     /// A reward program.
     Reward(RewardRules),
+    /// A metric: batch only, never referenced.
+    Metric(Box<Metric>),
 }
 
 /// The kind of an item, as named in messages and the API.
@@ -71,6 +74,8 @@ pub enum ItemKind {
     Workflow,
     /// A reward program (`reward`), computed per trigger event.
     Reward,
+    /// A metric (`metric`), computed over a population of contacts.
+    Metric,
 }
 
 impl ItemKind {
@@ -82,6 +87,7 @@ impl ItemKind {
             ItemKind::Decision => "decision",
             ItemKind::Workflow => "workflow",
             ItemKind::Reward => "reward",
+            ItemKind::Metric => "metric",
         }
     }
 }
@@ -95,6 +101,7 @@ impl ItemBody {
             ItemBody::Decision(_) => ItemKind::Decision,
             ItemBody::Workflow(_) => ItemKind::Workflow,
             ItemBody::Reward(_) => ItemKind::Reward,
+            ItemBody::Metric(_) => ItemKind::Metric,
         }
     }
 }

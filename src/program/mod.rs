@@ -6,6 +6,7 @@
 //! program's source files), which only explanations read.
 
 mod item;
+mod metric;
 mod node;
 mod workflow;
 
@@ -18,6 +19,7 @@ pub(crate) use item::{
     DecisionArms, Item, ItemBody, ItemSource, Ranking, RewardRules, RollingCap, ScoreRule,
     ScoreRules, Take,
 };
+pub(crate) use metric::{Grouping, Metric, PopulationAggregate, Term, TermId};
 pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, Constant, EventField, Function, ItemId, Node, NodeId,
     Orderings, Part, PropSlot, Query, TextOp, Window,

@@ -70,6 +70,8 @@ pub enum ItemKind {
     Reward(Reward),
     /// `workflow NAME ["title"] { … }`
     Workflow(Workflow),
+    /// `metric NAME ["title"] [by …] { … }`
+    Metric(Metric),
 }
 
 /// A `schema` block.
@@ -108,6 +110,9 @@ pub enum SchemaDeclKind {
         /// Its named, typed parameters.
         params: Vec<Field>,
     },
+    /// `param NAME: type`: a value the host gives with a population, which metrics
+    /// read with `param(NAME)`.
+    Param(Field),
 }
 
 /// `name: type`, in a contact, event or action declaration.
@@ -355,6 +360,34 @@ pub enum Days {
     Range(Weekday, Weekday),
     /// `mon, wed, fri`
     List(Vec<Weekday>),
+}
+
+/// A metric: a value computed over a population of contacts (a KPI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metric {
+    /// The metric's name.
+    pub name: Name,
+    /// Its optional human title.
+    pub title: Option<PlainString>,
+    /// How its population is split into groups, if it is.
+    pub by: Option<MetricGrouping>,
+    /// Its value: an expression over population aggregates (`total`, `mean`,
+    /// `share`, `contacts`), parameters and numbers.
+    pub body: Expr,
+}
+
+/// How a metric groups its population.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricGrouping {
+    /// `by EXPR`: one group per distinct value of a per-contact expression.
+    Expr(Expr),
+    /// `by PROP of KIND | KIND …`: one group per distinct value of an event prop.
+    Prop {
+        /// The prop whose values are the keys.
+        prop: Name,
+        /// The event kinds or groups whose events give them.
+        kinds: Vec<KindName>,
+    },
 }
 
 /// A sequence of statements.

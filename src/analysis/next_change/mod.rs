@@ -283,9 +283,10 @@ impl<'a, 'p> Analysis<'a, 'p> {
                 Known::still(value, steady)
             }
             // Single-contact calls refuse the others before the analysis starts.
-            ItemBody::Ranked(_) | ItemBody::Workflow(_) | ItemBody::Reward(_) => {
-                Known::still(value, None)
-            }
+            ItemBody::Ranked(_)
+            | ItemBody::Workflow(_)
+            | ItemBody::Reward(_)
+            | ItemBody::Metric(_) => Known::still(value, None),
         }
     }
 

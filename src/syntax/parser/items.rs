@@ -1,5 +1,5 @@
 //! Top-level items (§5–§7): segments, scores, decisions and rewards; the dispatch to
-//! schemas and workflows.
+//! schemas, workflows and metrics.
 
 use nom::Err as NomErr;
 use rust_decimal::prelude::ToPrimitive;
@@ -42,6 +42,10 @@ impl<'s> Parser<'s> {
             "workflow" => {
                 let (rest, workflow) = self.parse_workflow(rest)?;
                 (rest, ItemKind::Workflow(workflow))
+            }
+            "metric" => {
+                let (rest, metric) = self.parse_metric(rest)?;
+                (rest, ItemKind::Metric(metric))
             }
             _ => {
                 return Err(NomErr::Failure(SyntaxError::unexpected(
@@ -290,4 +294,4 @@ impl<'s> Parser<'s> {
 }
 
 const ITEM_EXPECTED: &str =
-    "an item (`schema`, `segment`, `score`, `decide`, `reward` or `workflow`)";
+    "an item (`schema`, `segment`, `score`, `decide`, `reward`, `workflow` or `metric`)";

@@ -15,7 +15,9 @@ use crate::diagnostic::codes;
 use crate::syntax::ast::{ExprKind, KindName, Name, Spanned, is_keyword};
 
 /// Items start with these words; error recovery resumes at them.
-const ITEM_STARTS: &[&str] = &["schema", "segment", "score", "decide", "reward", "workflow"];
+const ITEM_STARTS: &[&str] = &[
+    "schema", "segment", "score", "decide", "reward", "workflow", "metric",
+];
 
 /// Skips whitespace and `#` comments.
 pub(super) fn skip_trivia(mut input: &str) -> &str {

@@ -14,6 +14,7 @@ mod error;
 mod expr;
 mod items;
 mod lexical;
+mod metric;
 mod schema;
 mod strings;
 mod workflow;

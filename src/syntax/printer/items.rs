@@ -1,10 +1,10 @@
-//! Items: schema blocks, segments, scores, decisions and rewards (workflows have their
-//! own file).
+//! Items: schema blocks, segments, scores, decisions, rewards and metrics (workflows
+//! have their own file).
 
 use super::Printer;
 use crate::syntax::ast::{
-    Arm, CapPer, Decision, Expr, Field, Item, ItemKind, PlainString, RankTake, Reward, Schema,
-    SchemaDeclKind, Score, ScoreRuleKind, Segment, SegmentBody,
+    Arm, CapPer, Decision, Expr, Field, Item, ItemKind, Metric, MetricGrouping, PlainString,
+    RankTake, Reward, Schema, SchemaDeclKind, Score, ScoreRuleKind, Segment, SegmentBody,
 };
 
 impl Printer {
@@ -17,6 +17,7 @@ impl Printer {
             ItemKind::Decision(decision) => self.decision(decision),
             ItemKind::Reward(reward) => self.reward(reward),
             ItemKind::Workflow(workflow) => self.workflow(workflow),
+            ItemKind::Metric(metric) => self.metric(metric),
         }
         self.text("\n");
     }
@@ -83,6 +84,10 @@ impl Printer {
                 self.text("(");
                 self.fields(params);
                 self.text(")");
+            }
+            SchemaDeclKind::Param(field) => {
+                self.text("param ");
+                self.field(field);
             }
         }
     }
@@ -202,6 +207,32 @@ impl Printer {
                 printer.line_start();
                 printer.write(format_args!("round {}\n", places.node));
             }
+        });
+    }
+
+    /// Writes a metric: its grouping on the head line, its body on one line.
+    fn metric(&mut self, metric: &Metric) {
+        self.item_head("metric", &metric.name.node, metric.title.as_ref());
+        match &metric.by {
+            None => {}
+            Some(MetricGrouping::Expr(key)) => {
+                self.text(" by ");
+                self.expr(key);
+            }
+            Some(MetricGrouping::Prop { prop, kinds }) => {
+                self.text(" by ");
+                self.text(&prop.node);
+                self.text(" of");
+                for (index, kind) in kinds.iter().enumerate() {
+                    self.text(if index > 0 { " | " } else { " " });
+                    self.text(&kind.node);
+                }
+            }
+        }
+        self.braced(false, |printer| {
+            printer.line_start();
+            printer.expr(&metric.body);
+            printer.text("\n");
         });
     }
 
