@@ -80,29 +80,12 @@ impl Checker<'_, '_> {
         Grouping::Key(node)
     }
 
-    /// `by PROP of KINDS`: the prop's slot in each grouping kind.
+    /// `by PROP of KINDS`: the prop's slot in each grouping kind. Every kind (each
+    /// member of a group) must declare the prop, with one type.
     fn group_prop(&mut self, prop: &Name, sources: &[ast::KindName]) -> Grouping {
         let mut kinds = Vec::new();
-        let mut known = true;
-        for source in sources {
-            match self.event_kinds(source) {
-                Some(found) => {
-                    for kind in found.iter() {
-                        if !kinds.contains(kind) {
-                            kinds.push(*kind);
-                        }
-                    }
-                }
-                None => known = false,
-            }
-        }
         let mut slots = vec![None; self.schema.kind_count()];
-        if !known {
-            return Grouping::Prop {
-                kinds: kinds.into_boxed_slice(),
-                slots: slots.into_boxed_slice(),
-            };
-        }
+        let mut first: Option<(crate::model::Type, &str)> = None;
         if prop.node == "at" {
             let error = self
                 .error(
@@ -112,15 +95,59 @@ impl Checker<'_, '_> {
                 )
                 .with_help("group by a declared prop, or by a per-contact expression such as `date(last(purchase).at)`");
             self.report(error);
-        } else if let Some((slot, ty)) = self.prop(&kinds, &prop.node) {
-            self.check_key_type(&ty, prop.span);
-            for kind in &kinds {
+        }
+        for source in sources {
+            let Some(found) = self.event_kinds(source) else {
+                continue;
+            };
+            for kind in found.iter() {
+                if kinds.contains(kind) {
+                    continue;
+                }
+                kinds.push(*kind);
+                if prop.node == "at" {
+                    continue;
+                }
+                let kind_name = self.schema.kind_name(*kind);
+                let Some((slot, ty)) = self.schema.prop(*kind, &prop.node) else {
+                    let mut error = self.error(
+                        codes::UNKNOWN_PROP,
+                        format!("event `{kind_name}` has no prop `{}`", prop.node),
+                        source.span,
+                    );
+                    let candidates = self.schema.props(*kind).map(|(p, _)| p);
+                    error = match help_did_you_mean(&prop.node, candidates) {
+                        Some(help) => error.with_help(help),
+                        None => error
+                            .with_help("every kind a metric is grouped over must declare the prop"),
+                    };
+                    self.report(error);
+                    continue;
+                };
+                match &first {
+                    Some((first_ty, first_kind)) if first_ty != ty => {
+                        let error = self.error(
+                            codes::TYPE_MISMATCH,
+                            format!(
+                                "prop `{}` is `{ty}` in `{kind_name}` but `{first_ty}` in `{first_kind}`",
+                                prop.node
+                            ),
+                            source.span,
+                        )
+                        .with_help("the keys of a metric's groups have one type");
+                        self.report(error);
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.check_key_type(&Ty::from(ty), prop.span);
+                        first = Some((ty.clone(), self.schema.kind_name(*kind)));
+                    }
+                }
                 if let Some(entry) = slots.get_mut(kind.index()) {
-                    *entry = slot.slot(*kind);
+                    *entry = Some(slot);
                 }
             }
-        } else {
-            self.unknown_prop(&kinds, prop);
         }
         Grouping::Prop {
             kinds: kinds.into_boxed_slice(),
