@@ -16,6 +16,8 @@ use funil::{Compiler, Contact, Context, ItemKind, Program, Tz, Value};
 mod deps;
 #[path = "explain.rs"]
 mod explain;
+#[path = "metrics.rs"]
+mod metrics;
 #[path = "simulate.rs"]
 mod simulate;
 
@@ -33,7 +35,8 @@ const USAGE: &str = "usage:
   funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
   funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]
   funil deps RULES...
-  funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]";
+  funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]
+  funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]...";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -49,6 +52,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "simulate" => simulate::run(rest, stdout, stderr),
         "deps" => deps::run(rest, stdout, stderr),
         "explain" => explain::run(rest, stdout, stderr),
+        "metrics" => metrics::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK

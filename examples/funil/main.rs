@@ -10,6 +10,8 @@
 //! cargo run --example funil -- deps RULES...
 //! cargo run --example funil -- explain RULES... --contacts FILE.jsonl --id ID --item NAME \
 //!                                      --now T [--tz ZONE] [--json]
+//! cargo run --example funil -- metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] \
+//!                                      [--param NAME=VALUE]...
 //! ```
 //!
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
@@ -17,8 +19,11 @@
 //! order; `reward` one per trigger event; `simulate` one per entry, action and end of a
 //! workflow run, per contact, in time order; `deps` a table of what each item depends
 //! on; `explain` the tree of one segment, score or decision for one contact (`--json`:
-//! as JSON). A bad contact line prints `{"id":…,"line":N,"error":"…"}` and processing
-//! goes on. Exit code: 1 if any line failed, 2 if the rules do not compile, else 0.
+//! as JSON); `metrics` one line per metric and group over the whole file,
+//! `{"metric":…,"group":…,"value":…,"contacts":…}` (no `group` for a metric without
+//! `by`), with `--param` giving the schema's parameters. A bad contact line prints
+//! `{"id":…,"line":N,"error":"…"}` and processing goes on. Exit code: 1 if any line
+//! failed, 2 if the rules do not compile, else 0.
 
 mod cli;
 
