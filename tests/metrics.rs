@@ -777,7 +777,7 @@ decide spend_cat_a { else => sum(buy where category == "A" within 60d, amount) }
 "#;
 
 /// Running sums of the model, folded in input order as a careful reader would.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 struct Sum {
     count: u64,
     sum: Option<Decimal>,
@@ -785,10 +785,11 @@ struct Sum {
 }
 
 impl Sum {
-    fn new() -> Sum {
+    fn zero() -> Sum {
         Sum {
+            count: 0,
             sum: Some(Decimal::ZERO),
-            ..Sum::default()
+            contacts: 0,
         }
     }
 
@@ -819,14 +820,14 @@ fn mean(s: &Sum) -> Value {
 fn model(program: &Program, contacts: &[Contact], context: &Context) -> Vec<String> {
     let decision =
         |contact: &Contact, name: &str| program.decision(name, contact, context).unwrap();
-    let (mut clicks, mut views) = (Sum::new(), Sum::new());
-    let (mut buyers, mut m, mut spend, mut with_b) = (0_u64, Sum::new(), Sum::new(), 0_u64);
+    let (mut clicks, mut views) = (Sum::zero(), Sum::zero());
+    let (mut buyers, mut m, mut spend, mut with_b) = (0_u64, Sum::zero(), Sum::zero(), 0_u64);
     let mut by_t: std::collections::BTreeMap<Option<String>, Sum> = Default::default();
-    let mut by_campaign: Vec<(&str, Sum)> = vec![("A", Sum::new()), ("B", Sum::new())];
+    let mut by_campaign: Vec<(&str, Sum)> = vec![("A", Sum::zero()), ("B", Sum::zero())];
     let mut by_category: Vec<(&str, Sum)> = vec![
-        ("A", Sum::new()),
-        ("books", Sum::new()),
-        ("shoes", Sum::new()),
+        ("A", Sum::zero()),
+        ("books", Sum::zero()),
+        ("shoes", Sum::zero()),
     ];
     for contact in contacts {
         clicks.add(&decision(contact, "clicks"));
@@ -836,7 +837,7 @@ fn model(program: &Program, contacts: &[Contact], context: &Context) -> Vec<Stri
         spend.add(&decision(contact, "spend_value"));
         with_b += u64::from(decision(contact, "b_value") == Value::Bool(true));
         let t = decision(contact, "t_value").as_str().map(str::to_string);
-        let group = by_t.entry(t).or_insert_with(Sum::new);
+        let group = by_t.entry(t).or_insert_with(Sum::zero);
         group.add(&decision(contact, "n_value"));
         group.contacts += 1;
         for (key, sum) in &mut by_campaign {
@@ -969,7 +970,7 @@ fn model_of_large(contacts: &[Contact]) -> Vec<String> {
     let context = ctx(NOW);
     let decide =
         |name: &str, contact: &Contact| per_contact.decision(name, contact, &context).unwrap();
-    let mut seventh = Sum::new();
+    let mut seventh = Sum::zero();
     // By key order (null, "BR", "PT"): the sum of thirds, the Brazilians, the contacts.
     let mut groups: std::collections::BTreeMap<u8, (Option<Decimal>, u64, u64)> =
         Default::default();
