@@ -9,6 +9,10 @@
 //! evaluations ([`crate::Program::evaluate_into`], [`crate::Program::segment_with`]),
 //! so that evaluating allocates nothing.
 //!
+//! A batch ([`batch`]) resolves ranked segments over its contacts before evaluating
+//! each; a population ([`population`]) also computes the rules' metrics in that last
+//! pass, from what each contact contributes ([`metric`]).
+//!
 //! The rooms beside evaluation (explanations, next-change analysis) ask their
 //! questions through [`probe::Probe`], which answers with this module's own code.
 
