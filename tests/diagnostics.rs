@@ -918,6 +918,22 @@ fn e0027_a_per_contact_value_in_a_metric_body() {
         (1, 12),
         Some(AGGREGATE_HELP),
     );
+    // `max` over a query is an event aggregate; over numbers, the number function.
+    let d = only("metric m { max(purchase, amount) }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`max(…)` is evaluated per contact, outside a population aggregate",
+        (1, 12),
+        Some(AGGREGATE_HELP),
+    );
+    let d = only("metric m { min(total_spent, 1) }");
+    assert_eq!((d.code(), d.column()), ("E0027", 16));
+    let d = only("metric m { min(contacts(), 1, 2) }");
+    assert_eq!(
+        (d.code(), d.message()),
+        ("E0008", "`min` takes 2 numbers, found 3 arguments")
+    );
 }
 
 #[test]

@@ -194,7 +194,7 @@ impl Checker<'_, '_> {
         kinds
     }
 
-    fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
+    pub(super) fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
         if let Some(kind) = self.schema.kind(name) {
             return Some(Box::new([kind]));
         }
@@ -561,7 +561,7 @@ fn time_travel_offset(expr: &Expr) -> Option<TimeDelta> {
 
 /// A bare query (`total_spent` in `min(total_spent, 5)`) read as the expression its
 /// dotted name spells.
-fn bare_query_as_expr(query: &ast::Query) -> Expr {
+pub(super) fn bare_query_as_expr(query: &ast::Query) -> Expr {
     let span = query.source.span;
     let mut parts = query.source.node.split('.');
     let first = parts.next().unwrap_or_default();

@@ -322,7 +322,14 @@ impl Checker<'_, '_> {
             "param" => return self.param(args, span, body),
             _ => {}
         }
-        if let Some((_, function, arity)) = NUMBER_FUNCTIONS.iter().find(|(n, ..)| *n == name) {
+        // `min(purchase, amount)` and `max(…)` over a query are event aggregates.
+        let over_events = matches!(
+            args.first(),
+            Some(Arg::Query(query)) if !query.is_bare() || self.kinds_of(&query.source.node).is_some()
+        );
+        if let Some((_, function, arity)) = NUMBER_FUNCTIONS.iter().find(|(n, ..)| *n == name)
+            && !over_events
+        {
             return self.number_function(name, *function, *arity, args, span, body);
         }
         let per_contact = super::references::referenced_kind(name).is_some()
@@ -459,21 +466,14 @@ impl Checker<'_, '_> {
         span: Span,
         body: &mut Body,
     ) -> (TermId, Ty) {
-        let exprs: Vec<&Expr> = args
-            .iter()
-            .filter_map(|arg| match arg {
-                Arg::Expr(expr) => Some(expr),
-                _ => None,
-            })
-            .collect();
-        if exprs.len() != arity || args.len() != arity {
+        if args.len() != arity {
             let plural = if arity == 1 { "" } else { "s" };
+            let found = if args.len() == 1 { "" } else { "s" };
             let error = self.error(
                 codes::BAD_ARGUMENTS,
                 format!(
-                    "`{name}` takes {arity} number{plural}, found {} argument{}",
-                    args.len(),
-                    if args.len() == 1 { "" } else { "s" }
+                    "`{name}` takes {arity} number{plural}, found {} argument{found}",
+                    args.len()
                 ),
                 span,
             );
@@ -481,8 +481,20 @@ impl Checker<'_, '_> {
         }
         let mut terms = Vec::with_capacity(arity);
         let mut nullable = false;
-        for expr in exprs {
-            let (term, ty) = self.measure(expr, body);
+        for arg in args {
+            let (term, ty) = match arg {
+                Arg::Expr(expr) => self.measure(expr, body),
+                // A bare name, such as `x` in `min(x, 1)`, read as an expression.
+                Arg::Query(query) => self.measure(&super::calls::bare_query_as_expr(query), body),
+                Arg::Named(named) => {
+                    let error = self.error(
+                        codes::BAD_ARGUMENTS,
+                        format!("`{name}` takes no argument named `{}`", named.name.node),
+                        named.name.span,
+                    );
+                    self.fail_measure(error, body)
+                }
+            };
             nullable |= ty.nullable;
             terms.push(term);
         }
