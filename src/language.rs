@@ -3,11 +3,12 @@
 //! Rules are plain text. A `schema` declares what a contact looks like; `segment`,
 //! `score`, `decide` and `reward` items say what to compute from it, `workflow`
 //! items what to do with it over time, `experiment` items how to tell which arm of a
-//! workflow's `split` works best, and `cap` items how often an action may be
-//! performed for one contact across every workflow. [`compile`](crate::compile)
+//! workflow's `split` works best, `cap` items how often an action may be performed
+//! for one contact across every workflow, and `metric` items what to measure over a
+//! whole population of contacts. [`compile`](crate::compile)
 //! or [`Compiler`](crate::Compiler) turns one or several sources into a
-//! [`Program`](crate::Program), which answers for one contact at an instant given by the
-//! caller. This page describes the language as this version of funil implements it;
+//! [`Program`](crate::Program), which answers for one contact (or, for metrics and
+//! ranked segments, for a population) at an instant given by the caller. This page describes the language as this version of funil implements it;
 //! where the specification leaves a question open, the answer chosen is listed in
 //! [the last section](#decisions-where-the-specification-is-silent).
 //!
@@ -125,20 +126,23 @@
 //!   event unsubscribed  { }
 //!   group activity = email.clicked | purchase
 //!   action send_email(template: string)
+//!   param cost: number
 //! }
 //! ```
 //!
 //! * `contact { … }` declares attributes, `event KIND { … }` an event kind and its
 //!   props, `group NAME = KIND | KIND …` a set of kinds, `action NAME(…)` something a
-//!   workflow may ask the host to do. Fields are `name: type`, separated by commas or
-//!   by whitespace alone.
+//!   workflow may ask the host to do, `param NAME: number` (or `number?`) a number the
+//!   host gives with a population, which metrics read (see [Metrics](#metrics)).
+//!   Fields are `name: type`, separated by commas or by whitespace alone.
 //! * The types are `bool`, `number`, `string`, `date`, `datetime`, `duration`,
 //!   `list<T>` and `T?`.
 //! * Every event has the implicit prop `at: datetime`; declaring `at` is an error.
 //! * A group's props are those every member declares with the same type.
 //! * Attributes, event kinds and groups share one namespace; segments, scores,
-//!   decisions, rewards, workflows, experiments and frequency caps share another. A
-//!   name declared twice is an error (`E0010`).
+//!   decisions, rewards, workflows, experiments, frequency caps and metrics share
+//!   another; actions have their own, and so have parameters. A name declared twice is
+//!   an error (`E0010`).
 //! * Several `schema` blocks, in one source or several, merge; so does a
 //!   [`Schema`](crate::Schema) built in Rust and given to
 //!   [`Compiler::schema`](crate::Compiler::schema).
@@ -156,11 +160,13 @@
 //!   in is null true false within since between where per max window clamp to decay
 //!   half_life on cap round enter exit goal reenter after never wait until if split
 //!   stop step contains starts_with ends_with matches now today all top by always`.
-//! * `segment`, `score` and `experiment` are not reserved: they start an item at the
-//!   top level, call a function when `(` follows at once, and are ordinary names
-//!   elsewhere (an attribute may be called `score`). The same holds for every
-//!   function name, and for the words that start an experiment's clauses
-//!   (`exposed`, `converted`, `control`, `winner`, `at`, `min`).
+//! * `segment`, `score`, `experiment` and `metric` are not reserved: they start an
+//!   item at the top level, call a function when `(` follows at once, and are ordinary
+//!   names elsewhere (an attribute may be called `score`). The same holds for every
+//!   function name, for the words that start an experiment's clauses (`exposed`,
+//!   `converted`, `control`, `winner`, `at`, `min`), for `param` (which starts a
+//!   declaration only inside a schema block) and for `of` (read only right after a
+//!   metric's `by NAME`).
 //! * `cap`, reserved, starts a [frequency cap](#frequency-caps) at the top level when
 //!   a name follows it, and a reward's cap inside a reward; the other words of a
 //!   frequency cap (`counted`, `at`, `most`, `then`, `defer`, `skip`) are not
@@ -1174,6 +1180,232 @@
 //! action it performs that a cap counts is recorded, at its instant, as an event of
 //! the cap's kind, which later instants see.
 //!
+//! # Metrics
+//!
+//! ```text
+//! metric NAME ["Title"] [by EXPR | by PROP of KIND_OR_GROUP | KIND_OR_GROUP …] { BODY }
+//! ```
+//!
+//! A metric is a number computed over a *population*: the contacts a host evaluates
+//! together with [`Program::evaluate_population`](crate::Program::evaluate_population),
+//! such as everyone a campaign reached. Segments, scores and decisions say something
+//! about one contact; a metric measures the campaign — its open rate, conversion rate,
+//! revenue, return on investment. Metrics are batch-only: a single contact has no
+//! value of a metric.
+//!
+//! ```text
+//! schema { param cost: number }                    # given by the host with the population
+//!
+//! metric open_rate "Opens per email sent (30 days)" {
+//!   total(count(email.opened within 30d)) / total(count(email.sent within 30d))
+//! }
+//! metric click_rate { total(count(email.clicked within 30d)) / total(count(email.sent within 30d)) }
+//! metric conversion_rate { share(exists(purchase within 30d)) }
+//! metric cart_abandonment "Carts with no purchase in the 24 hours after them" {
+//!   total(count(cart.abandoned where not exists(purchase between at and at + 24h)))
+//!     / total(count(cart.abandoned))
+//! }
+//! metric revenue { total(sum(purchase within 30d, amount)) }
+//! metric roi { (total(sum(purchase within 30d, amount)) - param(cost)) / param(cost) }
+//! metric cost_per_acquisition { param(cost) / contacts(exists(purchase within 30d)) }
+//! metric time_on_site "Seconds on site per visitor (30 days)" {
+//!   total(sum(session.ended within 30d, seconds)) / contacts(exists(session.ended within 30d))
+//! }
+//! metric open_rate_by_campaign by campaign of email.sent | email.opened {
+//!   total(count(email.opened within 30d)) / total(count(email.sent within 30d))
+//! }
+//! metric conversion_by_country by country { share(exists(purchase within 30d)) }
+//! ```
+//!
+//! ## The body
+//!
+//! A metric's body is a number expression over the population. It may contain number
+//! literals (`100`, `10%`), `param(NAME)`, the *population aggregates* below, unary
+//! `-` and `+`, `+ - * /`, `??`, parentheses, and the number functions `abs`,
+//! `floor`, `ceil`, `round`, `min` and `max`. Arithmetic is exact decimal arithmetic,
+//! as everywhere: a ratio whose denominator is zero is null (`x / y ?? 0` gives 0
+//! instead), and so is a result out of the decimal range.
+//!
+//! | aggregate | argument, for each contact | value | for no contact |
+//! |---|---|---|---|
+//! | `total(E)` | a number | the sum of `E` over the contacts, nulls skipped | 0 |
+//! | `mean(E)` | a number | the average of `E` over the contacts where it is not null | null |
+//! | `share(C)` | a condition | the fraction of the contacts for which `C` holds (null counting as false) | null |
+//! | `contacts(C)` | a condition | how many contacts `C` holds for | 0 |
+//! | `contacts()` | — | how many contacts there are | 0 |
+//!
+//! The argument of a population aggregate is a *per-contact* expression: anything a
+//! segment's condition could be — attributes, event queries (nested ones too, such as
+//! the cart's `at` in `between at and at + 24h`), item references (ranked segments
+//! included), time travel — evaluated for each contact as of the context's `now`.
+//! Outside a population aggregate nothing is per contact: an attribute, an event
+//! query, a field of `first`/`last` or an item reference there is an error (`E0028`),
+//! and so is anything that is not a number (`E0022`: strings, comparisons, `and`,
+//! `now`, functions other than the number functions). A sum that leaves the decimal
+//! range is null, and so is the mean over it.
+//!
+//! The other way round, a population aggregate or `param(…)` where one contact is
+//! evaluated — in a segment, score, decision, reward or workflow, in a metric's `by`
+//! key, or nested in another population aggregate — is an error (`E0027`), and so is
+//! a metric's name given to `segment(…)`, `score(…)` or `decision(…)`: no function
+//! references a metric. Asking a single-contact call
+//! ([`Program::segment`](crate::Program::segment), `score`, `decision`, `explain`,
+//! `next_change`, `segment_id`) for a metric is an
+//! [`EvalError`](crate::EvalError) of kind
+//! [`WrongItemKind`](crate::EvalErrorKind::WrongItemKind); `evaluate` and
+//! `evaluate_batch` leave metrics out.
+//!
+//! ## Groups
+//!
+//! Without `by`, a metric has one value, for the whole population (an empty one
+//! included: `contacts()` is then 0 and a ratio over it null).
+//!
+//! `by EXPR` splits the population by a per-contact expression — an attribute
+//! (`by country`), a decision (`by decision(grade)`), any expression a segment could
+//! compute — and gives one value per distinct key. Contacts whose key is null form a
+//! group of their own. Numbers are keys by value (`1.50` and `1.5` are one group,
+//! shown `1.5`). A key is a single value: a list or an event is an error (`E0009`).
+//!
+//! `by PROP of KIND | KIND …` splits it by an event prop (per campaign, per arm of a
+//! split, per source), over one or more kinds or groups:
+//!
+//! * The keys of a contact are the distinct values of `PROP` among its events of
+//!   those kinds (each member of a group counting as a kind) at or before `now`,
+//!   whatever their age. A contact is in the group of each of its keys — so the groups'
+//!   sizes may add up to more than the population — and in none when it has no such
+//!   event. A null prop value is a key like any other.
+//! * Within the group of key `k`, the metric's queries — every query written in its
+//!   body, nested ones included — see, of the events of the grouping kinds, only those
+//!   whose `PROP` equals `k` (null equals null). Events of other kinds are not
+//!   affected, and neither are the items the metric references: `segment(buyers)` is
+//!   about the whole contact. So `by campaign of email.sent | email.opened` counts each
+//!   campaign's sends and opens, while a `count(email.clicked)` in the same metric
+//!   counts every click; add `email.clicked` to the kinds to count each campaign's
+//!   clicks.
+//! * Every kind must declare `PROP`, with one type (`E0005`, `E0009`); `at` cannot be
+//!   a key (`E0022`: group by a per-contact expression such as
+//!   `date(last(purchase).at)` instead).
+//!
+//! ## Parameters
+//!
+//! A value that is not data of a contact, such as what a campaign cost, is a
+//! *parameter*: declared in the schema, `param cost: number` (the host must give it)
+//! or `param budget: number?` (it may be left out, and is then null), and read in a
+//! metric's body, outside population aggregates, with `param(cost)`. Parameters have
+//! their own namespace and are numbers (`E0022` for another type); an unknown one is
+//! `E0003`. The host gives them in a [`Params`](crate::Params); one the schema does not
+//! declare, one that is not a number, or a `number` one left out is an
+//! [`EvalError`](crate::EvalError) (`UnknownParameter`, `ParameterType`,
+//! `MissingParameter`). Parameters are not part of a contact: a contact fits programs
+//! that differ only in them. A cost known per contact is an attribute instead:
+//! `total(acquisition_cost)`.
+//!
+//! ## Results
+//!
+//! [`Program::evaluate_population`](crate::Program::evaluate_population) gives a
+//! [`Population`](crate::Population): every contact's
+//! [`Evaluation`](crate::Evaluation), as `evaluate_batch` gives them, and a
+//! [`MetricValue`](crate::MetricValue) per metric and group — its name, its group's key
+//! (none without `by`), its value and how many contacts the group has. Metrics come in
+//! declaration order, groups by key: null first, then `false` before `true`, numbers
+//! in numeric order, strings by code point, dates and instants in time order,
+//! durations by length. The metrics are computed in the pass that evaluates every
+//! contact, after the rankings: items both use are computed once. With the `parallel`
+//! feature the contacts are evaluated on all cores and their contributions then added
+//! up in input order, so the results are the same to the last digit.
+//!
+//! [`MetricValue::to_json`](crate::MetricValue::to_json), and the command line's
+//! `funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param
+//! NAME=VALUE]...`, print one line per metric and group:
+//! `{"metric":"open_rate_by_campaign","group":"promo","value":0.5,"contacts":2}`;
+//! a metric without `by` has no `group` field, so that a null key (`"group":null`)
+//! is told apart.
+//!
+//! ```
+//! use funil::{Context, Params, Value};
+//!
+//! let program = funil::compile(r#"
+//!     schema {
+//!       contact { country: string? }
+//!       event email.sent      { campaign: string }
+//!       event email.opened    { campaign: string }
+//!       event purchase        { amount: number }
+//!       event cart.abandoned  { value: number }
+//!       event session.ended   { seconds: number }
+//!       param cost: number
+//!     }
+//!     metric open_rate { total(count(email.opened within 30d)) / total(count(email.sent within 30d)) }
+//!     metric conversion_rate { share(exists(purchase within 30d)) }
+//!     metric cart_abandonment {
+//!       total(count(cart.abandoned where not exists(purchase between at and at + 24h)))
+//!         / total(count(cart.abandoned))
+//!     }
+//!     metric roi { (total(sum(purchase within 30d, amount)) - param(cost)) / param(cost) }
+//!     metric cost_per_acquisition { param(cost) / contacts(exists(purchase within 30d)) }
+//!     metric time_on_site {
+//!       total(sum(session.ended within 30d, seconds)) / contacts(exists(session.ended within 30d))
+//!     }
+//!     metric open_rate_by_campaign by campaign of email.sent | email.opened {
+//!       total(count(email.opened)) / total(count(email.sent))
+//!     }
+//!     metric buyers_by_country by country { contacts(exists(purchase)) }
+//! "#)?;
+//! let at = |day: &str| format!("2026-11-{day}T10:00:00Z").parse::<chrono::DateTime<chrono::Utc>>();
+//! let campaign = |c: &str| [("campaign", Value::from(c))];
+//! // Ana: sent and opened `promo`, sent `news`; a cart, then a purchase of 120 two
+//! // hours later; two sessions (300 s and 100 s).
+//! let ana = program.contact("ana").attribute("country", "BR")
+//!     .event("email.sent", at("02")?, campaign("promo"))
+//!     .event("email.opened", at("03")?, campaign("promo"))
+//!     .event("email.sent", at("09")?, campaign("news"))
+//!     .event("cart.abandoned", at("10")?, [("value", 120.into())])
+//!     .event("purchase", "2026-11-10T12:00:00Z".parse()?, [("amount", 120.into())])
+//!     .event("session.ended", at("10")?, [("seconds", 300.into())])
+//!     .event("session.ended", at("11")?, [("seconds", 100.into())])
+//!     .build()?;
+//! // Bo: sent `promo`, never opened it; a cart never bought; one session of 200 s.
+//! let bo = program.contact("bo")
+//!     .event("email.sent", at("02")?, campaign("promo"))
+//!     .event("cart.abandoned", at("12")?, [("value", 40.into())])
+//!     .event("session.ended", at("12")?, [("seconds", 200.into())])
+//!     .build()?;
+//! let context = Context::new("2026-11-22T12:00:00Z".parse()?);
+//! let population = program.evaluate_population([&ana, &bo], &context, &Params::new().with("cost", 100))?;
+//! let lines: Vec<String> = population.metrics().iter().map(|m| m.to_json()).collect();
+//! assert_eq!(lines, [
+//!     // 1 open of 3 sends.
+//!     r#"{"metric":"open_rate","value":0.3333333333333333333333333333,"contacts":2}"#,
+//!     // Ana bought, Bo did not.
+//!     r#"{"metric":"conversion_rate","value":0.5,"contacts":2}"#,
+//!     // Ana's cart was bought two hours later; Bo's never.
+//!     r#"{"metric":"cart_abandonment","value":0.5,"contacts":2}"#,
+//!     // (120 - 100) / 100; 100 per buyer.
+//!     r#"{"metric":"roi","value":0.2,"contacts":2}"#,
+//!     r#"{"metric":"cost_per_acquisition","value":100,"contacts":2}"#,
+//!     // 600 seconds over 2 visitors.
+//!     r#"{"metric":"time_on_site","value":300,"contacts":2}"#,
+//!     // `news`: Ana's one send, no open; `promo`: 2 sends, 1 open.
+//!     r#"{"metric":"open_rate_by_campaign","group":"news","value":0,"contacts":1}"#,
+//!     r#"{"metric":"open_rate_by_campaign","group":"promo","value":0.5,"contacts":2}"#,
+//!     // Bo has no country: the null group comes first.
+//!     r#"{"metric":"buyers_by_country","group":null,"value":0,"contacts":1}"#,
+//!     r#"{"metric":"buyers_by_country","group":"BR","value":1,"contacts":1}"#,
+//! ]);
+//!
+//! let missing = program.evaluate_population([&ana], &context, &Params::new()).unwrap_err();
+//! assert_eq!(missing.to_string(), "parameter `cost` is declared `number` but not given");
+//!
+//! // A population aggregate in a segment, and an attribute outside one in a metric.
+//! let error = funil::compile(r#"
+//!     schema { contact { spent: number } }
+//!     segment big { spent > mean(spent) }
+//!     metric average { spent }
+//! "#).unwrap_err();
+//! let codes: Vec<&str> = error.errors().map(|d| d.code()).collect();
+//! assert_eq!(codes, ["E0027", "E0028"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Dependencies
 //!
 //! A compiled program says, without evaluating anything, what each item depends on
@@ -1299,7 +1531,7 @@
 //!   [exact](crate::NextChange::is_exact): the value does not change before it, so a
 //!   scheduler looks again then.
 //! * **Errors** are those of [`Program::segment`](crate::Program::segment): an unknown
-//!   name, a workflow or reward (which have no value of their own), a ranked segment
+//!   name, a workflow, reward or metric (which have no value for one contact), a ranked segment
 //!   or what references one (batch only), a contact built for another schema.
 //!
 //! ```
@@ -1439,13 +1671,13 @@
 //! |---|---|
 //! | `E0001` | syntax: a token that does not fit the grammar, chained comparisons, an unparenthesised comparison in a query bound |
 //! | `E0002` | a malformed literal: number, duration (units out of order), date, string escape, unterminated string, a lone `}` in a string |
-//! | `E0003` | an unknown attribute (or, in an event's scope, an unknown prop); an event prop or `at` used outside a query |
+//! | `E0003` | an unknown attribute (or, in an event's scope, an unknown prop); an event prop or `at` used outside a query; an unknown parameter in `param(…)` |
 //! | `E0004` | an unknown event kind or group, in a query, a group declaration or a workflow's `enter on`; an unknown kind counted by a frequency cap |
-//! | `E0005` | a field an event does not have, or a field of something that is not `first(…)`/`last(…)` |
+//! | `E0005` | a field an event does not have, or a field of something that is not `first(…)`/`last(…)`; a metric grouped by a prop one of its kinds does not declare |
 //! | `E0006` | a reference to a segment, score or decision that does not exist; a workflow that does not exist, named by an experiment's `split` or by `arm(…)` |
 //! | `E0007` | an unknown function |
-//! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, an action call missing a required argument, …) |
-//! | `E0009` | a type mismatch: operands, arguments (of functions and actions), conditions, decision arms, list elements, query bounds |
+//! | `E0008` | wrong number or kind of arguments (an aggregate without a query, a named argument a function does not take, an action call missing a required argument, a population aggregate with no argument, …) |
+//! | `E0009` | a type mismatch: operands, arguments (of functions and actions), conditions, decision arms, list elements, query bounds; a metric's group key that is a list or an event, or a prop of different types in the kinds it groups |
 //! | `E0010` | a name declared twice (schema names, items and caps, props, action arguments, group members); a second `decay` or `clamp` in a score; a step label used twice, an action argument given twice, a second `reenter`, `exit when`, `goal when` or `window` in a workflow; an experiment clause written twice; a second frequency cap on one action, a second `defer` or `skip` line in a cap |
 //! | `E0011` | items that reference each other in a cycle |
 //! | `E0012` | a `matches` pattern that is not a valid regular expression, or compiles beyond the limit |
@@ -1458,11 +1690,13 @@
 //! | `E0019` | an action the schema does not declare (in a workflow or a frequency cap), or an argument it does not take |
 //! | `E0020` | `entered_at` outside a workflow (other misplaced names, such as a prop outside a query, are reported as `E0003` with a hint) |
 //! | `E0021` | an `at:` that is not `now - DURATION`, or more distinct time-travel instants than the limit |
-//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement; an experiment without `split` or `converted when`, over a split of one arm or with an arm of 0%, whose `control` names no arm, whose `winner at` level is not strictly between 0% and 100%, or depending on a batch-only item; a frequency cap counting a group, without a limit, with a limit that is not a whole number from 1 or a window that is not longer than zero |
+//! | `E0022` | something not allowed where it stands: a zero or negative window or half-life, reversed `clamp` bounds, `top P%` outside 0–100%, an event declaring the prop `at`, a reward or workflow depending on a batch-only item, a workflow without `enter`, split weights that are not multiples of 0.01% or do not add up to 100%, a zero wait, a send window opening and closing at the same time, two labels on one statement; an experiment without `split` or `converted when`, over a split of one arm or with an arm of 0%, whose `control` names no arm, whose `winner at` level is not strictly between 0% and 100%, or depending on a batch-only item; a frequency cap counting a group, without a limit, with a limit that is not a whole number from 1 or a window that is not longer than zero; in a metric's body, anything but numbers, parameters, population aggregates, `+ - * /`, `??` and the number functions; a metric grouped by `at`; a parameter that is not a `number` or `number?` |
 //! | `E0023` | a duration literal that is not whole days, added to or subtracted from a date |
 //! | `E0024` | no longer emitted: it marked rewards and workflows before they could be compiled (a code never changes meaning) |
-//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, experiments, frequency caps, across every source) than the limit |
+//! | `E0025` | more items (segments, scores, decisions, rewards, workflows, experiments, frequency caps, metrics, across every source) than the limit |
 //! | `E0026` | a split that does not exist, named by an experiment's `split` or by `arm(…)`: the workflow has no statement of that id, or the statement is not a `split` |
+//! | `E0027` | something computed over a population where one contact is evaluated: a population aggregate (`total`, `mean`, `share`, `contacts`) or `param(…)` in a segment, score, decision, reward, workflow, metric key or inside another population aggregate; a metric's name given to `segment(…)`, `score(…)` or `decision(…)` |
+//! | `E0028` | a per-contact value (an attribute, an event query, a field of `first`/`last`, an item reference) in a metric's body outside a population aggregate |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
@@ -1480,7 +1714,7 @@
 //! | list literal | 10,000 elements | `E0016` |
 //! | compiled regular expression | 1 MiB | `E0012` |
 //! | time-travel instants reachable from one item | 64 | `E0021` |
-//! | items (segments, scores, decisions, rewards, workflows, experiments, frequency caps) across every source | 10,000 | `E0025` |
+//! | items (segments, scores, decisions, rewards, workflows, experiments, frequency caps, metrics) across every source | 10,000 | `E0025` |
 //! | events per contact (when the contact is built) | 1,000,000 | a `ContactError` |
 //!
 //! Each of these adds a level of nesting: parentheses, brackets, an item's or a
@@ -1702,6 +1936,31 @@
 //!   (they are new input); a strict comparison that becomes true where two instants
 //!   meet does so one nanosecond later; a search that finds no change in 2,000 steps
 //!   answers the instant it reached, marked not exact.
+//! * **Metrics** ([above](#metrics)). A metric is batch-only and cannot be referenced
+//!   (no `metric()` function; a metric cannot use another metric's value: write the
+//!   expression again). Its body is a number: no comparisons, strings or `now` at the
+//!   population level. `total` of no value is 0, as `sum` of no event is; `mean` and
+//!   `share` of nothing are null; a sum out of the decimal range is null, and so is a
+//!   mean over it. Results keep the digits their arithmetic gives (a total of prices
+//!   `150.00` is `150.00`; JSON prints it `150`); a division has up to 28 places. An
+//!   ungrouped metric always has its one value; a grouped one has a value only for the
+//!   keys that occur. Group keys are ordered null first, then ascending; numbers are
+//!   keys by value, normalised (`1.50` is the group `1.5`). For `by PROP of KINDS`, the
+//!   keys come from the events at or before `now` whatever their age (the metric's
+//!   windows still apply to what its queries count), a contact is in one group per
+//!   key, and the restriction to a key applies to the metric's own queries (nested
+//!   ones included) on the grouping kinds only, never to referenced items. Aggregate
+//!   arguments are evaluated as of the context's `now`. A parameter declared `number`
+//!   must be given (`MissingParameter`) and one declared `number?` is null when left
+//!   out, as attributes are; parameters are numbers only, read only at the population
+//!   level, and left out of the schema's fingerprint. With `parallel`, per-contact
+//!   work runs on all cores and the contributions are added in input order, so even
+//!   a sum that rounds or overflows does so identically. In `MetricValue::to_json` a
+//!   metric without `by` has no `group` field. The command line reads `--param
+//!   NAME=VALUE` as a decimal; a contact line it cannot read is reported first, and
+//!   the metrics are over the contacts it could read (exit code 1). `reads` and
+//!   `affected_by` cover metrics (a prop grouped by is read); `explain` and
+//!   `next_change` refuse them (`WrongItemKind`).
 //! * **Dependencies** ([above](#dependencies)). `at` counts as a prop read when a rule
 //!   looks at when events happened, first and last included; a change may name a
 //!   group; `affected_by` lists rewards and workflows as well as segments, scores and

@@ -38,6 +38,10 @@
 //!    the caller keeps (one per thread), and then allocates nothing; to test one
 //!    segment over many contacts, [`Program::segment_id`] finds it once and
 //!    [`Program::segment_with`] tests it in a kept workspace.
+//!    For a population, [`Program::evaluate_population`] evaluates every contact of a
+//!    batch (ranked segments included) and, in the same pass, the rules' metrics — open
+//!    rate, conversion rate, ROI… — per group: a [`Population`] of [`Evaluation`]s and
+//!    [`MetricValue`]s, given the schema's parameters in [`Params`].
 //! 5. **Workflows**, on top of evaluation. [`Program::enter`] says whether a contact
 //!    enters a workflow and gives the new run's [`RunState`], a serde value the host
 //!    stores; [`Program::advance`] takes a run to `now` and gives the new state, the
@@ -186,7 +190,7 @@
 //! | [`Limits::max_list_len`] | 10,000 | elements of one list literal (E0016) |
 //! | [`Limits::max_regex_bytes`] | 1 MiB | the compiled size of one `matches` pattern (E0012) |
 //! | [`Limits::max_instants`] | 64 | distinct time-travel instants reachable from one item (E0021) |
-//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards, workflows, experiments and frequency caps, counted together across every source (E0025) |
+//! | [`Limits::max_items`] | 10,000 | segments, scores, decisions, rewards, workflows, experiments, frequency caps and metrics, counted together across every source (E0025) |
 //! | [`Limits::max_events`] | 1,000,000 | events of one contact built for the program ([`ContactError`] of kind `TooManyEvents`, checked before any event is read) |
 //!
 //! No input makes the parser, the checker or the evaluator panic: the library is
@@ -233,8 +237,10 @@
 //!   contact), `SchemaMismatch` (a contact built for another schema), for a
 //!   workflow run state saved under other rules, `UnknownStep` (its step no longer
 //!   exists) and `ChangedStep` (its statement changed), for a [`Winner`] decided
-//!   under other rules `StaleWinner`, and, for a [`Change`] given to
-//!   [`Program::affected_by`], `UnknownEventKind` and `UnknownAttribute`.
+//!   under other rules `StaleWinner`, for a [`Change`] given to
+//!   [`Program::affected_by`], `UnknownEventKind` and `UnknownAttribute`, and, for the
+//!   [`Params`] of [`Program::evaluate_population`], `UnknownParameter`,
+//!   `MissingParameter` and `ParameterType`.
 //!
 //! # Determinism and time
 //!
@@ -254,7 +260,8 @@
 //!
 //! This version evaluates segments, expressions, event queries, scores and decisions
 //! for one contact at a time, ranked segments over a batch
-//! ([`Program::evaluate_batch`]), rewards per trigger event ([`Program::rewards`]), and
+//! ([`Program::evaluate_batch`]), metrics over a population
+//! ([`Program::evaluate_population`]), rewards per trigger event ([`Program::rewards`]), and
 //! workflows: entry, re-entry, advancing with waits, branches, splits, send windows
 //! and frequency caps across workflows ([`Program::enter`], [`Program::advance`],
 //! [`Program::advance_all`]), A/B test reports and winners ([`Program::experiment`],
@@ -265,17 +272,18 @@
 //!
 //! # Crate features
 //!
-//! * `parallel` (off by default): [`Program::evaluate_batch`] evaluates the contacts
-//!   of a batch on all cores with `rayon`; results are the same, in the same order.
+//! * `parallel` (off by default): [`Program::evaluate_batch`] and
+//!   [`Program::evaluate_population`] evaluate the contacts of a batch on all cores
+//!   with `rayon`; results are the same, in the same order, metrics to the last digit.
 //!
 //! Reading contacts needs nothing from `serde_json` beyond its defaults.
 //!
 //! # The language
 //!
 //! [`language`] is the reference for rule writers: the data model, types, expressions,
-//! null logic, event queries, time travel, segments, scores, decisions, rewards,
-//! workflows, frequency caps, every diagnostic code, the limits, and the choices this
-//! version makes where the specification is silent.
+//! null logic, event queries, time travel, segments, scores, decisions, metrics,
+//! rewards, workflows, experiments, frequency caps, every diagnostic code, the limits,
+//! and the choices this version makes where the specification is silent.
 
 #![forbid(unsafe_code)]
 
@@ -299,7 +307,8 @@ pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
     Action, Advance, CapOutcome, Capped, Context, EvalError, EvalErrorKind, Evaluation, Grant,
-    PastRun, RunState, SegmentId, Status, Winner, Winners, Workspace,
+    MetricValue, Params, PastRun, Population, RunState, SegmentId, Status, Winner, Winners,
+    Workspace,
 };
 pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;

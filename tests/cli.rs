@@ -5,7 +5,7 @@
     clippy::indexing_slicing
 )]
 //! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, run
-//! in-process; and `deps` and `explain` (issue 10).
+//! in-process; `deps` and `explain` (issue 10); and `metrics` (issue 11).
 
 #[path = "common/cli_harness.rs"]
 mod harness;
@@ -836,4 +836,122 @@ fn next_prints_when_each_item_changes_and_the_earliest() {
     assert!(ana.get("approximate").is_none());
     assert_eq!(lines[1]["id"], "c-bad");
     assert!(lines[1]["error"].as_str().unwrap().contains("total_spent"));
+}
+// metrics (issue 11) ---------------------------------------------------------------------------
+
+const QUICKSTART: &str = include_str!("../examples/data/quickstart.funil");
+const KPIS: &str = include_str!("../examples/data/kpis.funil");
+const KPI_CONTACTS: &str = include_str!("../examples/data/kpis_contacts.jsonl");
+
+/// `metrics` over the shipped KPIs and `contacts`, with `extra` arguments.
+fn metrics(contacts: &str, extra: &[&str]) -> harness::Run {
+    let rules = temp_file("quickstart.funil", QUICKSTART);
+    let kpis = temp_file("kpis.funil", KPIS);
+    let contacts = temp_file("contacts.jsonl", contacts);
+    let mut args = vec![
+        "metrics",
+        rules.as_str(),
+        kpis.as_str(),
+        "--contacts",
+        contacts.as_str(),
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn metrics_prints_one_line_per_metric_and_group() {
+    let out = metrics(KPI_CONTACTS, &["--param", "cost=250"]);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
+    // Five contacts. Sent in 30 days: 1 + 2 + 2 + 1 + 1 = 7; opened 4; clicked 2.
+    // Bought: k-01, k-03, k-05 (3 of 5): 120 + 260 + 45 = 425; (425 - 250) / 250; 250 / 3.
+    // Carts: k-01's followed by a purchase the same day; k-02's never; k-05's 42 hours
+    // later: 2 of 3. Black Friday went to k-01, 02, 03, 05, opened by 01, 02, 05;
+    // Cyber Monday to k-02, 03, 04, opened by 03. k-05 has no country.
+    assert_eq!(
+        out.stdout,
+        r#"{"metric":"open_rate","value":0.5714285714285714285714285714,"contacts":5}
+{"metric":"click_rate","value":0.2857142857142857142857142857,"contacts":5}
+{"metric":"conversion_rate","value":0.6,"contacts":5}
+{"metric":"cart_abandonment","value":0.6666666666666666666666666667,"contacts":5}
+{"metric":"revenue","value":425,"contacts":5}
+{"metric":"roi","value":0.7,"contacts":5}
+{"metric":"cost_per_acquisition","value":83.33333333333333333333333333,"contacts":5}
+{"metric":"open_rate_by_campaign","group":"black-friday","value":0.75,"contacts":4}
+{"metric":"open_rate_by_campaign","group":"cyber-monday","value":0.3333333333333333333333333333,"contacts":3}
+{"metric":"conversion_by_country","group":null,"value":1,"contacts":1}
+{"metric":"conversion_by_country","group":"AR","value":0,"contacts":1}
+{"metric":"conversion_by_country","group":"BR","value":0.5,"contacts":2}
+{"metric":"conversion_by_country","group":"PT","value":1,"contacts":1}
+"#
+    );
+}
+
+#[test]
+fn metrics_reports_bad_lines_first_and_counts_the_rest() {
+    let first = KPI_CONTACTS.lines().next().unwrap();
+    let text = format!("{first}\nnot json\n");
+    let out = metrics(&text, &["--param", "cost=100"]);
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(r#"{"id":null,"line":2,"error":"#),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1], r#"{"metric":"open_rate","value":1,"contacts":1}"#);
+    // One buyer of 120 for a cost of 100.
+    assert!(lines.contains(&r#"{"metric":"roi","value":0.2,"contacts":1}"#));
+}
+
+#[test]
+fn metrics_checks_its_parameters() {
+    for (extra, message, usage) in [
+        (
+            &[][..],
+            "parameter `cost` is declared `number` but not given",
+            false,
+        ),
+        (
+            &["--param", "cost"][..],
+            "`--param cost` is not `NAME=VALUE`",
+            true,
+        ),
+        (&["--param"][..], "`--param` needs `NAME=VALUE`", true),
+        (
+            &["--param", "cost=lots"][..],
+            "`--param cost=lots`: `lots` is not a decimal number",
+            true,
+        ),
+        (
+            &["--param", "cost=1", "--param", "cost=2"][..],
+            "parameter `cost` given twice",
+            true,
+        ),
+        (
+            &["--param", "cost=1", "--param", "budget=2"][..],
+            "no parameter is named `budget`",
+            false,
+        ),
+    ] {
+        let out = metrics(KPI_CONTACTS, extra);
+        assert_eq!(out.code, 2, "{extra:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "");
+        out.assert_stderr_has(message);
+        assert_eq!(out.stderr.contains("usage:"), usage, "{}", out.stderr);
+    }
+    let out = run(&["metrics", "rules.funil", "--now", "2026-11-22T12:00:00Z"]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("`metrics` needs `--contacts FILE.jsonl`");
+}
+
+#[test]
+fn help_lists_the_metrics_command() {
+    let out = run(&["help"]);
+    assert!(out.stdout.contains(
+        "funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]..."
+    ));
 }

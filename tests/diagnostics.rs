@@ -767,3 +767,367 @@ fn referencing_an_item_of_another_kind_says_what_it_is() {
     assert_eq!(d.message(), "unknown score `a`");
     assert_eq!(d.help(), Some("`a` is a segment, not a score"));
 }
+
+// Metrics (issue 11) ------------------------------------------------------------------------------
+
+/// The help of the errors about a per-contact value in a metric's body.
+const AGGREGATE_HELP: &str = "aggregate per-contact values over the population: `total(…)`, \
+     `mean(…)`, `share(…)` or `contacts(…)`";
+
+#[test]
+fn e0026_a_population_aggregate_in_a_segment() {
+    let d = only("segment s {\n  share(exists(purchase)) > 0.5\n}");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`share` aggregates over a whole population, not over one contact",
+        (2, 3),
+        Some("population aggregates belong in a metric's body: `metric NAME { … }`"),
+    );
+    assert_eq!(
+        d.to_string(),
+        "error[E0027]: `share` aggregates over a whole population, not over one contact
+ --> rules.funil:2:3
+  |
+2 |   share(exists(purchase)) > 0.5
+  |   ^^^^^^^^^^^^^^^^^^^^^^^ help: population aggregates belong in a metric's body: `metric NAME { … }`"
+    );
+}
+
+#[test]
+fn e0026_population_aggregates_in_every_per_contact_rule() {
+    for (rules, column) in [
+        ("score s { when total(total_spent) > 1 => 1 }", 16),
+        ("decide d { else => contacts() }", 20),
+        ("reward r on purchase { else => mean(amount) }", 32),
+        (
+            "workflow w { enter when share(exists(purchase)) > 0\n send_email(template: \"x\") }",
+            25,
+        ),
+    ] {
+        let d = only(rules);
+        assert_eq!(
+            (d.code(), d.line(), d.column()),
+            ("E0027", 1, column),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn e0026_a_metric_given_to_segment_score_or_decision() {
+    let d = only("metric rate { contacts() }\nsegment s { segment(rate) }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`rate` is a metric, computed over a whole population",
+        (2, 21),
+        Some("`segment(…)` is evaluated for one contact, which has no value of a metric"),
+    );
+    assert_eq!(d.span(), 47..51);
+    let d = only("metric rate { contacts() }\nscore s { when score(rate) > 1 => 1 }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`rate` is a metric, computed over a whole population",
+        (2, 22),
+        Some("`score(…)` is evaluated for one contact, which has no value of a metric"),
+    );
+    // Inside a metric's aggregate too: the argument is evaluated for one contact.
+    let d = only("metric rate { contacts() }\nmetric m { total(decision(rate)) }");
+    assert_eq!((d.code(), d.column()), ("E0027", 27));
+}
+
+#[test]
+fn e0026_nested_population_aggregates_and_parameters_per_contact() {
+    let d = only("metric m { total(share(exists(purchase))) }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`share` aggregates over a whole population, not over one contact",
+        (1, 18),
+        Some("population aggregates cannot be nested: their argument is evaluated per contact"),
+    );
+    let d = only("schema { param cost: number }\nmetric m { total(param(cost)) }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`param` reads a parameter of a whole population, not of one contact",
+        (2, 18),
+        Some("use `param(…)` outside `total(…)`, `mean(…)`, `share(…)` and `contacts(…)`"),
+    );
+    let d = only("schema { param cost: number }\nsegment s { total_spent > param(cost) }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`param` reads a parameter of a whole population, not of one contact",
+        (2, 27),
+        Some("only a metric's body can read parameters"),
+    );
+    let d = only("metric m by contacts() { contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0027",
+        "`contacts` aggregates over a whole population, not over one contact",
+        (1, 13),
+        Some("a metric's group key is evaluated per contact"),
+    );
+}
+
+#[test]
+fn e0027_a_per_contact_value_in_a_metric_body() {
+    let d = only("metric open_rate {\n  total(count(email.opened)) / count(email.sent)\n}");
+    assert_diagnostic(
+        &d,
+        "E0028",
+        "`count(…)` is evaluated per contact, outside a population aggregate",
+        (2, 32),
+        Some(AGGREGATE_HELP),
+    );
+    assert_eq!(
+        d.to_string(),
+        "error[E0028]: `count(…)` is evaluated per contact, outside a population aggregate
+ --> rules.funil:2:32
+  |
+2 |   total(count(email.opened)) / count(email.sent)
+  |                                ^^^^^^^^^^^^^^^^^ help: aggregate per-contact values over the population: `total(…)`, `mean(…)`, `share(…)` or `contacts(…)`"
+    );
+    let d = only("metric m { total_spent / contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0028",
+        "the attribute `total_spent` is read per contact, outside a population aggregate",
+        (1, 12),
+        Some(AGGREGATE_HELP),
+    );
+    let d = only("metric m { contact.total_spent }");
+    assert_eq!((d.code(), d.column(), d.span()), ("E0028", 12, 11..30));
+    let d = only("segment s { true }\nmetric m { segment(s) }");
+    assert_diagnostic(
+        &d,
+        "E0028",
+        "`segment(…)` is evaluated per contact, outside a population aggregate",
+        (2, 12),
+        Some(AGGREGATE_HELP),
+    );
+    let d = only("metric m { last(purchase).amount }");
+    assert_diagnostic(
+        &d,
+        "E0028",
+        "an event's field is read per contact, outside a population aggregate",
+        (1, 12),
+        Some(AGGREGATE_HELP),
+    );
+    // `max` over a query is an event aggregate; over numbers, the number function.
+    let d = only("metric m { max(purchase, amount) }");
+    assert_diagnostic(
+        &d,
+        "E0028",
+        "`max(…)` is evaluated per contact, outside a population aggregate",
+        (1, 12),
+        Some(AGGREGATE_HELP),
+    );
+    let d = only("metric m { min(total_spent, 1) }");
+    assert_eq!((d.code(), d.column()), ("E0028", 16));
+    let d = only("metric m { min(contacts(), 1, 2) }");
+    assert_eq!(
+        (d.code(), d.message()),
+        ("E0008", "`min` takes 2 numbers, found 3 arguments")
+    );
+}
+
+#[test]
+fn e0022_what_a_metric_body_cannot_hold() {
+    let help = "a metric's body is a number over the population: population aggregates \
+         (`total`, `mean`, `share`, `contacts`), `param(…)`, numbers, `+ - * /`, `??`, and \
+         `abs`, `floor`, `ceil`, `round`, `min`, `max`";
+    let d = only("metric m { contacts() > 3 }");
+    assert_diagnostic(
+        &d,
+        "E0022",
+        "`>` cannot be part of a metric's body",
+        (1, 12),
+        Some(help),
+    );
+    for (body, message) in [
+        ("\"x\"", "a string cannot be part of a metric's body"),
+        ("now", "`now` cannot be part of a metric's body"),
+        (
+            "contacts() > 1 and true",
+            "`and` cannot be part of a metric's body",
+        ),
+        ("lower(\"x\")", "`lower` cannot be part of a metric's body"),
+    ] {
+        let d = only(&format!("metric m {{ {body} }}"));
+        assert_eq!((d.code(), d.message()), ("E0022", message), "{d}");
+    }
+}
+
+#[test]
+fn metric_arguments_names_and_types() {
+    let d = only("metric m { total() }");
+    assert_diagnostic(
+        &d,
+        "E0008",
+        "`total` takes one per-contact number",
+        (1, 12),
+        Some("for example `total(count(email.opened within 30d))`"),
+    );
+    let d = only("metric m { share(total_spent) }");
+    assert_diagnostic(
+        &d,
+        "E0009",
+        "a condition must be `bool`, found `number`",
+        (1, 18),
+        None,
+    );
+    let d = only("metric m { mean(country) }");
+    assert_diagnostic(
+        &d,
+        "E0009",
+        "the value of `mean` must be `number`, found `string?`",
+        (1, 17),
+        None,
+    );
+    let d = only("schema { param cost: number }\nmetric m { param(csot) }");
+    assert_diagnostic(
+        &d,
+        "E0003",
+        "unknown parameter `csot`",
+        (2, 18),
+        Some("did you mean `cost`?"),
+    );
+    let d = only("schema { param cost: number }\nmetric m { cost }");
+    assert_diagnostic(
+        &d,
+        "E0003",
+        "unknown attribute `cost`",
+        (2, 12),
+        Some("`cost` is a parameter: write `param(cost)`"),
+    );
+    let d = only("metric m { totl(total_spent) }");
+    assert_diagnostic(
+        &d,
+        "E0007",
+        "unknown function `totl`",
+        (1, 12),
+        Some("did you mean `total`?"),
+    );
+    let d = only("metric m { param(1) }");
+    assert_eq!(
+        (d.code(), d.message()),
+        ("E0008", "`param` takes the name of a parameter")
+    );
+}
+
+#[test]
+fn metric_group_keys() {
+    let d = only("metric m by tags { contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0009",
+        "a group key must be a single value, found `list<string>`",
+        (1, 13),
+        Some("group by a bool, number, string, date, datetime or duration"),
+    );
+    let d = only("metric m by campaign of email.sent | purchase { contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0005",
+        "event `purchase` has no prop `campaign`",
+        (1, 38),
+        Some("every kind a metric is grouped over must declare the prop"),
+    );
+    let d = only("metric m by campaign of touch | emial.opened { contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0004",
+        "unknown event kind or group `emial.opened`",
+        (1, 33),
+        Some("did you mean `email.opened`?"),
+    );
+    let d = only("metric m by at of purchase { contacts() }");
+    assert_eq!(
+        (d.code(), d.message()),
+        ("E0022", "a metric cannot be grouped by `at`")
+    );
+    let error = Compiler::new()
+        .source(
+            "rules.funil",
+            "schema { event a { k: string } event b { k: number } }\n\
+             metric m by k of a | b { contacts() }",
+        )
+        .compile()
+        .unwrap_err();
+    let d = &error.diagnostics()[0];
+    assert_eq!(
+        (d.code(), d.message(), d.line(), d.column()),
+        (
+            "E0009",
+            "prop `k` is `number` in `b` but `string` in `a`",
+            2,
+            22
+        )
+    );
+}
+
+#[test]
+fn parameter_declarations() {
+    let d = only("schema { param name: string }");
+    assert_diagnostic(
+        &d,
+        "E0022",
+        "parameter `name` must be a `number` or a `number?`",
+        (1, 22),
+        Some(
+            "metrics compute numbers: declare `param NAME: number`, or `number?` when the host may leave it out",
+        ),
+    );
+    let d = only("schema { param cost: number  param cost: number? }");
+    assert_diagnostic(&d, "E0010", "`cost` is declared twice", (1, 36), None);
+    // Parameters have their own namespace: an attribute may share a name.
+    compile("schema { param total_spent: number }\nmetric m { param(total_spent) }");
+}
+
+#[test]
+fn w0003_on_a_metric_value_that_is_never_null() {
+    let d = only_warning("metric m { contacts() ?? 0 }");
+    assert_diagnostic(
+        &d,
+        "W0003",
+        "`??` on `number`, which is never null",
+        (1, 12),
+        Some("the default is never used"),
+    );
+    // A ratio may be null: no warning.
+    let program = compile("metric m { contacts() / total(total_spent) ?? 0 }");
+    assert!(program.warnings().is_empty());
+}
+
+#[test]
+fn metric_syntax_errors() {
+    let d = only("metric m by campaign of { contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected an event kind, found `{`",
+        (1, 25),
+        None,
+    );
+    let d = only("metric m { }");
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected an expression, found `}`",
+        (1, 12),
+        None,
+    );
+    let d = only("metric { contacts() }");
+    assert_diagnostic(
+        &d,
+        "E0001",
+        "expected a metric name, found `{`",
+        (1, 8),
+        None,
+    );
+}

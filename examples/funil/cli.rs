@@ -19,6 +19,8 @@ mod deps;
 mod experiment;
 #[path = "explain.rs"]
 mod explain;
+#[path = "metrics.rs"]
+mod metrics;
 #[path = "next.rs"]
 mod next;
 #[path = "simulate.rs"]
@@ -40,7 +42,8 @@ const USAGE: &str = "usage:
   funil deps RULES...
   funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]
   funil next RULES... --contacts FILE.jsonl --now T [--tz ZONE]
-  funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]";
+  funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]
+  funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]...";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -58,6 +61,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "explain" => explain::run(rest, stdout, stderr),
         "next" => next::run(rest, stdout, stderr),
         "experiment" => experiment::run(rest, stdout, stderr),
+        "metrics" => metrics::run(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK

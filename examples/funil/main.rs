@@ -13,6 +13,8 @@
 //! cargo run --example funil -- next RULES... --contacts FILE.jsonl --now T [--tz ZONE]
 //! cargo run --example funil -- experiment RULES... --contacts FILE.jsonl --experiment NAME \
 //!                                         --now T [--tz ZONE]
+//! cargo run --example funil -- metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] \
+//!                                      [--param NAME=VALUE]...
 //! ```
 //!
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
@@ -27,9 +29,12 @@
 //! on; `explain` the tree of one segment, score or decision for one contact (`--json`:
 //! as JSON); `next` one JSON line per contact with the instant each item will next
 //! change if nothing else happens; `experiment` the report of one A/B test over every
-//! contact, as one JSON line, after the lines of contacts that did not read. A bad
-//! contact line prints `{"id":…,"line":N,"error":"…"}` and processing
-//! goes on. Exit code: 1 if any line failed, 2 if the rules do not compile, else 0.
+//! contact, as one JSON line, after the lines of contacts that did not read;
+//! `metrics` one line per metric and group over the whole file,
+//! `{"metric":…,"group":…,"value":…,"contacts":…}` (no `group` for a metric without
+//! `by`), with `--param` giving the schema's parameters. A bad contact line prints
+//! `{"id":…,"line":N,"error":"…"}` and processing goes on. Exit code: 1 if any line
+//! failed, 2 if the rules do not compile, else 0.
 
 mod cli;
 

@@ -87,7 +87,19 @@ fn evaluate_everything(program: &Program) {
             }
         }
     }
-    if let Err(error) = program.evaluate_batch(&contacts, &context) {
-        panic!("evaluating the batch failed: {error}");
+    let batch = match program.evaluate_batch(&contacts, &context) {
+        Ok(batch) => batch,
+        Err(error) => panic!("evaluating the batch failed: {error}"),
+    };
+    // Every parameter given, the population (metrics included) evaluates, and its
+    // evaluations are the batch's.
+    let mut params = funil::Params::new();
+    for (name, _) in program.schema().params() {
+        params.set(name, 1);
+    }
+    match program.evaluate_population(&contacts, &context, &params) {
+        Ok(population) if population.evaluations() == batch.as_slice() => {}
+        Ok(_) => panic!("the population's evaluations differ from the batch's"),
+        Err(error) => panic!("evaluating the population failed: {error}"),
     }
 }

@@ -91,6 +91,10 @@ impl Checker<'_, '_> {
         scope: Scope<'_>,
     ) -> (NodeId, Ty) {
         let name = function.node.as_str();
+        if super::metric::POPULATION_FUNCTIONS.contains(&name) {
+            let error = self.population_in_contact(name, span);
+            return self.fail(error);
+        }
         if let Some(kind) = referenced_kind(name) {
             return self.item_reference(kind, function, args, span);
         }
@@ -193,7 +197,7 @@ impl Checker<'_, '_> {
         kinds
     }
 
-    fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
+    pub(super) fn kinds_of(&self, name: &str) -> Option<Box<[KindId]>> {
         if let Some(kind) = self.schema.kind(name) {
             return Some(Box::new([kind]));
         }
@@ -344,6 +348,7 @@ impl Checker<'_, '_> {
                 kinds: kinds.clone(),
                 filter,
                 window,
+                grouped: self.grouped_queries,
             },
             kinds,
         ))
@@ -403,7 +408,7 @@ impl Checker<'_, '_> {
         self.fail(error)
     }
 
-    fn unknown_prop(&mut self, kinds: &[KindId], field: &Name) -> (NodeId, Ty) {
+    pub(super) fn unknown_prop(&mut self, kinds: &[KindId], field: &Name) -> (NodeId, Ty) {
         let kind_names: Vec<&str> = kinds.iter().map(|k| self.schema.kind_name(*k)).collect();
         let mut candidates: Vec<&str> = kinds
             .first()
@@ -495,6 +500,20 @@ impl Checker<'_, '_> {
                 .values()
                 .filter(|d| d.kind == kind)
                 .map(|d| d.name.as_str());
+            if let Some(other) = self.declared.get(name.as_str())
+                && other.kind == ItemKind::Metric
+            {
+                let error = self
+                    .error(
+                        codes::POPULATION_IN_CONTACT,
+                        format!("`{name}` is a metric, computed over a whole population"),
+                        *name_span,
+                    )
+                    .with_help(format!(
+                        "`{what}(…)` is evaluated for one contact, which has no value of a metric"
+                    ));
+                return self.fail(error);
+            }
             let mut error = self.error(
                 codes::UNKNOWN_ITEM,
                 format!("unknown {what} `{name}`"),
@@ -515,10 +534,16 @@ impl Checker<'_, '_> {
             ItemKind::Score | ItemKind::Reward => Ty::NUMBER,
             ItemKind::Decision => self.types.get(index).cloned().flatten().unwrap_or(Ty::ANY),
             // Not referable: `referenced_kind` never names one.
-            ItemKind::Workflow | ItemKind::Experiment => Ty::ANY,
+            ItemKind::Workflow | ItemKind::Experiment | ItemKind::Metric => Ty::ANY,
         };
         (self.push(Node::Item { item, offset }), ty)
     }
+}
+
+/// Whether `name` is a built-in function of §4.5 (item references and aggregates
+/// over queries aside).
+pub(super) fn is_builtin(name: &str) -> bool {
+    BUILTINS.iter().any(|(n, ..)| *n == name)
 }
 
 /// `now` → 0; `now - D` → D (D a non-negative duration literal).
@@ -539,7 +564,7 @@ fn time_travel_offset(expr: &Expr) -> Option<TimeDelta> {
 
 /// A bare query (`total_spent` in `min(total_spent, 5)`) read as the expression its
 /// dotted name spells.
-fn bare_query_as_expr(query: &ast::Query) -> Expr {
+pub(super) fn bare_query_as_expr(query: &ast::Query) -> Expr {
     let span = query.source.span;
     let mut parts = query.source.node.split('.');
     let first = parts.next().unwrap_or_default();

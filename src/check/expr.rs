@@ -434,7 +434,7 @@ impl Checker<'_, '_> {
     }
 
     /// The type of `lhs op rhs`, or none when the operator does not apply (§4.4).
-    fn binary_result(&self, op: BinaryOp, lhs: &Ty, rhs: &Ty) -> Option<Ty> {
+    pub(super) fn binary_result(&self, op: BinaryOp, lhs: &Ty, rhs: &Ty) -> Option<Ty> {
         use TyKind::{Any, Date, DateTime, Duration, List, Null, Number, String};
         // `null` stands for a missing value of the other side's type — of its elements,
         // for the element tested by `in`.

@@ -1,5 +1,5 @@
-//! Items (§5, §6): declaring their names, checking their bodies, and the properties
-//! that follow references (batch-only, time-travel instants).
+//! Items (§5, §6, metrics): declaring their names, checking their bodies, and the
+//! properties that follow references (batch-only, time-travel instants).
 
 use std::collections::BTreeSet;
 
@@ -22,6 +22,7 @@ pub(crate) enum ItemAst<'m> {
     Workflow(&'m ast::Workflow),
     Reward(&'m ast::Reward),
     Experiment(&'m ast::Experiment),
+    Metric(&'m ast::Metric),
 }
 
 /// A checked item, with where it was written and the type references to it see.
@@ -50,6 +51,7 @@ pub(crate) fn declare<'m>(
                 ast::ItemKind::Experiment(e) => {
                     (&e.name, ItemKind::Experiment, ItemAst::Experiment(e))
                 }
+                ast::ItemKind::Metric(m) => (&m.name, ItemKind::Metric, ItemAst::Metric(m)),
             };
             if let Some(first) = declared.get(&name.node) {
                 let (line, _) = first.file.locate(first.name_span.start);
@@ -138,6 +140,11 @@ impl<'m> Checker<'_, 'm> {
                     Ty::ANY,
                 )
             }
+            ItemAst::Metric(metric) => {
+                let compiled = self.metric(metric);
+                // No function references a metric: this type is never read.
+                (&metric.title, ItemBody::Metric(Box::new(compiled)), Ty::ANY)
+            }
         };
         let mut dependencies = std::mem::take(&mut self.dependencies);
         dependencies.sort_by_key(|(id, offset)| (*id, *offset));
@@ -146,7 +153,7 @@ impl<'m> Checker<'_, 'm> {
             item: Item {
                 name: declared.name.clone(),
                 title: title.as_ref().map(|t| t.node.clone()),
-                batch_only: matches!(body, ItemBody::Ranked(_)),
+                batch_only: matches!(body, ItemBody::Ranked(_) | ItemBody::Metric(_)),
                 body,
                 dependencies: dependencies.into_boxed_slice(),
             },

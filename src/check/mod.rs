@@ -11,6 +11,7 @@ mod caps;
 mod experiment;
 mod expr;
 mod items;
+mod metric;
 mod references;
 mod reward;
 mod schema;
@@ -72,6 +73,8 @@ pub(crate) fn check(
         file: None,
         file_index: 0,
         dependencies: Vec::new(),
+        per_contact: PerContact::Rule,
+        grouped_queries: false,
     };
     let mut items: Vec<Option<(Item, ItemSource)>> = vec![None; declared.len()];
     for id in &order.ids {
@@ -150,6 +153,23 @@ pub(crate) struct Checker<'a, 'm> {
     file_index: u32,
     /// The items the item being checked references, with their offsets.
     dependencies: Vec<(ItemId, TimeDelta)>,
+    /// What the per-contact expressions being checked belong to (for help texts).
+    per_contact: PerContact,
+    /// Queries are being compiled in a metric grouped by an event prop
+    /// ([`crate::program::Query::grouped`]).
+    grouped_queries: bool,
+}
+
+/// What a per-contact expression belongs to: a rule evaluated for one contact, or a
+/// part of a metric evaluated for each contact of its population.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PerContact {
+    /// A segment, score, decision, reward or workflow.
+    Rule,
+    /// A metric's `by EXPR`.
+    MetricKey,
+    /// The argument of a population aggregate.
+    MetricAggregate,
 }
 
 impl Checker<'_, '_> {

@@ -11,8 +11,8 @@ use super::items::ItemAst;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{ItemId, ItemKind};
 use crate::syntax::ast::{
-    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, QueryWindow, ScoreRuleKind,
-    SegmentBody, StmtKind, StringPart,
+    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, MetricGrouping, QueryWindow,
+    ScoreRuleKind, SegmentBody, StmtKind, StringPart,
 };
 
 /// For each item (by id), the items it references.
@@ -220,6 +220,10 @@ fn item_exprs<'m>(ast: &ItemAst<'m>) -> Vec<&'m Expr> {
                 _ => None,
             })
             .collect(),
+        ItemAst::Metric(metric) => match &metric.by {
+            Some(MetricGrouping::Expr(key)) => vec![key, &metric.body],
+            _ => vec![&metric.body],
+        },
     }
 }
 

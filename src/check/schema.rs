@@ -1,4 +1,5 @@
-//! Schema declarations (§2) into a [`Schema`], every mistake reported with its span.
+//! Schema declarations (§2) and parameters into a [`Schema`], every mistake reported
+//! with its span.
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span, codes, help_did_you_mean};
 use crate::model::{Schema, SchemaBuilder, SchemaError, SchemaErrorKind, Type};
@@ -70,6 +71,26 @@ fn declare(
             let params = typed_fields(file, params, diagnostics);
             if let Err(error) = builder.add_action(name.node.clone(), params) {
                 diagnostics.push(schema_diagnostic(&error, file, name.span));
+            }
+        }
+        SchemaDeclKind::Param(field) => {
+            if let Some(ty) = field_type(file, field, diagnostics)
+                && let Err(error) = builder.add_param(field.name.node.clone(), ty)
+            {
+                let (at, help) = match error.kind() {
+                    SchemaErrorKind::ParamType => (
+                        field.ty.span,
+                        Some(
+                            "metrics compute numbers: declare `param NAME: number`, or `number?` when the host may leave it out",
+                        ),
+                    ),
+                    _ => (field.name.span, None),
+                };
+                let diagnostic = schema_diagnostic(&error, file, at);
+                diagnostics.push(match help {
+                    Some(help) => diagnostic.with_help(help),
+                    None => diagnostic,
+                });
             }
         }
     }
@@ -169,5 +190,8 @@ fn copy_into(base: &Schema, builder: &mut SchemaBuilder) {
     }
     for (action, name) in base.actions() {
         let _ = builder.add_action(name.to_string(), base.action_args(action).to_vec());
+    }
+    for (name, ty) in base.params() {
+        let _ = builder.add_param(name.to_string(), ty.clone());
     }
 }

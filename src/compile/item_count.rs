@@ -1,5 +1,6 @@
-//! The item limit (§10): segments, scores, decisions, rewards, workflows and frequency
-//! caps counted together across every source, before any of them is checked.
+//! The item limit (§10): segments, scores, decisions, rewards, workflows, experiments,
+//! frequency caps and metrics counted together across every source, before any of them
+//! is checked.
 
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
 use crate::syntax::ast::{ItemKind, Module, Name};
@@ -27,7 +28,7 @@ pub(super) fn too_many_items(
             name.span,
         )
         .with_help(
-            "segments, scores, decisions, rewards, workflows and caps count together across every source; \
+            "segments, scores, decisions, rewards, workflows, experiments, caps and metrics count together across every source; \
              merge rules into fewer items, or raise `Limits::max_items`",
         ),
     )
@@ -44,5 +45,6 @@ fn item_name(item: &ItemKind) -> Option<&Name> {
         ItemKind::Workflow(workflow) => Some(&workflow.name),
         ItemKind::Experiment(experiment) => Some(&experiment.name),
         ItemKind::FrequencyCap(cap) => Some(&cap.name),
+        ItemKind::Metric(metric) => Some(&metric.name),
     }
 }

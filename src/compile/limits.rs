@@ -78,8 +78,8 @@ impl Limits {
         self
     }
 
-    /// Most items in one compile: segments, scores, decisions, rewards, workflows
-    /// experiments and frequency caps, counted together across every source (default 10,000). Every item
+    /// Most items in one compile: segments, scores, decisions, rewards, workflows,
+    /// experiments, frequency caps and metrics, counted together across every source (default 10,000). Every item
     /// is checked and evaluated, so a form that lets users add rules should not let
     /// them add rules without end.
     pub fn max_items(mut self, items: usize) -> Limits {

@@ -59,9 +59,18 @@ pub const USELESS_DEFAULT: &str = "W0003";
 /// No longer emitted: it marked rewards and workflows before they could be compiled.
 /// Kept, since a code never changes meaning.
 pub const UNSUPPORTED: &str = "E0024";
-/// More items (segments, scores, decisions, rewards, workflows, frequency caps) than
-/// the limit.
+/// More items (segments, scores, decisions, rewards, workflows, experiments,
+/// frequency caps, metrics) than the limit.
 pub const TOO_MANY_ITEMS: &str = "E0025";
 /// A split named by an experiment or `arm(…)` that does not exist: the workflow has
 /// no statement of that id, or that statement is not a `split`.
 pub const UNKNOWN_SPLIT: &str = "E0026";
+/// Something computed over a whole population where one contact is evaluated: a
+/// population aggregate (`total`, `mean`, `share`, `contacts`) or `param(…)` in a
+/// segment, score, decision, reward, workflow, metric grouping key or inside another
+/// population aggregate, or a metric's name given to `segment(…)`, `score(…)` or
+/// `decision(…)`.
+pub const POPULATION_IN_CONTACT: &str = "E0027";
+/// A per-contact value (an attribute, an event query, a field of `first`/`last`, an
+/// item reference) in a metric's body outside a population aggregate.
+pub const CONTACT_IN_POPULATION: &str = "E0028";

@@ -41,6 +41,12 @@ pub enum EvalErrorKind {
     /// statement of the workflow that does not exist, is no `split`, has changed
     /// since the winner was decided, or has no such arm.
     StaleWinner,
+    /// A [`crate::Params`] gives a parameter the schema does not declare.
+    UnknownParameter,
+    /// A parameter declared `number` (not `number?`) is not given.
+    MissingParameter,
+    /// A parameter is given a value that is not of its declared type.
+    ParameterType,
 }
 
 impl EvalError {
@@ -68,7 +74,7 @@ impl EvalError {
     }
 
     /// The item concerned (for a schema mismatch the contact id; for an unknown event
-    /// kind or attribute, that name).
+    /// kind or attribute, that name; for a parameter, its name).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -117,6 +123,16 @@ impl fmt::Display for EvalError {
                 "the winner of split `{}` of workflow `{name}` was decided under other rules",
                 self.step.as_deref().unwrap_or_default()
             ),
+            EvalErrorKind::UnknownParameter => write!(f, "no parameter is named `{name}`"),
+            EvalErrorKind::MissingParameter => {
+                write!(f, "parameter `{name}` is declared `number` but not given")
+            }
+            EvalErrorKind::ParameterType => {
+                write!(
+                    f,
+                    "parameter `{name}` is given a value that is not a number"
+                )
+            }
         }
     }
 }
@@ -479,7 +495,7 @@ impl Program {
             ItemKind::Segment | ItemKind::Score | ItemKind::Decision => {
                 self.single_contact_item(name, kind, contact)
             }
-            ItemKind::Workflow | ItemKind::Reward | ItemKind::Experiment => {
+            ItemKind::Workflow | ItemKind::Reward | ItemKind::Experiment | ItemKind::Metric => {
                 Err(EvalError::new(EvalErrorKind::WrongItemKind, name))
             }
         }
@@ -542,6 +558,7 @@ impl Evaluator<'_> {
                 ItemKind::Reward => {} // granted per trigger event: `Program::rewards`
                 ItemKind::Workflow => {} // entered and advanced: `Program::advance`
                 ItemKind::Experiment => {} // reported over a population: `Program::experiment`
+                ItemKind::Metric => {} // over a population: `Program::evaluate_population`
             }
         }
         evaluation.segments.as_mut_slice().sort_unstable();

@@ -57,22 +57,7 @@ impl Program {
         for contact in &contacts {
             self.check_contact(contact)?;
         }
-        let mut resolved: Vec<Resolved> = Vec::new();
-        for (item, offset) in self.rankings_in_dependency_order() {
-            if let Some(ItemBody::Ranked(ranking)) = self.items.get(item.index()).map(|i| &i.body) {
-                let keys = for_each(&contacts, |workspace, position, contact| {
-                    let mut evaluator = Evaluator::new(self, contact, context, workspace);
-                    evaluator.remember_rankings(&resolved, position);
-                    evaluator.ranking_key(ranking, offset)
-                });
-                let members = rank(ranking, keys, &contacts);
-                resolved.push(Resolved {
-                    item,
-                    offset,
-                    members,
-                });
-            }
-        }
+        let resolved = self.resolve_rankings(&contacts, context, false);
         Ok(for_each(&contacts, |workspace, position, contact| {
             let mut evaluator = Evaluator::new(self, contact, context, workspace);
             evaluator.remember_rankings(&resolved, position);
@@ -80,16 +65,48 @@ impl Program {
         }))
     }
 
-    /// The ranked segments the program's items need, each with the time-travel
-    /// offset it is needed at, every one after those its key and filter depend on.
-    fn rankings_in_dependency_order(&self) -> Vec<(ItemId, TimeDelta)> {
+    /// Every ranked segment the program's segments, scores and decisions need (and
+    /// its metrics', `with_metrics`), resolved over the batch, dependencies first.
+    pub(super) fn resolve_rankings(
+        &self,
+        contacts: &[&Contact],
+        context: &Context,
+        with_metrics: bool,
+    ) -> Vec<Resolved> {
+        let mut resolved: Vec<Resolved> = Vec::new();
+        for (item, offset) in self.rankings_in_dependency_order(with_metrics) {
+            if let Some(ItemBody::Ranked(ranking)) = self.items.get(item.index()).map(|i| &i.body) {
+                let keys = for_each(contacts, |workspace, position, contact| {
+                    let mut evaluator = Evaluator::new(self, contact, context, workspace);
+                    evaluator.remember_rankings(&resolved, position);
+                    evaluator.ranking_key(ranking, offset)
+                });
+                let members = rank(ranking, keys, contacts);
+                resolved.push(Resolved {
+                    item,
+                    offset,
+                    members,
+                });
+            }
+        }
+        resolved
+    }
+
+    /// The ranked segments the program's items need (metrics included when
+    /// `with_metrics`), each with the time-travel offset it is needed at, every one
+    /// after those its key and filter depend on.
+    fn rankings_in_dependency_order(&self, with_metrics: bool) -> Vec<(ItemId, TimeDelta)> {
         let mut done: HashSet<(ItemId, TimeDelta)> = HashSet::new();
         let mut order = Vec::new();
         let roots = self
             .items
             .iter()
             .enumerate()
-            .filter(|(_, item)| !matches!(item.body.kind(), ItemKind::Reward | ItemKind::Workflow))
+            .filter(|(_, item)| match item.body.kind() {
+                ItemKind::Reward | ItemKind::Workflow | ItemKind::Experiment => false,
+                ItemKind::Metric => with_metrics,
+                ItemKind::Segment | ItemKind::Score | ItemKind::Decision => true,
+            })
             .map(|(index, _)| (ItemId::from_index(index), TimeDelta::zero()));
         for root in roots {
             // Depth-first, post-order, with an explicit stack.
@@ -122,7 +139,7 @@ impl Program {
 }
 
 /// A ranked segment at one offset, resolved over the batch.
-struct Resolved {
+pub(super) struct Resolved {
     item: ItemId,
     offset: TimeDelta,
     /// Membership of each contact, by position in the batch.
@@ -185,7 +202,7 @@ fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) ->
 impl Evaluator<'_> {
     /// Remembers the contact's membership, at `position` in the batch, of every
     /// ranking resolved so far.
-    fn remember_rankings(&mut self, resolved: &[Resolved], position: usize) {
+    pub(super) fn remember_rankings(&mut self, resolved: &[Resolved], position: usize) {
         for ranking in resolved {
             let member = ranking.members.get(position).copied().unwrap_or(false);
             self.remember(ranking.item, ranking.offset, Value::Bool(member));
@@ -211,7 +228,7 @@ impl Evaluator<'_> {
 /// `work` applied to every contact with its position in the batch, results in batch
 /// order: on rayon's pool with the `parallel` feature, in this thread without it.
 /// Each thread works in one workspace for all its contacts.
-fn for_each<T: Send>(
+pub(super) fn for_each<T: Send>(
     contacts: &[&Contact],
     work: impl Fn(&mut Workspace, usize, &Contact) -> T + Send + Sync,
 ) -> Vec<T> {

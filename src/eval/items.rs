@@ -33,6 +33,8 @@ impl Evaluator<'_> {
             ItemBody::Workflow(_) => Value::Null,
             // An experiment is reported over a population (`Program::experiment`).
             ItemBody::Experiment(_) => Value::Null,
+            // A metric has a value per population (`Program::evaluate_population`).
+            ItemBody::Metric(_) => Value::Null,
         }
     }
 

@@ -9,6 +9,10 @@
 //! evaluations ([`crate::Program::evaluate_into`], [`crate::Program::segment_with`]),
 //! so that evaluating allocates nothing.
 //!
+//! A batch ([`batch`]) resolves ranked segments over its contacts before evaluating
+//! each; a population ([`population`]) also computes the rules' metrics in that last
+//! pass, from what each contact contributes ([`metric`]).
+//!
 //! The rooms beside evaluation (explanations, next-change analysis) ask their
 //! questions through [`probe::Probe`], which answers with this module's own code.
 
@@ -17,7 +21,9 @@ mod batch;
 mod context;
 mod expr;
 mod items;
+mod metric;
 mod operators;
+mod population;
 pub(crate) mod probe;
 mod query;
 mod reward;
@@ -33,6 +39,7 @@ use crate::model::{Contact, Event, Value, calendar};
 use crate::program::{ItemId, Program};
 pub use api::{EvalError, EvalErrorKind, Evaluation};
 pub use context::Context;
+pub use population::{MetricValue, Params, Population};
 pub use reward::Grant;
 pub use segment::SegmentId;
 pub(crate) use workflow::split;
@@ -51,6 +58,9 @@ pub(crate) struct Evaluator<'p> {
     depth: u32,
     /// The last instant whose local date was asked for, and that date.
     today: Cell<Option<(DateTime<Utc>, NaiveDate)>>,
+    /// Within a group of a metric grouped by an event prop, which events the
+    /// metric's queries see.
+    group: Option<metric::GroupFilter<'p>>,
 }
 
 /// Where an expression is evaluated: the instant, and the event in scope.
@@ -81,6 +91,7 @@ impl<'p> Evaluator<'p> {
             workspace,
             depth: 0,
             today: Cell::new(None),
+            group: None,
         }
     }
 

@@ -180,6 +180,12 @@ impl<'p> Evaluator<'p> {
     }
 
     fn accepts(&mut self, query: &Query, frame: &Frame<'_>, event: &Event) -> bool {
+        if query.grouped
+            && let Some(group) = &self.group
+            && !group.admits(event)
+        {
+            return false;
+        }
         match query.filter {
             Some(filter) => self.test(
                 filter,

@@ -95,13 +95,14 @@ impl Builder<'_, '_> {
             }
             ItemBody::Score(rules) => self.score(source, rules),
             ItemBody::Decision(arms) => self.decision(arms),
-            // Never explained: a ranked segment needs a batch, and rewards, workflows and
-            // experiments have no single value; an item one contact can be evaluated for references
-            // none of them.
+            // Never explained: a ranked segment and a metric need a batch, and rewards,
+            // workflows and experiments have no single value; an item one contact can be
+            // evaluated for references none of them.
             ItemBody::Ranked(_)
             | ItemBody::Reward(_)
             | ItemBody::Workflow(_)
-            | ItemBody::Experiment(_) => (Value::Null, Vec::new()),
+            | ItemBody::Experiment(_)
+            | ItemBody::Metric(_) => (Value::Null, Vec::new()),
         };
         let (text, location) = self.written(Some(Written {
             file: source.file,

@@ -34,6 +34,8 @@ pub enum SchemaErrorKind {
     InvalidName,
     /// More than `u32::MAX` declarations of one sort.
     TooManyDeclarations,
+    /// A parameter whose type is not `number` or `number?`.
+    ParamType,
 }
 
 /// An error from building a [`Schema`](super::Schema).
@@ -110,6 +112,9 @@ impl SchemaError {
                 "event `{owner}` cannot declare `{name}`: every event has the implicit prop `at: datetime`"
             ),
             SchemaErrorKind::InvalidName => format!("`{name}` is not a valid name"),
+            SchemaErrorKind::ParamType => {
+                format!("parameter `{name}` must be a `number` or a `number?`")
+            }
             SchemaErrorKind::TooManyDeclarations => {
                 format!(
                     "too many declarations: `{name}` is one more than {}",

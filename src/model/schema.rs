@@ -1,7 +1,9 @@
 //! The data-model schema: contact attributes, event kinds with their props, groups of
-//! kinds, and actions (spec §2).
+//! kinds, actions (spec §2), and the parameters a host gives with a population, which
+//! metrics read.
 //!
-//! Attributes, event kinds and groups share one namespace; actions have their own.
+//! Attributes, event kinds and groups share one namespace; actions have their own, and
+//! so have parameters.
 //! Every event also has the implicit prop `at: datetime`, which is not stored among
 //! the props: [`Schema::prop`] does not know it, and the checker handles `at` itself.
 
@@ -50,6 +52,8 @@ pub struct Schema {
     kinds: IndexMap<String, IndexMap<String, Type>>,
     groups: IndexMap<String, Vec<KindId>>,
     actions: IndexMap<String, Vec<(String, Type)>>,
+    /// Parameters of a population (`param cost: number`), read by metrics.
+    params: IndexMap<String, Type>,
     /// The fingerprint of the declarations above, computed once they are final
     /// ([`Schema::sealed`]): every contact built records it.
     fingerprint: u64,
@@ -63,6 +67,7 @@ impl Default for Schema {
             kinds: IndexMap::new(),
             groups: IndexMap::new(),
             actions: IndexMap::new(),
+            params: IndexMap::new(),
             fingerprint: 0,
         }
         .sealed()
@@ -268,10 +273,41 @@ impl Schema {
         self.actions.keys().map(String::as_str)
     }
 
+    // ----- parameters -----
+
+    /// The parameter named `name`: its index in declaration order and its type.
+    ///
+    /// ```
+    /// use funil::model::{Schema, Type};
+    ///
+    /// let schema = Schema::builder()
+    ///     .param("cost", Type::Number)
+    ///     .param("budget", Type::Number.optional())
+    ///     .build()?;
+    /// assert_eq!(schema.param("budget"), Some((1, &Type::Number.optional())));
+    /// assert_eq!(schema.param("spend"), None);
+    /// assert_eq!(schema.params().map(|(name, _)| name).collect::<Vec<_>>(), ["cost", "budget"]);
+    /// # Ok::<(), funil::model::SchemaError>(())
+    /// ```
+    pub fn param(&self, name: &str) -> Option<(usize, &Type)> {
+        self.params.get_full(name).map(|(index, _, ty)| (index, ty))
+    }
+
+    /// The parameters with their types, in declaration order.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &Type)> {
+        self.params.iter().map(|(name, ty)| (name.as_str(), ty))
+    }
+
+    /// How many parameters are declared.
+    pub fn param_count(&self) -> usize {
+        self.params.len()
+    }
+
     /// A stable 64-bit FNV-1a hash of the schema's content: every declaration's name
     /// and types, in order. The same schema gives the same fingerprint on every
     /// platform and in every run; contacts record it, so a contact built for another
-    /// schema can be detected.
+    /// schema can be detected. Parameters are left out: they belong to a population,
+    /// not to its contacts, so a contact fits programs that differ only in them.
     ///
     /// ```
     /// use funil::model::{Schema, Type};

@@ -1,9 +1,10 @@
-//! Items of a compiled program: segments, scores, decisions, rewards, workflows and
-//! experiments, resolved.
+//! Items of a compiled program: segments, scores, decisions, rewards, workflows,
+//! experiments and metrics, resolved.
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
+use super::metric::Metric;
 use super::node::{ItemId, NodeId, Query};
 use super::workflow::Workflow;
 use crate::diagnostic::Span;
@@ -58,6 +59,8 @@ pub(crate) enum ItemBody {
     Reward(RewardRules),
     /// An A/B test over a workflow's split.
     Experiment(Box<super::Experiment>),
+    /// A metric: batch only, never referenced.
+    Metric(Box<Metric>),
 }
 
 /// The kind of an item, as named in messages and the API.
@@ -75,6 +78,8 @@ pub enum ItemKind {
     Reward,
     /// An A/B test over a workflow's split (`experiment`), reported over a population.
     Experiment,
+    /// A metric (`metric`), computed over a population of contacts.
+    Metric,
 }
 
 impl ItemKind {
@@ -87,6 +92,7 @@ impl ItemKind {
             ItemKind::Workflow => "workflow",
             ItemKind::Reward => "reward",
             ItemKind::Experiment => "experiment",
+            ItemKind::Metric => "metric",
         }
     }
 }
@@ -101,6 +107,7 @@ impl ItemBody {
             ItemBody::Workflow(_) => ItemKind::Workflow,
             ItemBody::Reward(_) => ItemKind::Reward,
             ItemBody::Experiment(_) => ItemKind::Experiment,
+            ItemBody::Metric(_) => ItemKind::Metric,
         }
     }
 }

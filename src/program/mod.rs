@@ -8,6 +8,7 @@
 mod cap;
 mod experiment;
 mod item;
+mod metric;
 mod node;
 mod workflow;
 
@@ -22,6 +23,7 @@ pub(crate) use item::{
     DecisionArms, Item, ItemBody, ItemSource, Ranking, RewardRules, RollingCap, ScoreRule,
     ScoreRules, Take,
 };
+pub(crate) use metric::{Grouping, Metric, PopulationAggregate, Term, TermId};
 pub(crate) use node::{
     Aggregate, ArithmeticOp, CompareOp, Constant, EventField, Function, ItemId, Node, NodeId,
     Orderings, Part, PropSlot, Query, TextOp, Window,

@@ -282,6 +282,9 @@ pub(crate) struct Query {
     pub filter: Option<NodeId>,
     /// The time window.
     pub window: Window,
+    /// Written in a metric grouped by an event prop: within a group, the query sees
+    /// only the events of the grouping kinds whose prop has the group's value.
+    pub grouped: bool,
 }
 
 /// A query's time window.

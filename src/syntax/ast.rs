@@ -74,6 +74,8 @@ pub enum ItemKind {
     Experiment(Experiment),
     /// `cap NAME ["title"] on ACTION counted by KIND { … }`
     FrequencyCap(FrequencyCap),
+    /// `metric NAME ["title"] [by …] { … }`
+    Metric(Metric),
 }
 
 /// A `schema` block.
@@ -112,6 +114,9 @@ pub enum SchemaDeclKind {
         /// Its named, typed parameters.
         params: Vec<Field>,
     },
+    /// `param NAME: type`: a value the host gives with a population, which metrics
+    /// read with `param(NAME)`.
+    Param(Field),
 }
 
 /// `name: type`, in a contact, event or action declaration.
@@ -451,6 +456,33 @@ pub enum ExperimentClauseKind {
         level: Spanned<Decimal>,
         /// The fewest contacts an arm may have for a winner to be named.
         min: Spanned<u64>,
+    },
+}
+/// A metric: a value computed over a population of contacts (a KPI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metric {
+    /// The metric's name.
+    pub name: Name,
+    /// Its optional human title.
+    pub title: Option<PlainString>,
+    /// How its population is split into groups, if it is.
+    pub by: Option<MetricGrouping>,
+    /// Its value: an expression over population aggregates (`total`, `mean`,
+    /// `share`, `contacts`), parameters and numbers.
+    pub body: Expr,
+}
+
+/// How a metric groups its population.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricGrouping {
+    /// `by EXPR`: one group per distinct value of a per-contact expression.
+    Expr(Expr),
+    /// `by PROP of KIND | KIND …`: one group per distinct value of an event prop.
+    Prop {
+        /// The prop whose values are the keys.
+        prop: Name,
+        /// The event kinds or groups whose events give them.
+        kinds: Vec<KindName>,
     },
 }
 

@@ -29,12 +29,15 @@ fn sp<T>(node: T) -> Spanned<T> {
 // ----------------------------------------------------------------------------------
 // Names, literals
 
-/// An identifier that is not a keyword; now and then `segment` or `score`, which are
-/// not reserved.
+/// An identifier that is not a keyword; now and then `segment`, `score`, `metric`,
+/// `param` or `of`, which are not reserved.
 pub fn ident() -> impl Strategy<Value = String> {
     prop_oneof![
         12 => "[A-Za-z_][A-Za-z0-9_]{0,7}".prop_filter("keyword", |s| !is_keyword(s)),
-        1 => select(vec!["segment", "score", "at", "r", "list", "count"]).prop_map(String::from),
+        1 => select(vec![
+            "segment", "score", "metric", "param", "of", "at", "r", "list", "count", "total",
+        ])
+        .prop_map(String::from),
     ]
 }
 
@@ -336,6 +339,7 @@ fn schema_decl() -> impl Strategy<Value = SchemaDecl> {
             .prop_map(|(name, members)| SchemaDeclKind::Group { name, members }),
         (name(), vec(field(), 0..3))
             .prop_map(|(name, params)| SchemaDeclKind::Action { name, params }),
+        field().prop_map(SchemaDeclKind::Param),
     ]
     .prop_map(sp)
 }
@@ -440,6 +444,28 @@ fn reward() -> impl Strategy<Value = Reward> {
                 round: round.map(sp),
             },
         )
+}
+
+// ----------------------------------------------------------------------------------
+// Metrics
+
+fn metric() -> impl Strategy<Value = Metric> {
+    let by = prop_oneof![
+        item_expr().prop_map(MetricGrouping::Expr),
+        (name(), vec(kind(), 1..4)).prop_map(|(prop, kinds)| MetricGrouping::Prop { prop, kinds }),
+    ];
+    (
+        name(),
+        option::of(plain_string()),
+        option::of(by),
+        item_expr(),
+    )
+        .prop_map(|(name, title, by, body)| Metric {
+            name,
+            title,
+            by,
+            body,
+        })
 }
 
 // ----------------------------------------------------------------------------------
@@ -643,6 +669,7 @@ pub fn item() -> impl Strategy<Value = Item> {
         workflow().prop_map(ItemKind::Workflow),
         experiment().prop_map(ItemKind::Experiment),
         frequency_cap().prop_map(ItemKind::FrequencyCap),
+        metric().prop_map(ItemKind::Metric),
     ]
     .prop_map(sp)
 }

@@ -287,6 +287,7 @@ impl<'a, 'p> Analysis<'a, 'p> {
             | ItemBody::Workflow(_)
             | ItemBody::Reward(_)
             | ItemBody::Experiment(_) => Known::still(value, None),
+            ItemBody::Metric(_) => Known::still(value, None),
         }
     }
 

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{AttrId, KindId};
 use crate::program::{
-    EventField, Function, Item, ItemBody, Node, NodeId, Part, Program, Query, Reentry, ScoreRule,
-    StepKind, Window,
+    EventField, Function, Grouping, Item, ItemBody, Node, NodeId, Part, Program, Query, Reentry,
+    ScoreRule, StepKind, Window,
 };
 
 /// A field of an event that a rule reads.
@@ -159,6 +159,22 @@ impl<'p> Walk<'p> {
                         }
                         StepKind::Split { .. } | StepKind::Stop => {}
                     }
+                }
+            }
+            ItemBody::Metric(metric) => {
+                match &metric.grouping {
+                    Grouping::None => {}
+                    Grouping::Key(key) => self.expr(*key, None),
+                    Grouping::Prop { kinds, slots } => {
+                        for kind in kinds.iter() {
+                            if let Some(Some(slot)) = slots.get(kind.index()) {
+                                self.field(&[*kind], Field::Prop(*slot));
+                            }
+                        }
+                    }
+                }
+                for aggregate in metric.aggregates.iter() {
+                    self.exprs(aggregate.argument(), None);
                 }
             }
         }

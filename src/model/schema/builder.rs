@@ -1,4 +1,4 @@
-//! [`SchemaBuilder`]: declares attributes, event kinds, groups and actions.
+//! [`SchemaBuilder`]: declares attributes, event kinds, groups, actions and parameters.
 
 use indexmap::IndexMap;
 
@@ -126,6 +126,25 @@ impl SchemaBuilder {
         Ok(())
     }
 
+    /// Declares a parameter: a number the host gives with a population
+    /// ([`Program::evaluate_population`](crate::Program::evaluate_population)), which
+    /// metrics read with `param(name)`. Its type is `number` (the host must give it) or
+    /// `number?` (it may be left out, and is then null). Parameters have their own
+    /// namespace.
+    pub fn add_param(&mut self, name: impl Into<String>, ty: Type) -> Result<(), SchemaError> {
+        let name = name.into();
+        check_identifier(&name)?;
+        if self.schema.params.contains_key(&name) {
+            return Err(SchemaError::new(SchemaErrorKind::DuplicateName, &name));
+        }
+        if *ty.non_optional() != Type::Number {
+            return Err(SchemaError::new(SchemaErrorKind::ParamType, &name));
+        }
+        check_capacity(self.schema.params.len(), &name)?;
+        self.schema.params.insert(name, ty);
+        Ok(())
+    }
+
     /// Chainable [`add_attribute`](Self::add_attribute).
     #[must_use]
     pub fn attribute(self, name: &str, ty: Type) -> Self {
@@ -151,6 +170,12 @@ impl SchemaBuilder {
     pub fn action<'a>(self, name: &str, args: impl IntoIterator<Item = (&'a str, Type)>) -> Self {
         let args = owned_pairs(args);
         self.chain(|b| b.add_action(name, args))
+    }
+
+    /// Chainable [`add_param`](Self::add_param).
+    #[must_use]
+    pub fn param(self, name: &str, ty: Type) -> Self {
+        self.chain(|b| b.add_param(name, ty))
     }
 
     /// The schema, or the first error a chainable call met.
@@ -324,6 +349,35 @@ mod tests {
             ],
         );
         assert_eq!(kind_of(dup), Some(SchemaErrorKind::DuplicateArg));
+    }
+
+    #[test]
+    fn params_are_numbers_in_their_own_namespace() {
+        let mut b = SchemaBuilder::new();
+        assert_eq!(b.add_attribute("cost", Type::Number), Ok(()));
+        assert_eq!(b.add_param("cost", Type::Number), Ok(()));
+        assert_eq!(b.add_param("budget", Type::Number.optional()), Ok(()));
+        assert_eq!(
+            kind_of(b.add_param("cost", Type::Number.optional())),
+            Some(SchemaErrorKind::DuplicateName)
+        );
+        for bad in [
+            Type::String,
+            Type::list(Type::Number),
+            Type::Optional(Box::new(Type::Number.optional())),
+        ] {
+            assert_eq!(
+                kind_of(b.add_param("other", bad.clone())),
+                Some(SchemaErrorKind::ParamType),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            kind_of(b.add_param("a.b", Type::Number)),
+            Some(SchemaErrorKind::InvalidName)
+        );
+        let schema = b.build();
+        assert_eq!(schema.map(|s| s.param_count()), Ok(2));
     }
 
     #[test]

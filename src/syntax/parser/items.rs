@@ -1,5 +1,5 @@
 //! Top-level items (§5–§7): segments, scores, decisions and rewards; the dispatch to
-//! schemas, workflows, experiments and frequency caps.
+//! schemas, workflows, experiments, frequency caps and metrics.
 
 use nom::Err as NomErr;
 use rust_decimal::prelude::ToPrimitive;
@@ -50,6 +50,10 @@ impl<'s> Parser<'s> {
             "cap" => {
                 let (rest, cap) = self.parse_frequency_cap(rest)?;
                 (rest, ItemKind::FrequencyCap(cap))
+            }
+            "metric" => {
+                let (rest, metric) = self.parse_metric(rest)?;
+                (rest, ItemKind::Metric(metric))
             }
             _ => {
                 return Err(NomErr::Failure(SyntaxError::unexpected(
@@ -297,5 +301,4 @@ impl<'s> Parser<'s> {
     }
 }
 
-const ITEM_EXPECTED: &str =
-    "an item (`schema`, `segment`, `score`, `decide`, `reward`, `workflow`, `experiment` or `cap`)";
+const ITEM_EXPECTED: &str = "an item (`schema`, `segment`, `score`, `decide`, `reward`, `workflow`, `experiment`, `cap` or `metric`)";

@@ -23,6 +23,7 @@ const ITEM_STARTS: &[&str] = &[
     "reward",
     "workflow",
     "experiment",
+    "metric",
 ];
 
 /// `cap` starts an item when a name follows it (`cap emails on …`), and is a reward's

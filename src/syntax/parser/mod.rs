@@ -16,6 +16,7 @@ mod experiment;
 mod expr;
 mod items;
 mod lexical;
+mod metric;
 mod schema;
 mod strings;
 mod workflow;

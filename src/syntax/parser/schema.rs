@@ -1,4 +1,6 @@
-//! `schema` blocks (§2): the contact's attributes, event kinds, groups and actions.
+//! `schema` blocks (§2): the contact's attributes, event kinds, groups and actions, and
+//! the parameters metrics read. `param` is not reserved: it starts a declaration only
+//! inside a schema block.
 
 use nom::Err as NomErr;
 
@@ -53,9 +55,15 @@ impl<'s> Parser<'s> {
             let (rest, _) = self.expect_punct(rest, ")")?;
             return Ok((rest, SchemaDeclKind::Action { name, params }));
         }
+        if let Ok((rest, _)) = self.keyword(start, "param") {
+            let (rest, name) = self.name(rest, "a parameter name")?;
+            let (rest, _) = self.expect_punct(rest, ":")?;
+            let (rest, ty) = self.parse_type(rest)?;
+            return Ok((rest, SchemaDeclKind::Param(Field { name, ty })));
+        }
         Err(NomErr::Failure(SyntaxError::unexpected(
             start,
-            "`contact`, `event`, `group`, `action` or `}`",
+            "`contact`, `event`, `group`, `action`, `param` or `}`",
         )))
     }
 

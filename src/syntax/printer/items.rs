@@ -1,11 +1,11 @@
-//! Items: schema blocks, segments, scores, decisions, rewards, experiments and frequency caps
-//! (workflows have their own file).
+//! Items: schema blocks, segments, scores, decisions, rewards, experiments, frequency
+//! caps and metrics (workflows have their own file).
 
 use super::Printer;
 use crate::syntax::ast::{
     Arm, CapPer, Decision, Experiment, ExperimentClauseKind, Expr, Field, FrequencyCap, Item,
-    ItemKind, PlainString, RankTake, Reward, Schema, SchemaDeclKind, Score, ScoreRuleKind, Segment,
-    SegmentBody,
+    ItemKind, Metric, MetricGrouping, PlainString, RankTake, Reward, Schema, SchemaDeclKind, Score,
+    ScoreRuleKind, Segment, SegmentBody,
 };
 
 impl Printer {
@@ -20,6 +20,7 @@ impl Printer {
             ItemKind::Workflow(workflow) => self.workflow(workflow),
             ItemKind::Experiment(experiment) => self.experiment(experiment),
             ItemKind::FrequencyCap(cap) => self.frequency_cap(cap),
+            ItemKind::Metric(metric) => self.metric(metric),
         }
         self.text("\n");
     }
@@ -86,6 +87,10 @@ impl Printer {
                 self.text("(");
                 self.fields(params);
                 self.text(")");
+            }
+            SchemaDeclKind::Param(field) => {
+                self.text("param ");
+                self.field(field);
             }
         }
     }
@@ -231,6 +236,31 @@ impl Printer {
                 printer.text(over.node.word());
                 printer.text("\n");
             }
+        });
+    }
+    /// Writes a metric: its grouping on the head line, its body on one line.
+    fn metric(&mut self, metric: &Metric) {
+        self.item_head("metric", &metric.name.node, metric.title.as_ref());
+        match &metric.by {
+            None => {}
+            Some(MetricGrouping::Expr(key)) => {
+                self.text(" by ");
+                self.expr(key);
+            }
+            Some(MetricGrouping::Prop { prop, kinds }) => {
+                self.text(" by ");
+                self.text(&prop.node);
+                self.text(" of");
+                for (index, kind) in kinds.iter().enumerate() {
+                    self.text(if index > 0 { " | " } else { " " });
+                    self.text(&kind.node);
+                }
+            }
+        }
+        self.braced(false, |printer| {
+            printer.line_start();
+            printer.expr(&metric.body);
+            printer.text("\n");
         });
     }
 

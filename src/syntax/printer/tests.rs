@@ -584,3 +584,57 @@ fn frequency_caps_print_one_limit_per_line_and_the_policy_last() {
         "cap emails on send_email counted by email.sent { }\n"
     );
 }
+
+#[test]
+fn metric_layout() {
+    let call = |f: &str, args: Vec<Expr>| {
+        sp(ExprKind::Call {
+            function: sp(f.to_string()),
+            args: args.into_iter().map(Arg::Expr).collect(),
+        })
+    };
+    let ratio = bin(
+        BinaryOp::Div,
+        call("total", vec![name("opens")]),
+        call("total", vec![name("sends")]),
+    );
+    let metric = |by: Option<MetricGrouping>| {
+        sp(ItemKind::Metric(Metric {
+            name: sp("open_rate".to_string()),
+            title: Some(sp("Open rate".to_string())),
+            by,
+            body: ratio.clone(),
+        }))
+    };
+    let by_prop = MetricGrouping::Prop {
+        prop: sp("campaign".to_string()),
+        kinds: vec![sp("email.sent".to_string()), sp("email.opened".to_string())],
+    };
+    let param = Field {
+        name: sp("cost".to_string()),
+        ty: sp(TypeKind::Optional(Box::new(sp(TypeKind::Named(
+            "number".to_string(),
+        ))))),
+    };
+    let module = Module {
+        items: vec![
+            sp(ItemKind::Schema(Schema {
+                decls: vec![sp(SchemaDeclKind::Param(param))],
+            })),
+            metric(None),
+            metric(Some(MetricGrouping::Expr(call(
+                "decision",
+                vec![name("grade")],
+            )))),
+            metric(Some(by_prop)),
+        ],
+    };
+    assert_eq!(
+        print(&module),
+        "schema {\n  param cost: number?\n}\n\n\
+         metric open_rate \"Open rate\" {\n  total(opens) / total(sends)\n}\n\n\
+         metric open_rate \"Open rate\" by decision(grade) {\n  total(opens) / total(sends)\n}\n\n\
+         metric open_rate \"Open rate\" by campaign of email.sent | email.opened {\n  \
+         total(opens) / total(sends)\n}\n"
+    );
+}
