@@ -1009,3 +1009,57 @@ fn json_of(value: &Value) -> String {
     funil::model::write_json(value, &mut out);
     out
 }
+
+#[test]
+fn grouping_by_split_arm_measures_each_arm_of_an_a_b_test() {
+    let program = compile(
+        r#"
+        workflow offer_flow {
+          enter on contact.created
+          send_email(template: "hello")
+          split { 50% => { send_email(template: "offer-a") } 50% => { send_email(template: "offer-b") } }
+        }
+        decide arm_of { else => arm(offer_flow, "2") }
+        metric conversion_by_arm by arm(offer_flow, "2") { share(exists(purchase)) }
+        "#,
+    );
+    let contacts: Vec<Contact> = (0..40)
+        .map(|n| {
+            let builder = contact().id(&format!("c-{n}"));
+            let builder = if n % 3 == 0 {
+                builder.event(
+                    "purchase",
+                    "2026-11-20T10:00:00Z",
+                    json!({"order_id": "o", "amount": 10, "category": "shoes"}),
+                )
+            } else {
+                builder
+            };
+            builder.build(&program)
+        })
+        .collect();
+    // By hand: each contact's arm from `arm(…)` in a decision, and who bought.
+    let mut by_arm: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for (n, c) in contacts.iter().enumerate() {
+        let arm = program
+            .decision("arm_of", c, &ctx(NOW))
+            .unwrap()
+            .to_string();
+        let entry = by_arm.entry(arm).or_default();
+        entry.0 += i64::from(n % 3 == 0);
+        entry.1 += 1;
+    }
+    assert_eq!(by_arm.len(), 2, "forty contacts fall in both arms");
+    let expected: Vec<(Option<Value>, Value, u64)> = by_arm
+        .iter()
+        .map(|(arm, (bought, all))| {
+            (
+                Some(num(arm)),
+                ratio(*bought, *all),
+                u64::try_from(*all).unwrap(),
+            )
+        })
+        .collect();
+    let population = evaluate(&program, &contacts, &Params::new());
+    assert_eq!(values(&population, "conversion_by_arm"), expected);
+}

@@ -65,6 +65,7 @@ pub(crate) enum ItemBody {
 
 /// The kind of an item, as named in messages and the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ItemKind {
     /// A segment (`segment`).
     Segment,
