@@ -109,11 +109,7 @@ fn batch(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i
         Ok(setup) => setup,
         Err(code) => return code,
     };
-    let lines: Vec<Line<'_>> = setup.lines().collect();
-    let contacts: Vec<_> = lines
-        .iter()
-        .map(|line| line.contact(&setup.program))
-        .collect();
+    let (lines, contacts) = setup.read_contacts();
     let evaluations = match setup
         .program
         .evaluate_batch(contacts.iter().flatten(), &setup.context)
@@ -238,6 +234,17 @@ impl Setup {
             context,
             contacts,
         })
+    }
+
+    /// Every line of the contacts file with the contact read from it (or why not),
+    /// for the commands that work on the whole file at once.
+    fn read_contacts(&self) -> (Vec<Line<'_>>, Vec<Result<Contact, String>>) {
+        let lines: Vec<Line<'_>> = self.lines().collect();
+        let contacts = lines
+            .iter()
+            .map(|line| line.contact(&self.program))
+            .collect();
+        (lines, contacts)
     }
 
     /// The contacts file's non-blank lines, numbered from 1 (blank lines count).

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use funil::{Decimal, Params};
 
-use super::{Line, Output, Setup, fail, usage};
+use super::{Output, Setup, fail, usage};
 
 /// `metrics RULES... --contacts FILE --now T [--tz ZONE] [--param NAME=VALUE]...`.
 pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
@@ -22,11 +22,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         Ok(setup) => setup,
         Err(code) => return code,
     };
-    let lines: Vec<Line<'_>> = setup.lines().collect();
-    let contacts: Vec<_> = lines
-        .iter()
-        .map(|line| line.contact(&setup.program))
-        .collect();
+    let (lines, contacts) = setup.read_contacts();
     let population =
         match setup
             .program
