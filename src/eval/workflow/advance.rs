@@ -250,7 +250,7 @@ fn resolve(name: &str, workflow: &Workflow, phase: &Phase) -> Result<Position, E
             let Some((index, _, compiled)) = workflow.steps.get_full(step) else {
                 return Err(EvalError::in_step(EvalErrorKind::UnknownStep, name, step));
             };
-            if *fingerprint != fingerprint_text(compiled.fingerprint) {
+            if !fingerprint_is(fingerprint, compiled.fingerprint) {
                 return Err(EvalError::in_step(EvalErrorKind::ChangedStep, name, step));
             }
             Position::Parked {
@@ -277,8 +277,7 @@ fn resolve_winners(
         let StepKind::Split { arms } = &step.kind else {
             return Err(stale());
         };
-        if winner.fingerprint() != fingerprint_text(step.fingerprint) || winner.arm() >= arms.len()
-        {
+        if !fingerprint_is(winner.fingerprint(), step.fingerprint) || winner.arm() >= arms.len() {
             return Err(stale());
         }
         resolved
@@ -291,6 +290,16 @@ fn resolve_winners(
 /// A fingerprint as a state stores it: 16 hexadecimal digits.
 fn fingerprint_text(fingerprint: u64) -> String {
     format!("{fingerprint:016x}")
+}
+
+/// Whether `text` is the text [`fingerprint_text`] writes for `fingerprint`, without
+/// writing it: 16 lowercase hexadecimal digits of the same number.
+fn fingerprint_is(text: &str, fingerprint: u64) -> bool {
+    text.len() == 16
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && u64::from_str_radix(text, 16) == Ok(fingerprint)
 }
 
 impl Run<'_> {
@@ -629,5 +638,24 @@ impl Run<'_> {
 
     fn end(&mut self, at: DateTime<Utc>, outcome: Outcome) {
         self.position = Position::Ended { at, outcome };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fingerprint_is, fingerprint_text};
+
+    #[test]
+    fn a_fingerprint_is_recognised_exactly_as_it_is_written() {
+        for fingerprint in [0, 1, 0xab, 0x0123_4567_89ab_cdef, u64::MAX] {
+            let text = fingerprint_text(fingerprint);
+            assert!(fingerprint_is(&text, fingerprint), "{text}");
+            assert!(!fingerprint_is(&text, fingerprint ^ 1), "{text}");
+        }
+        // Only the 16-digit lowercase form: what `fingerprint_text` writes.
+        assert!(!fingerprint_is("ab", 0xab));
+        assert!(!fingerprint_is("00000000000000AB", 0xab));
+        assert!(!fingerprint_is("+000000000000000", 0));
+        assert!(!fingerprint_is("", 0));
     }
 }
