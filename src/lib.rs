@@ -298,6 +298,7 @@ mod fnv;
 pub mod language;
 pub mod model;
 mod program;
+mod sql;
 mod stack;
 pub mod syntax;
 
@@ -314,4 +315,5 @@ pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{CapLimit, FrequencyCap, ItemKind, OverCap, Program};
+pub use sql::{NotPushable, SqlOptions, SqlParameter, SqlQuery};
 pub use rust_decimal::Decimal;

@@ -74,3 +74,6 @@ pub const POPULATION_IN_CONTACT: &str = "E0027";
 /// A per-contact value (an attribute, an event query, a field of `first`/`last`, an
 /// item reference) in a metric's body outside a population aggregate.
 pub const CONTACT_IN_POPULATION: &str = "E0028";
+/// A construct that has no SQL form: [`Program::to_sql`](crate::Program::to_sql)
+/// cannot push it down to the database.
+pub const NOT_PUSHABLE: &str = "E0029";

@@ -1,0 +1,154 @@
+//! SQL push-down: a segment compiled to one PostgreSQL query that returns the ids of
+//! the contacts in it, so that the database evaluates it where the data is.
+//!
+//! [`Program::to_sql`] translates a segment, and the scores, decisions and segments
+//! it references, over the [table layout](crate::language#the-table-layout) that
+//! [`Program::sql_schema`] writes as a `CREATE TABLE` script. The instant and the
+//! time zone are the query's parameters `$1` and `$2`, never spliced into its text.
+//! What has no exact SQL form is refused with [`NotPushable`], naming the construct
+//! and where it was written: the query either means what the interpreter means or is
+//! not written.
+
+mod layout;
+mod options;
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::program::{Location, Program};
+
+pub use options::SqlOptions;
+
+/// A query that returns the ids of the contacts in a segment, one row per contact
+/// (column `id`), in no particular order.
+///
+/// Its parameters are `$1`, the instant of evaluation (`timestamptz`), and `$2`, the
+/// IANA name of the time zone of calendar functions (`text`): see
+/// [`SqlQuery::parameters`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlQuery {
+    text: String,
+}
+
+/// A parameter of a [`SqlQuery`], in the order of its placeholders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlParameter {
+    /// `$1`: the instant of evaluation, a `timestamptz` ([`crate::Context::now`]).
+    Now,
+    /// `$2`: the IANA name of the context's time zone, a `text` (`"America/Sao_Paulo"`).
+    TimeZone,
+}
+
+impl SqlQuery {
+    /// The SQL text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The parameters the query takes, in placeholder order: `[Now, TimeZone]`.
+    pub fn parameters(&self) -> &'static [SqlParameter] {
+        &[SqlParameter::Now, SqlParameter::TimeZone]
+    }
+}
+
+impl std::fmt::Display for SqlQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Why a rule cannot be pushed down to SQL: the construct, the reason, and where it
+/// was written (rendered with the source line and a caret, like compile errors).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct NotPushable {
+    construct: String,
+    reason: String,
+    diagnostic: Option<Diagnostic>,
+}
+
+impl NotPushable {
+    /// A refusal of `construct` for `reason`, not located in a source.
+    pub(crate) fn new(construct: impl Into<String>, reason: impl Into<String>) -> NotPushable {
+        NotPushable {
+            construct: construct.into(),
+            reason: reason.into(),
+            diagnostic: None,
+        }
+    }
+
+    /// This refusal, located at `location` in the program's sources.
+    pub(crate) fn at(mut self, program: &Program, location: Option<Location>) -> NotPushable {
+        let Some(location) = location else {
+            return self;
+        };
+        let Some(file) = program.sources.get(location.file as usize) else {
+            return self;
+        };
+        let message = format!("cannot push {} down to SQL", self.construct);
+        self.diagnostic = Some(
+            Diagnostic::error(codes::NOT_PUSHABLE, message, file, location.span)
+                .with_help(self.reason.clone()),
+        );
+        self
+    }
+
+    /// What cannot be pushed down (`` `matches` with a look-around ``).
+    pub fn construct(&self) -> &str {
+        &self.construct
+    }
+
+    /// Why.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// Where the construct was written, if it was: a diagnostic with its file, line,
+    /// column and span.
+    pub fn diagnostic(&self) -> Option<&Diagnostic> {
+        self.diagnostic.as_ref()
+    }
+
+    fn render(&self) -> String {
+        match &self.diagnostic {
+            Some(diagnostic) => diagnostic.to_string(),
+            None => format!(
+                "cannot push {} down to SQL: {}",
+                self.construct, self.reason
+            ),
+        }
+    }
+}
+
+impl Program {
+    /// The `CREATE TABLE` script of the [table layout](crate::language#the-table-layout)
+    /// that [`Program::to_sql`] reads, for this program's schema, with the index it
+    /// recommends.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { contact { country: string? tags: list<string> } event page.viewed { path: string } }
+    /// "#)?;
+    /// let script = program.sql_schema(&funil::SqlOptions::new())?;
+    /// assert!(script.contains("\"country\" text,"));
+    /// assert!(script.contains("\"tags\" text[] NOT NULL"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`NotPushable`] for an attribute whose type has no column type (a list of lists).
+    pub fn sql_schema(&self, options: &SqlOptions) -> Result<String, NotPushable> {
+        layout::create_script(&self.schema, options)
+    }
+}
+
+impl Program {
+    /// The query that returns the ids of the contacts in segment `item`.
+    ///
+    /// # Errors
+    ///
+    /// [`NotPushable`]: provisional while the translation is written.
+    pub fn to_sql(&self, item: &str, options: &SqlOptions) -> Result<SqlQuery, NotPushable> {
+        let _ = options;
+        Err(NotPushable::new(format!("`{item}`"), "the translation is being written"))
+    }
+}
