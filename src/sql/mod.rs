@@ -9,8 +9,10 @@
 //! and where it was written: the query either means what the interpreter means or is
 //! not written.
 
+mod functions;
 mod layout;
 mod options;
+mod translate;
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::program::{Location, Program};
@@ -62,7 +64,7 @@ impl std::fmt::Display for SqlQuery {
 pub struct NotPushable {
     construct: String,
     reason: String,
-    diagnostic: Option<Diagnostic>,
+    diagnostic: Option<Box<Diagnostic>>,
 }
 
 impl NotPushable {
@@ -84,10 +86,10 @@ impl NotPushable {
             return self;
         };
         let message = format!("cannot push {} down to SQL", self.construct);
-        self.diagnostic = Some(
+        self.diagnostic = Some(Box::new(
             Diagnostic::error(codes::NOT_PUSHABLE, message, file, location.span)
                 .with_help(self.reason.clone()),
-        );
+        ));
         self
     }
 
@@ -104,7 +106,7 @@ impl NotPushable {
     /// Where the construct was written, if it was: a diagnostic with its file, line,
     /// column and span.
     pub fn diagnostic(&self) -> Option<&Diagnostic> {
-        self.diagnostic.as_ref()
+        self.diagnostic.as_deref()
     }
 
     fn render(&self) -> String {
@@ -142,13 +144,39 @@ impl Program {
 }
 
 impl Program {
-    /// The query that returns the ids of the contacts in segment `item`.
+    /// The query that returns the ids of the contacts in segment `item` as of the
+    /// instant `$1` in the time zone `$2`, over the
+    /// [table layout](crate::language#the-table-layout) of [`Program::sql_schema`]
+    /// (whose script also creates the `funil_` functions the query calls). The
+    /// scores, decisions and segments it references are computed in the same query.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { contact { country: string? } event email.bounced { kind: string } }
+    ///     segment soft_bouncers { count(email.bounced where kind == "soft") >= 4 }
+    ///     segment lusophone_bouncers { country in ["BR", "PT"] and segment(soft_bouncers) }
+    /// "#)?;
+    /// let query = program.to_sql("lusophone_bouncers", &funil::SqlOptions::new())?;
+    /// assert!(query.text().starts_with("SELECT c.\"id\" AS id\nFROM \"contacts\" AS c"));
+    /// assert!(query.text().contains("e1.\"kind\" = 'email.bounced'"));
+    ///
+    /// // What has no exact SQL form is refused, with where it was written.
+    /// let program = funil::compile(r#"
+    ///     schema { contact { email: string } }
+    ///     segment worded { email matches "\\bsales\\b" }
+    /// "#)?;
+    /// let refused = program.to_sql("worded", &funil::SqlOptions::new()).unwrap_err();
+    /// assert!(refused.reason().contains("word boundaries"));
+    /// assert_eq!(refused.diagnostic().map(|d| d.line()), Some(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`NotPushable`]: provisional while the translation is written.
+    /// [`NotPushable`] when `item` is not a segment, is a ranked segment, or uses (or
+    /// references an item that uses) a construct without an exact SQL form: see the
+    /// [language reference](crate::language#what-is-pushed-down).
     pub fn to_sql(&self, item: &str, options: &SqlOptions) -> Result<SqlQuery, NotPushable> {
-        let _ = options;
-        Err(NotPushable::new(format!("`{item}`"), "the translation is being written"))
+        translate::segment_query(self, item, options)
     }
 }

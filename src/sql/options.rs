@@ -120,7 +120,8 @@ impl SqlOptions {
         attribute: impl Into<String>,
         column: impl Into<String>,
     ) -> SqlOptions {
-        self.attribute_columns.insert(attribute.into(), column.into());
+        self.attribute_columns
+            .insert(attribute.into(), column.into());
         self
     }
 
