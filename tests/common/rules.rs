@@ -8,7 +8,8 @@
 //! comparisons and null tests, event queries with `where` clauses and each kind of
 //! window (`within`, `since` and `between`, with bounds fixed, relative to `now`,
 //! taken from an attribute or from another query), aggregates, `first`/`last` fields,
-//! `now`, `today` and every calendar function, anniversaries, durations, time travel,
+//! `now`, `today` and every calendar function, anniversaries, durations and their
+//! arithmetic, string functions and patterns (`(?i)`, classes, `\d`), time travel,
 //! per-event and conditional score rules with caps, decay and clamps, first-match and
 //! `decide all` decisions, interpolation. Every rule set compiles (the `rules` test
 //! file checks it).
@@ -259,6 +260,8 @@ fn string(depth: u32, event: Event) -> Text {
         (2, Just("s".to_string()).boxed()),
         (1, Just("t".to_string()).boxed()),
         (1, Just("lower(s)".to_string()).boxed()),
+        (1, Just("upper(t)".to_string()).boxed()),
+        (1, Just("trim(s + \" \")".to_string()).boxed()),
     ];
     match event {
         Event::View => leaves.push((3, Just("path".to_string()).boxed())),
@@ -292,6 +295,13 @@ fn condition(depth: u32, event: Event) -> Text {
         1 => Just("tags contains \"vip\"".to_string()),
         1 => Just("is_anniversary(d)".to_string()),
         1 => Just("true".to_string()),
+        1 => Just("tags contains s".to_string()),
+        1 => Just("len(tags) >= 2".to_string()),
+        1 => select(vec!["\"R\"", "\"\""]).prop_map(|k| format!("s ends_with {k}")),
+        1 => (compare(), duration()).prop_map(|(op, d)| format!("now - c {op} {d}")),
+        1 => (compare(), days()).prop_map(|(op, n)| format!("d + {n}d {op} today")),
+        1 => select(vec![r"(?i)^b", r"\d", r"^.?$", r"[^A-Z]"])
+            .prop_map(|re| format!("s matches r\"{re}\"")),
     ];
     if depth == 0 {
         return leaf.boxed();

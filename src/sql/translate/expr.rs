@@ -310,7 +310,7 @@ impl<'p> Translator<'p> {
                 .clone()
                 .ok_or_else(|| self.refuse(id, "this call", "it needs two arguments"))
         };
-        let zone = "$2::text";
+        let zone = "p.zone";
         Ok(match function {
             Function::Lower => format!("lower({first} COLLATE \"und-x-icu\")"),
             Function::Upper => format!("upper({first} COLLATE \"und-x-icu\")"),
@@ -386,7 +386,7 @@ impl<'p> Translator<'p> {
 
 /// The local date of the scope's `now` in the context's zone.
 fn today(scope: &Scope<'_>) -> String {
-    format!("funil_local_date({}, $2::text)", scope.now())
+    format!("funil_local_date({}, p.zone)", scope.now())
 }
 
 /// `lhs op rhs` as a condition, for the orderings `accepts` holds for: `==` true for

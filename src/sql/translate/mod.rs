@@ -1,7 +1,8 @@
 //! Translation of a compiled segment, and of the items it references, to one
 //! PostgreSQL query.
 //!
-//! The query reads the contacts table once (alias `c`). Each item the segment
+//! The query reads the contacts table once (alias `c`), beside its two parameters
+//! (`p.now` and `p.zone`, each written once so that every query takes both). Each item the segment
 //! references, at each instant it is needed (`score(x, at: now - 30d)` is another
 //! instant), is computed once per contact in a `CROSS JOIN LATERAL` subquery, in
 //! dependency order, and read by the items after it as `"i<item>_<seconds>".v`.
@@ -66,12 +67,12 @@ impl<'p> Scope<'p> {
     }
 }
 
-/// `$1` (the instant of evaluation) moved back by `offset`.
+/// The instant of evaluation (`$1`, read once as `p.now`) moved back by `offset`.
 fn instant_before_now(offset: TimeDelta) -> String {
     if offset.is_zero() {
-        "$1::timestamptz".into()
+        "p.now".into()
     } else {
-        format!("($1::timestamptz - {})", literal::interval(offset))
+        format!("(p.now - {})", literal::interval(offset))
     }
 }
 
@@ -124,7 +125,7 @@ pub(crate) fn segment_query(
     }
     let condition = translator.condition(condition, &Scope::at(TimeDelta::zero()))?;
     let text = format!(
-        "SELECT c.{id} AS id\nFROM {contacts} AS c{laterals}\nWHERE {condition}",
+        "SELECT c.{id} AS id\nFROM {contacts} AS c\nCROSS JOIN (SELECT $1::timestamptz AS now, $2::text AS zone) AS p{laterals}\nWHERE {condition}",
         id = options.id(),
         contacts = options.contacts(),
     );
