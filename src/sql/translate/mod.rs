@@ -15,6 +15,7 @@
 mod expr;
 mod literal;
 mod query;
+mod ranked;
 mod regex;
 mod score;
 mod types;
@@ -98,14 +99,37 @@ pub(crate) fn segment_query(
             file: source.file,
             span: source.name,
         });
-    let condition = match &item.body {
-        ItemBody::Segment(condition) => *condition,
-        ItemBody::Ranked(_) => {
-            return Err(NotPushable::new(
-                format!("ranked segment `{name}`"),
-                "a ranked segment ranks a whole batch; push down the segments it ranks, and rank in the batch API",
+    let laterals = |translator: &Translator<'_>| -> Result<String, NotPushable> {
+        let mut laterals = String::new();
+        for (dependency, offset) in translator.needed(id)? {
+            let value = translator.item_value(dependency, offset)?;
+            laterals.push_str(&format!(
+                "\nCROSS JOIN LATERAL (SELECT {value} AS v OFFSET 0) AS {}",
+                lateral(dependency, offset)
+            ));
+        }
+        Ok(laterals)
+    };
+    let from = |laterals: &str| {
+        format!(
+            "FROM {contacts} AS c\nCROSS JOIN (SELECT $1::timestamptz AS now, $2::text AS zone) AS p{laterals}",
+            contacts = options.contacts(),
+        )
+    };
+    let now = Scope::at(TimeDelta::zero());
+    let text = match &item.body {
+        ItemBody::Segment(condition) => {
+            let laterals = laterals(&translator)?;
+            let condition = translator.condition(*condition, &now)?;
+            format!(
+                "SELECT c.{id} AS id\n{from}\nWHERE {condition}",
+                id = options.id(),
+                from = from(&laterals),
             )
-            .at(program, location));
+        }
+        ItemBody::Ranked(ranking) => {
+            let laterals = laterals(&translator)?;
+            translator.ranked(ranking, &from(&laterals), &now)?
         }
         other => {
             return Err(NotPushable::new(
@@ -115,20 +139,6 @@ pub(crate) fn segment_query(
             .at(program, location));
         }
     };
-    let mut laterals = String::new();
-    for (dependency, offset) in translator.needed(id)? {
-        let value = translator.item_value(dependency, offset)?;
-        laterals.push_str(&format!(
-            "\nCROSS JOIN LATERAL (SELECT {value} AS v OFFSET 0) AS {}",
-            lateral(dependency, offset)
-        ));
-    }
-    let condition = translator.condition(condition, &Scope::at(TimeDelta::zero()))?;
-    let text = format!(
-        "SELECT c.{id} AS id\nFROM {contacts} AS c\nCROSS JOIN (SELECT $1::timestamptz AS now, $2::text AS zone) AS p{laterals}\nWHERE {condition}",
-        id = options.id(),
-        contacts = options.contacts(),
-    );
     Ok(SqlQuery { text })
 }
 
@@ -146,6 +156,15 @@ impl<'p> Translator<'p> {
             if expanded {
                 order.push((item, offset));
                 continue;
+            }
+            if item != target
+                && let Some(compiled) = self.program.items.get(item.index())
+                && compiled.batch_only
+            {
+                return Err(NotPushable::new(
+                    format!("a reference to the ranked segment `{}`", compiled.name),
+                    "a ranked segment is pushed down only as the segment asked for, not from another item",
+                ));
             }
             pending.push((item, offset, true));
             let Some(compiled) = self.program.items.get(item.index()) else {
