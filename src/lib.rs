@@ -315,5 +315,5 @@ pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;
 pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
 pub use program::{CapLimit, FrequencyCap, ItemKind, OverCap, Program};
-pub use sql::{NotPushable, SqlOptions, SqlParameter, SqlQuery};
 pub use rust_decimal::Decimal;
+pub use sql::{NotPushable, SqlOptions, SqlParameter, SqlQuery};

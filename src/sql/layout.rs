@@ -25,7 +25,9 @@ pub(crate) fn column_type(ty: &Type) -> Result<&'static str, &'static str> {
             Type::DateTime => "timestamptz[]",
             Type::Duration => "interval[]",
             Type::List(_) | Type::Optional(_) => {
-                return Err("a list of lists has no PostgreSQL column type (arrays are rectangular)");
+                return Err(
+                    "a list of lists has no PostgreSQL column type (arrays are rectangular)",
+                );
             }
         },
         Type::Optional(_) => return Err("a doubly optional type"),
@@ -38,9 +40,8 @@ pub(crate) fn create_script(schema: &Schema, options: &SqlOptions) -> Result<Str
     let _ = writeln!(sql, "CREATE TABLE {} (", options.contacts());
     let _ = write!(sql, "  {} text PRIMARY KEY", options.id());
     for (_, name, ty) in schema.attributes() {
-        let column = column_type(ty).map_err(|reason| {
-            NotPushable::new(format!("attribute `{name}: {ty}`"), reason)
-        })?;
+        let column = column_type(ty)
+            .map_err(|reason| NotPushable::new(format!("attribute `{name}: {ty}`"), reason))?;
         let null = if ty.is_optional() { "" } else { " NOT NULL" };
         let _ = write!(sql, ",\n  {} {column}{null}", options.attribute(name));
     }
@@ -50,7 +51,11 @@ pub(crate) fn create_script(schema: &Schema, options: &SqlOptions) -> Result<Str
     let _ = writeln!(sql, "  {} integer NOT NULL,", options.seq());
     let _ = writeln!(sql, "  {} text NOT NULL,", options.kind());
     let _ = writeln!(sql, "  {} timestamptz NOT NULL,", options.at());
-    let _ = writeln!(sql, "  {} jsonb NOT NULL DEFAULT '{{}}'::jsonb", options.props());
+    let _ = writeln!(
+        sql,
+        "  {} jsonb NOT NULL DEFAULT '{{}}'::jsonb",
+        options.props()
+    );
     sql.push_str(");\n\n");
     let index = super::options::quote(&format!("{}_contact_kind_at", options.events_base_name()));
     let _ = writeln!(

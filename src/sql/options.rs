@@ -120,7 +120,8 @@ impl SqlOptions {
         attribute: impl Into<String>,
         column: impl Into<String>,
     ) -> SqlOptions {
-        self.attribute_columns.insert(attribute.into(), column.into());
+        self.attribute_columns
+            .insert(attribute.into(), column.into());
         self
     }
 
@@ -194,6 +195,13 @@ fn quote_path(name: &str) -> String {
 
 /// `text` as an SQL string literal: in single quotes, each `'` doubled. PostgreSQL
 /// reads it literally (standard-conforming strings, the default since 9.1).
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "for the translation, written on another branch: remove when it is merged"
+    )
+)]
 pub(crate) fn string_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
