@@ -15,7 +15,7 @@
 //! Needs `FUNIL_TEST_DATABASE_URL` (which `.ci/run` sets); skipped with a printed
 //! reason without it.
 
-#[path = "common/pg_scratch.rs"]
+#[path = "common/pg.rs"]
 mod pg;
 #[path = "common/rules.rs"]
 mod rules;
@@ -104,14 +104,13 @@ fn interpreted(
 
 #[test]
 fn pushed_down_segments_select_what_the_interpreter_selects() {
-    let Some(mut client) = pg::database() else {
+    let Some(mut db) = pg::database() else {
         return;
     };
     let schema = funil::compile(rules::SCHEMA).unwrap();
     let options = SqlOptions::new();
     let contacts = contacts(&schema);
-    let mut db = pg::Fresh::new(&mut client, "pushdown");
-    db.load(&schema, &options, &contacts);
+    pg::load(&mut db, &schema, &options, &contacts);
 
     let mut checked = 0;
     // Segments whose members were neither none nor every contact, in some context.
@@ -144,7 +143,7 @@ fn pushed_down_segments_select_what_the_interpreter_selects() {
                     let context = Context::new(instant).with_time_zone(zone);
                     let expected = interpreted(&program, &contacts, &context);
                     for (name, query) in &pushed {
-                        let actual = db.segment_ids(query, instant, zone.name());
+                        let actual = pg::segment_ids(&mut db, query, instant, zone.name());
                         let want = expected.get(name).cloned().unwrap_or_default();
                         if !want.is_empty() && want.len() < contacts.len() {
                             discriminating.insert((sets, name.clone()));
@@ -200,7 +199,7 @@ segment example_top_decile { top 10% by score(engagement) where stage != "custom
 
 #[test]
 fn the_spec_examples_and_the_quickstart_segments_agree_pushed_down() {
-    let Some(mut client) = pg::database() else {
+    let Some(mut db) = pg::database() else {
         return;
     };
     let rules = include_str!("../examples/data/quickstart.funil");
@@ -214,8 +213,7 @@ fn the_spec_examples_and_the_quickstart_segments_agree_pushed_down() {
         .map(|line| program.contact_from_json(line).unwrap())
         .collect();
     let options = SqlOptions::new();
-    let mut db = pg::Fresh::new(&mut client, "quickstart");
-    db.load(&program, &options, &contacts);
+    pg::load(&mut db, &program, &options, &contacts);
     let segments: Vec<&str> = program
         .items()
         .filter(|(_, kind)| *kind == ItemKind::Segment)
@@ -223,7 +221,11 @@ fn the_spec_examples_and_the_quickstart_segments_agree_pushed_down() {
         .collect();
     assert_eq!(segments.len(), 11 + 12);
     let mut telling = BTreeSet::new();
-    for now in [rules::now(), instant("2026-12-01T02:30:00Z"), instant("2026-11-26T18:00:00Z")] {
+    for now in [
+        rules::now(),
+        instant("2026-12-01T02:30:00Z"),
+        instant("2026-11-26T18:00:00Z"),
+    ] {
         for zone in zones() {
             let context = Context::new(now).with_time_zone(zone);
             let evaluations = program.evaluate_batch(&contacts, &context).unwrap();
@@ -240,7 +242,7 @@ fn the_spec_examples_and_the_quickstart_segments_agree_pushed_down() {
                 if !want.is_empty() && want.len() < contacts.len() {
                     telling.insert(*name);
                 }
-                let actual = db.segment_ids(&query, now, zone.name());
+                let actual = pg::segment_ids(&mut db, &query, now, zone.name());
                 assert_eq!(actual, want, "`{name}` at {now} in {zone}\n{query}");
             }
         }

@@ -24,6 +24,7 @@ mod value;
 pub(crate) use contact::value_to_json;
 pub use contact::{Contact, ContactBuilder, ContactOptions, DEFAULT_MAX_EVENTS, Event};
 pub use error::{ContactError, ContactErrorKind, SchemaError, SchemaErrorKind};
+pub(crate) use format::write_json_string;
 pub use format::{format_duration, format_number, write_json, write_text};
 pub use ids::{ActionId, AttrId, GroupId, KindId};
 pub use schema::{Schema, SchemaBuilder};

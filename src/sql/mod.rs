@@ -8,7 +8,13 @@
 //! What has no exact SQL form is refused with [`NotPushable`], naming the construct
 //! and where it was written: the query either means what the interpreter means or is
 //! not written.
+//!
+//! To load contacts a host holds as [`Contact`](crate::Contact)s into that layout,
+//! [`Program::sql_copy_statements`] gives the `COPY … FROM STDIN` statements of its
+//! two tables and [`Program::write_sql_copy_rows`] writes each contact as their rows,
+//! in PostgreSQL's text format; the host sends them with its client's copy call.
 
+mod copy;
 mod functions;
 mod layout;
 mod options;
