@@ -1647,6 +1647,114 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # SQL push-down
+//!
+//! [`Program::to_sql`](crate::Program::to_sql) writes a segment as one PostgreSQL
+//! query that returns the ids of the contacts in it, so that a host whose contacts
+//! live in a database evaluates the segment there instead of exporting them. The
+//! query computes, in the same statement, every score, decision and segment the
+//! segment references, at every instant time travel asks for. It means what the
+//! interpreter means, or it is not written: what has no exact SQL form is refused with
+//! a [`NotPushable`](crate::NotPushable) naming the construct and where it was written
+//! (code `E0029`, rendered like a compile error).
+//!
+//! The query has two parameters, bound by the host and never spliced into its text:
+//! `$1`, the instant of evaluation (`timestamptz`), and `$2`, the IANA name of the
+//! time zone of calendar functions (`text`). It returns one column, `id`.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema {
+//!       contact { country: string? total_spent: number }
+//!       event purchase { amount: number }
+//!     }
+//!     segment big_spenders { sum(purchase within 365d, amount) >= 1000 }
+//!     segment lusophone_big_spenders { country in ["BR", "PT"] and segment(big_spenders) }
+//! "#)?;
+//! let query = program.to_sql("lusophone_big_spenders", &funil::SqlOptions::new())?;
+//! // The referenced segment is computed once per contact, beside the parameters.
+//! assert!(query.text().contains("CROSS JOIN (SELECT $1::timestamptz AS now, $2::text AS zone) AS p"));
+//! assert!(query.text().contains("CROSS JOIN LATERAL (SELECT"));
+//! assert!(query.text().contains("e1.\"at\" > (p.now - interval '31536000 seconds')"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The table layout
+//!
+//! [`Program::sql_schema`](crate::Program::sql_schema) writes the layout as a script:
+//!
+//! * **contacts** (table `contacts`): `id text PRIMARY KEY`, then one column per
+//!   attribute, named after it: `bool` → `boolean`, `number` → `numeric`, `string` →
+//!   `text`, `date` → `date`, `datetime` → `timestamptz`, `duration` → `interval` (of
+//!   seconds: an interval's days count 86,400 seconds), `list<T>` → `T[]`; `NOT NULL`
+//!   unless the attribute is optional. A list of lists has no column type and is
+//!   refused.
+//! * **events** (table `events`): `contact_id text`, `seq integer` (the event's place
+//!   in the contact's history, which orders events of the same `at`: `first` and `last`
+//!   break ties by it, as the interpreter breaks them by history order), `kind text`
+//!   (the dotted name), `at timestamptz`, and `props jsonb`: an object keyed by prop
+//!   name, numbers as JSON numbers, dates and datetimes as their text forms.
+//! * the recommended index `events (contact_id, kind, at)`, which every event query
+//!   of a pushed-down segment uses;
+//! * the `funil_` functions the queries call (`CREATE OR REPLACE FUNCTION`, one SQL
+//!   statement each, inlined by PostgreSQL): decimal arithmetic, instants, calendar
+//!   functions and decay as the interpreter computes them.
+//!
+//! [`SqlOptions`](crate::SqlOptions) renames the tables (schema-qualified names
+//! allowed) and every column. Contacts the host holds as [`Contact`](crate::Contact)s
+//! load into the layout with [`Program::sql_copy_statements`](crate::Program::sql_copy_statements)
+//! and [`Program::write_sql_copy_rows`](crate::Program::write_sql_copy_rows). The
+//! database must be UTF-8 (`len`, patterns and case mapping count characters) and
+//! have ICU collations (`lower` and `upper` use `und-x-icu`, Unicode's full case
+//! mapping, as Rust's do); PostgreSQL from 14 on.
+//!
+//! ## What is pushed down
+//!
+//! Segments, and ranked segments as the segment asked for (`top N` and `top P%` rank
+//! every row of the contacts table, with window functions; a reference to a ranked
+//! segment from another item is refused). Everything segments, scores and decisions
+//! are written with:
+//!
+//! * conditions with two-valued nulls (`==` is `IS NOT DISTINCT FROM`, comparisons with
+//!   a null are false, a null condition is false), `and`, `or`, `not`, `in`, `??`,
+//!   `is null`; strings compared by code point (`COLLATE "C"`);
+//! * numbers as `numeric`, brought after every `+ - * /` to the interpreter's decimals
+//!   (a 96-bit mantissa, at most 28 places, rounded half to even, null out of range);
+//!   division by zero is null; `round` half away from zero;
+//! * instants, dates and durations (durations as `numeric` seconds), with date
+//!   arithmetic truncated to whole days; `date`, `hour`, `weekday`, `today`,
+//!   `years_since`, `is_anniversary` and `days_until_anniversary` in the zone `$2`,
+//!   29 February on 28 February in other years;
+//! * `lower`, `upper`, `trim` (Unicode white space), `len`, `contains`, `starts_with`,
+//!   `ends_with`, interpolation (numbers, strings, bools, dates, datetimes);
+//! * every event query: kinds and groups, `where`, `within`, `since`, `between`, the
+//!   window closed at `now`; `count`, `exists`, `sum`, `avg`, `min`, `max`,
+//!   `first(…)`/`last(…)` fields;
+//! * scores: `per` and `when` rules, `max`, `decay half_life` (the factor computed
+//!   from the binary64 power as the interpreter computes it, then rounded to 12
+//!   places), `clamp`, the rounding to two places; decisions, first-match and
+//!   `decide all`; time travel (`at: now - D`) and references, each (item, instant)
+//!   computed once per contact.
+//! * `matches`: the pattern is parsed with the `regex` crate's own parser and written
+//!   back as a PostgreSQL regular expression in which every class is an explicit list
+//!   of code point ranges (`\d`, `\w`, `.` and `(?i)` never depend on the database's
+//!   locale). Pushable: literals, classes, `^` and `$` (and `\A`, `\z`) outside
+//!   multi-line mode, alternation, groups, repetitions with bounds up to 255.
+//!
+//! Refused, with the reason: multi-line anchors (`(?m)`), word boundaries (`\b`),
+//! byte-oriented patterns (`(?-u)`), repetition bounds above 255 (PostgreSQL's
+//! limit); `arm(…)`; props of type `duration` or `list`; lists of durations;
+//! interpolating a duration or a list; instants with sub-microsecond digits and
+//! strings holding U+0000 (PostgreSQL keeps neither); windows longer than 1,000,000
+//! days; anything that is not a segment.
+//!
+//! Where SQL's range ends before the interpreter's, the query raises an error instead
+//! of answering: instants beyond PostgreSQL's (4713 BC to 294276 AD), durations added
+//! to instants beyond about 285 years (PostgreSQL scales intervals through binary64),
+//! and date arithmetic beyond 2^31 days. A running sum whose exact value needs more
+//! than 28 significant digits is exact in SQL and rounded step by step by the
+//! interpreter: a difference only past 10^26 at two decimals.
+//!
 //! # Diagnostics
 //!
 //! Every compile error and warning has a code, a message, a file name, a 1-based line
@@ -1697,6 +1805,7 @@
 //! | `E0026` | a split that does not exist, named by an experiment's `split` or by `arm(…)`: the workflow has no statement of that id, or the statement is not a `split` |
 //! | `E0027` | something computed over a population where one contact is evaluated: a population aggregate (`total`, `mean`, `share`, `contacts`) or `param(…)` in a segment, score, decision, reward, workflow, metric key or inside another population aggregate; a metric's name given to `segment(…)`, `score(…)` or `decision(…)` |
 //! | `E0028` | a per-contact value (an attribute, an event query, a field of `first`/`last`, an item reference) in a metric's body outside a population aggregate |
+//! | `E0029` | not a compile error: a [`NotPushable`](crate::NotPushable) refusal of [`Program::to_sql`](crate::Program::to_sql), rendered the same way (see [SQL push-down](#sql-push-down)) |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
