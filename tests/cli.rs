@@ -5,7 +5,8 @@
     clippy::indexing_slicing
 )]
 //! Spec §11: the command-line example, `check`, `eval`, `batch` and `reward`, run
-//! in-process; `deps` and `explain` (issue 10); and `metrics` (issue 11).
+//! in-process; `deps` and `explain` (issue 10); `metrics` (issue 11); and `sql` and
+//! `sql-schema` (issue 12).
 
 #[path = "common/cli_harness.rs"]
 mod harness;
@@ -954,4 +955,99 @@ fn help_lists_the_metrics_command() {
     assert!(out.stdout.contains(
         "funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]..."
     ));
+}
+
+const SQL_RULES: &str = r#"
+schema {
+  contact { email: string tags: list<string> birthday: date? }
+  event page.viewed { path: string }
+}
+segment viewers { exists(page.viewed) }
+score fit { when email ends_with ".br" => +10 }
+"#;
+
+#[test]
+fn sql_schema_prints_the_create_table_script_of_the_layout() {
+    let rules = temp_file("sql.funil", SQL_RULES);
+    let out = run(&["sql-schema", &rules]);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        r#"CREATE TABLE "contacts" (
+  "id" text PRIMARY KEY,
+  "email" text NOT NULL,
+  "tags" text[] NOT NULL,
+  "birthday" date
+);
+
+CREATE TABLE "events" (
+  "contact_id" text NOT NULL,
+  "seq" integer NOT NULL,
+  "kind" text NOT NULL,
+  "at" timestamptz NOT NULL,
+  "props" jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+
+CREATE INDEX "events_contact_kind_at" ON "events" ("contact_id", "kind", "at");
+"#
+    );
+}
+
+#[test]
+fn sql_schema_refuses_a_schema_the_layout_cannot_hold_and_needs_rules_that_compile() {
+    let rules = temp_file(
+        "grid.funil",
+        "schema { contact { grid: list<list<number>> } }",
+    );
+    let out = run(&["sql-schema", &rules]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: cannot push attribute `grid: list<list<number>>` down to SQL: a list of lists \
+         has no PostgreSQL column type (arrays are rectangular)\n"
+    );
+    let bad = temp_file("bad.funil", "segment a { contry == \"BR\" }\n");
+    let out = run(&["sql-schema", &bad]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("error[E0003]");
+    let out = run(&["sql-schema", &rules, "--item", "a"]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("unknown option `--item`");
+}
+
+#[test]
+fn sql_needs_a_segment_by_name() {
+    let rules = temp_file("sql.funil", SQL_RULES);
+    let out = run(&["sql", &rules]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("`sql` needs `--item NAME`");
+    out.assert_stderr_has("usage:");
+    for item in ["nobody", "fit"] {
+        let out = run(&["sql", &rules, "--item", item]);
+        assert_eq!(out.code, 2, "{item}");
+        assert_eq!(out.stdout, "");
+        assert_eq!(
+            out.stderr,
+            format!("error: the rules have no segment named `{item}`\n")
+        );
+    }
+    let out = run(&[
+        "sql",
+        &rules,
+        "--item",
+        "viewers",
+        "--now",
+        "2026-11-22T12:00:00Z",
+    ]);
+    assert_eq!(out.code, 2);
+    out.assert_stderr_has("unknown option `--now`");
+}
+
+#[test]
+fn help_lists_the_sql_commands() {
+    let out = run(&["help"]);
+    assert!(out.stdout.contains("funil sql RULES... --item NAME\n"));
+    assert!(out.stdout.contains("funil sql-schema RULES..."));
 }

@@ -1,6 +1,7 @@
 //! The command-line example of spec §11: `check`, `eval`, `batch`, `reward` and
-//! `simulate` (in `simulate.rs`), and the analyses beside evaluation: `deps`,
-//! `explain` and `next` (each in its own file).
+//! `simulate` (in `simulate.rs`), the analyses beside evaluation: `deps`,
+//! `explain` and `next` (each in its own file), and the SQL push-down: `sql` and
+//! `sql-schema` (in `sql.rs`).
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
@@ -25,6 +26,8 @@ mod metrics;
 mod next;
 #[path = "simulate.rs"]
 mod simulate;
+#[path = "sql.rs"]
+mod sql;
 
 /// Exit code: everything went well.
 pub const OK: i32 = 0;
@@ -43,7 +46,9 @@ const USAGE: &str = "usage:
   funil explain RULES... --contacts FILE.jsonl --id ID --item NAME --now T [--tz ZONE] [--json]
   funil next RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]
-  funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]...";
+  funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]...
+  funil sql RULES... --item NAME
+  funil sql-schema RULES...";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -62,6 +67,8 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "next" => next::run(rest, stdout, stderr),
         "experiment" => experiment::run(rest, stdout, stderr),
         "metrics" => metrics::run(rest, stdout, stderr),
+        "sql" => sql::run(rest, stdout, stderr),
+        "sql-schema" => sql::schema(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK

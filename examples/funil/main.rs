@@ -15,6 +15,8 @@
 //!                                         --now T [--tz ZONE]
 //! cargo run --example funil -- metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] \
 //!                                      [--param NAME=VALUE]...
+//! cargo run --example funil -- sql RULES... --item NAME
+//! cargo run --example funil -- sql-schema RULES...
 //! ```
 //!
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
@@ -32,9 +34,13 @@
 //! contact, as one JSON line, after the lines of contacts that did not read;
 //! `metrics` one line per metric and group over the whole file,
 //! `{"metric":…,"group":…,"value":…,"contacts":…}` (no `group` for a metric without
-//! `by`), with `--param` giving the schema's parameters. A bad contact line prints
+//! `by`), with `--param` giving the schema's parameters; `sql` the PostgreSQL query
+//! that returns the ids of the contacts in one segment (`$1` is now, a `timestamptz`,
+//! `$2` the IANA time zone, a `text`), and `sql-schema` the `CREATE TABLE` script of
+//! the tables that query reads. A bad contact line prints
 //! `{"id":…,"line":N,"error":"…"}` and processing goes on. Exit code: 1 if any line
-//! failed, 2 if the rules do not compile, else 0.
+//! failed, or if `sql` or `sql-schema` cannot write SQL for the rules (the error
+//! says what and where), 2 if the rules do not compile, else 0.
 
 mod cli;
 

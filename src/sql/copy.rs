@@ -214,7 +214,7 @@ fn escape(text: &str, out: &mut String) {
     }
 }
 
-/// Appends `value` as a column of the text format: `\\N` for null; otherwise its text in
+/// Appends `value` as a column of the text format: `\N` for null; otherwise its text in
 /// PostgreSQL's input syntax for its column type (a list as an array literal), built
 /// in `scratch`, then escaped.
 fn column(value: &Value, scratch: &mut String, out: &mut String) -> Result<(), String> {
