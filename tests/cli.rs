@@ -972,8 +972,10 @@ fn sql_schema_prints_the_create_table_script_of_the_layout() {
     let out = run(&["sql-schema", &rules]);
     assert_eq!(out.stderr, "");
     assert_eq!(out.code, 0);
+    let (tables, functions) = out.stdout.split_at(out.stdout.find("\n-- ").unwrap() + 1);
+    assert!(functions.contains("CREATE OR REPLACE FUNCTION funil_fit(x numeric)"));
     assert_eq!(
-        out.stdout,
+        tables,
         r#"CREATE TABLE "contacts" (
   "id" text PRIMARY KEY,
   "email" text NOT NULL,
@@ -990,6 +992,7 @@ CREATE TABLE "events" (
 );
 
 CREATE INDEX "events_contact_kind_at" ON "events" ("contact_id", "kind", "at");
+
 "#
     );
 }
@@ -1043,6 +1046,30 @@ fn sql_needs_a_segment_by_name() {
     ]);
     assert_eq!(out.code, 2);
     out.assert_stderr_has("unknown option `--now`");
+}
+
+#[test]
+fn sql_prints_the_query_of_a_segment_or_where_it_cannot_be_written() {
+    let rules = temp_file("sql.funil", SQL_RULES);
+    let out = run(&["sql", &rules, "--item", "viewers"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(
+        out.stdout,
+        "SELECT c.\"id\" AS id
+FROM \"contacts\" AS c
+CROSS JOIN (SELECT $1::timestamptz AS now, $2::text AS zone) AS p
+WHERE EXISTS (SELECT 1 FROM \"events\" AS e1 WHERE e1.\"contact_id\" = c.\"id\" \
+AND e1.\"kind\" = 'page.viewed' AND e1.\"at\" <= p.now)\n"
+    );
+    let worded = temp_file(
+        "worded.funil",
+        &format!("{SQL_RULES}segment sales {{ email matches \"\\\\bsales\" }}\n"),
+    );
+    let out = run(&["sql", &worded, "--item", "sales"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    out.assert_stderr_has("error[E0029]: cannot push this `matches` pattern down to SQL");
+    out.assert_stderr_has("help: word boundaries are not pushed down");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The `parse` and `compile` targets: arbitrary text must never make the parser, the
-//! printer, the checker or the evaluator panic, and printing what parses must parse
+//! printer, the checker, the evaluator or the SQL push-down panic, and printing what parses must parse
 //! back to the same tree.
 
 use funil::{Compiler, Context, ItemKind, Program};
@@ -62,6 +62,19 @@ pub fn compile(data: &[u8]) {
         .compile();
     if let Ok(program) = compiled {
         evaluate_everything(&program);
+        push_down_everything(&program);
+    }
+}
+
+/// Every item is written as SQL or refused, and the layout script written: neither may
+/// panic, and a refusal renders.
+fn push_down_everything(program: &Program) {
+    let options = funil::SqlOptions::new();
+    let _ = program.sql_schema(&options);
+    for (name, _) in program.items() {
+        if let Err(refusal) = program.to_sql(name, &options) {
+            let _ = refusal.to_string();
+        }
     }
 }
 
