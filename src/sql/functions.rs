@@ -61,7 +61,14 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT least(a, b) $$;
 CREATE OR REPLACE FUNCTION funil_max(a numeric, b numeric) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT greatest(a, b) $$;
 
--- Strings.
+-- Strings. Case mapping is Unicode's full mapping (ICU's root locale, as Rust's
+-- `to_lowercase`); the collation stays inside, so the result compares like any text.
+CREATE OR REPLACE FUNCTION funil_lower(s text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT lower(s COLLATE "und-x-icu") $$;
+
+CREATE OR REPLACE FUNCTION funil_upper(s text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT upper(s COLLATE "und-x-icu") $$;
+
 CREATE OR REPLACE FUNCTION funil_ends_with(a text, b text) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT right(a, char_length(b)) = b $$;
 

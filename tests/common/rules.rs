@@ -338,7 +338,14 @@ fn condition(depth: u32, event: Event) -> Text {
             1,
             (
                 string(d, event),
-                select(vec!["contains", "starts_with", "ends_with", "=="]),
+                select(vec![
+                    "contains",
+                    "starts_with",
+                    "ends_with",
+                    "==",
+                    "<",
+                    ">=",
+                ]),
                 string(d, event),
             )
                 .prop_map(|(a, op, b)| format!("({a}) {op} ({b})"))

@@ -312,8 +312,8 @@ impl<'p> Translator<'p> {
         };
         let zone = "p.zone";
         Ok(match function {
-            Function::Lower => format!("lower({first} COLLATE \"und-x-icu\")"),
-            Function::Upper => format!("upper({first} COLLATE \"und-x-icu\")"),
+            Function::Lower => format!("funil_lower({first})"),
+            Function::Upper => format!("funil_upper({first})"),
             Function::Trim => format!(
                 "btrim({first}, {})",
                 crate::sql::options::string_literal(WHITE_SPACE)
@@ -405,10 +405,8 @@ fn compare(accepts: Orderings, lhs: &str, rhs: &str, ty: &SqlType) -> String {
         (true, true, true) => return format!("({lhs} IS NOT NULL AND {rhs} IS NOT NULL)"),
         (false, false, false) => return "FALSE".into(),
     };
-    let collate = if *ty == SqlType::Text {
-        " COLLATE \"C\""
-    } else {
-        ""
-    };
-    format!("COALESCE({lhs}{collate} {operator} {rhs}, FALSE)")
+    if *ty == SqlType::Text {
+        return format!("COALESCE({lhs} COLLATE \"C\" {operator} {rhs} COLLATE \"C\", FALSE)");
+    }
+    format!("COALESCE({lhs} {operator} {rhs}, FALSE)")
 }
