@@ -1708,6 +1708,13 @@
 //! have ICU collations (`lower` and `upper` use `und-x-icu`, Unicode's full case
 //! mapping, as Rust's do); PostgreSQL from 14 on.
 //!
+//! The queries use only correlated subqueries, `LATERAL`, `CASE`, window functions
+//! (ranked segments) and the `funil_` functions, so engines that speak PostgreSQL's
+//! dialect run them. On a distributed PostgreSQL such as Citus, distribute both tables
+//! by the contact id (`contacts.id`, `events.contact_id`), so that every event query
+//! of a contact runs on the shard that holds it, and create the functions on every
+//! node; only a single PostgreSQL 15 server is tested here.
+//!
 //! ## What is pushed down
 //!
 //! Segments, and ranked segments as the segment asked for (`top N` and `top P%` rank
