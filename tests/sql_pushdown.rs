@@ -250,3 +250,124 @@ fn the_spec_examples_and_the_quickstart_segments_agree_pushed_down() {
     // All but a few segments tell the sample contacts apart at some instant.
     assert!(telling.len() >= 18, "{telling:?}");
 }
+
+/// Constructs the generator does not write, each as a segment, over a few contacts
+/// chosen to sit on their edges.
+const EDGES: &str = r#"
+schema {
+  contact {
+    name: string?
+    spent: number
+    session: duration?
+    joined: date
+    seen: datetime?
+    codes: list<number>
+    tags: list<string>
+  }
+  event order { total: number, note: string, placed: date, paid: datetime, gift: bool }
+}
+segment long_session { session > 1h30m }
+segment short_or_unknown { not (session >= 10m) }
+segment joined_long_ago { joined + 365d < today and joined - 1d != joined }
+segment seen_recently { seen is not null and now - seen <= 1d12h }
+segment greeting { "hi {name}, {spent} at {joined} / {seen} {spent > 10}" == "hi Ana, 12.5 at 2024-02-29 / 2026-11-22T11:30:00Z true" }
+segment untitled { "{name}" == "" }
+segment lucky { 7 in codes and len(codes) == 2 and codes == [7, 0.5] }
+segment tagged { "vip" in tags and not (tags contains "b2b") or tags == [] }
+segment rounded { round(spent / 3, 2) == 4.17 and round(spent, 0) == 13 and floor(-spent) == -13 }
+segment precise { spent / 3 == 4.1666666666666666666666666667 and spent / 3 * 3 == spent }
+segment capped { max(spent, 100) == 100 and min(spent, 100) == spent and abs(-spent) == spent }
+segment upper_name { upper(name ?? "") == "ANA" and lower("ÀÉ") == "àé" and trim("  x ") == "x" }
+segment gifts { count(order where gift and note ends_with "!") >= 1 }
+segment placed_late { exists(order where placed > date(paid)) }
+segment big_average { avg(order, total) >= 50 and max(order within 30d, total) >= 100 }
+segment first_note { first(order).note starts_with "first" and last(order where total > 0).total == 100 }
+segment weekday_orders { exists(order where weekday(paid) >= 6 and hour(paid) < 12) }
+segment days_since_order { days(now - last(order).paid) >= 2 and hours(now - first(order).paid) > 48 }
+segment years { years_since(joined) >= 2 and days_until_anniversary(joined) < 100 }
+decide all labels {
+  when spent > 10 => "big"
+  when name is null => "anonymous"
+  else => "none"
+}
+decide tier {
+  when spent >= 100 => "gold"
+  when spent >= 10 => "silver"
+}
+segment labelled { decision(labels) contains "big" and len(decision(labels)) == 1 }
+segment unlabelled { decision(labels) == ["none"] }
+segment silver { decision(tier) == "silver" and decision(tier, at: now - 1d) == "silver" }
+segment no_tier { decision(tier) is null }
+"#;
+
+const EDGE_CONTACTS: [&str; 4] = [
+    r#"{"id": "ana", "attributes": {"name": "Ana", "spent": 12.5, "session": "1h31m",
+        "joined": "2024-02-29", "seen": "2026-11-22T11:30:00Z", "codes": [7, 0.5],
+        "tags": ["vip"]},
+        "events": [
+          {"kind": "order", "at": "2026-11-14T09:00:00Z", "props": {"total": 100, "note": "first!",
+           "placed": "2026-11-15", "paid": "2026-11-14T09:00:00Z", "gift": true}},
+          {"kind": "order", "at": "2026-11-21T23:00:00Z", "props": {"total": 0, "note": "x",
+           "placed": "2026-11-21", "paid": "2026-11-21T23:00:00Z", "gift": false}}
+        ]}"#,
+    r#"{"id": "bob", "attributes": {"spent": 100, "joined": "2026-11-21", "codes": [],
+        "tags": ["b2b"]}}"#,
+    r#"{"id": "cy", "attributes": {"name": "", "spent": 0, "session": "5m",
+        "joined": "2025-02-28", "seen": "2026-11-20T00:00:00Z", "codes": [7],
+        "tags": []},
+        "events": [
+          {"kind": "order", "at": "2026-11-22T12:00:00Z", "props": {"total": 33.3, "note": "late!",
+           "placed": "2026-11-23", "paid": "2026-11-22T12:00:00Z", "gift": true}}
+        ]}"#,
+    r#"{"id": "dee", "attributes": {"name": "Dee", "spent": 1000.005, "session": "2h",
+        "joined": "2020-01-01", "codes": [0.5, 7], "tags": ["vip", "b2b"]}}"#,
+];
+
+#[test]
+fn constructs_the_generator_does_not_write_agree_pushed_down() {
+    let Some(mut db) = pg::database() else {
+        return;
+    };
+    let program = funil::compile(EDGES).unwrap();
+    let contacts: Vec<Contact> = EDGE_CONTACTS
+        .iter()
+        .map(|json| program.contact_from_json(json).unwrap())
+        .collect();
+    let options = SqlOptions::new();
+    pg::load(&mut db, &program, &options, &contacts);
+    let mut telling = BTreeSet::new();
+    for now in [rules::now(), instant("2027-02-28T12:00:00Z")] {
+        for zone in zones() {
+            let context = Context::new(now).with_time_zone(zone);
+            let expected = interpreted(&program, &contacts, &context);
+            for (name, kind) in program.items() {
+                if kind != ItemKind::Segment {
+                    continue;
+                }
+                let query = program
+                    .to_sql(name, &options)
+                    .unwrap_or_else(|refusal| panic!("{name}: {refusal}"));
+                let want = expected.get(name).cloned().unwrap_or_default();
+                if !want.is_empty() && want.len() < contacts.len() {
+                    telling.insert(name);
+                }
+                let actual = pg::segment_ids(&mut db, &query, now, zone.name());
+                assert_eq!(actual, want, "`{name}` at {now} in {zone}\n{query}");
+            }
+        }
+    }
+    let segments = program
+        .items()
+        .filter(|(_, kind)| *kind == ItemKind::Segment)
+        .count();
+    let dull: Vec<&str> = program
+        .items()
+        .filter(|(name, kind)| *kind == ItemKind::Segment && !telling.contains(name))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        dull.is_empty(),
+        "{} of {segments} segments select all or none: {dull:?}",
+        dull.len()
+    );
+}
