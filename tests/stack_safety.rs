@@ -138,6 +138,43 @@ fn explain_child() {
     );
 }
 
+/// Runs in the child: compiles the explanation case and writes its item as SQL.
+#[test]
+#[ignore = "run by the other tests of this file, in a child process"]
+fn sql_child() {
+    let case = std::env::var(CASE_VAR).expect("the case to run");
+    let (rules, item, depth) = explained(&case);
+    let program = funil::Compiler::new()
+        .limits(funil::Limits::default().max_depth(depth))
+        .source("schema.funil", support::SCHEMA)
+        .source("rules.funil", rules)
+        .compile()
+        .unwrap();
+    let pushed = program.to_sql(item, &funil::SqlOptions::new());
+    match pushed {
+        Ok(query) => println!(
+            "pushed: {} laterals",
+            query.text().matches("LATERAL").count()
+        ),
+        Err(refusal) => println!("refused: {refusal}"),
+    }
+}
+
+#[test]
+fn deep_rules_and_long_reference_chains_are_written_as_sql_without_overflow() {
+    for (case, laterals) in [
+        ("reference_chain", 1_000),
+        ("not_5000", 0),
+        ("parentheses_5000", 0),
+    ] {
+        let stdout = run_named_child("sql_child", case);
+        assert!(
+            stdout.contains(&format!("pushed: {laterals} laterals")),
+            "`{case}`: {stdout}"
+        );
+    }
+}
+
 /// Runs the explanation `case` in a child process and asserts that it finished.
 fn assert_explained_without_overflow(case: &str, references: usize) {
     let stdout = run_named_child("explain_child", case);
