@@ -1741,7 +1741,8 @@
 //!   from the binary64 power as the interpreter computes it, then rounded to 12
 //!   places), `clamp`, the rounding to two places; decisions, first-match and
 //!   `decide all`; time travel (`at: now - D`) and references, each (item, instant)
-//!   computed once per contact.
+//!   computed once per contact; `arm(…)`, the §8.4 hash of the contact id computed
+//!   in SQL (`funil_fnv1a`).
 //! * `matches`: the pattern is parsed with the `regex` crate's own parser and written
 //!   back as a PostgreSQL regular expression in which every class is an explicit list
 //!   of code point ranges (`\d`, `\w`, `.` and `(?i)` never depend on the database's
@@ -1750,7 +1751,7 @@
 //!
 //! Refused, with the reason: multi-line anchors (`(?m)`), word boundaries (`\b`),
 //! byte-oriented patterns (`(?-u)`), repetition bounds above 255 (PostgreSQL's
-//! limit); `arm(…)`; props of type `duration` or `list`; lists of durations;
+//! limit); props of type `duration` or `list`; lists of durations;
 //! interpolating a duration or a list; instants with sub-microsecond digits and
 //! strings holding U+0000 (PostgreSQL keeps neither); windows longer than 1,000,000
 //! days; anything that is not a segment.

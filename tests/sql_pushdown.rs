@@ -371,3 +371,47 @@ fn constructs_the_generator_does_not_write_agree_pushed_down() {
         dull.len()
     );
 }
+
+#[test]
+fn split_arms_are_the_interpreters_for_every_id() {
+    let Some(mut db) = pg::database() else {
+        return;
+    };
+    let program = funil::compile(
+        r#"
+        schema { contact { } event signed.up { } action send_email(template: string) }
+        workflow welcome {
+          enter on signed.up
+          step offer: split {
+            20% => { send_email(template: "a") }
+            30.5% => { send_email(template: "b") }
+            49.5% => { send_email(template: "c") }
+          }
+        }
+        segment arm_a { arm(welcome, "offer") == 0 }
+        segment arm_b { arm(welcome, "offer") == 1 }
+        segment arm_c { arm(welcome, "offer") >= 2 }
+        "#,
+    )
+    .unwrap();
+    let mut ids: Vec<String> = (0..300).map(|i| format!("c-{i:03}")).collect();
+    ids.extend(["ünïcødé", "日本", "a\"b'c", "x y", "0"].map(String::from));
+    let contacts: Vec<Contact> = ids
+        .iter()
+        .map(|id| program.contact(id.as_str()).build().unwrap())
+        .collect();
+    let options = SqlOptions::new();
+    pg::load(&mut db, &program, &options, &contacts);
+    let context = Context::new(rules::now());
+    let expected = interpreted(&program, &contacts, &context);
+    let mut total = 0;
+    for name in ["arm_a", "arm_b", "arm_c"] {
+        let query = program.to_sql(name, &options).unwrap();
+        let actual = pg::segment_ids(&mut db, &query, rules::now(), "UTC");
+        let want = expected.get(name).cloned().unwrap_or_default();
+        assert!(want.len() > 30, "{name}: {}", want.len());
+        assert_eq!(actual, want, "{name}\n{query}");
+        total += actual.len();
+    }
+    assert_eq!(total, contacts.len());
+}

@@ -99,7 +99,7 @@ fn what_is_not_a_segment_is_refused() {
 }
 
 #[test]
-fn a_split_arm_is_refused() {
+fn a_split_arm_is_pushed_down() {
     let rules = r#"
         workflow w {
           enter when true
@@ -107,8 +107,8 @@ fn a_split_arm_is_refused() {
         }
         segment in_a { arm(w, "s") == 0 }
     "#;
-    let refused = refusal(rules, "in_a");
-    assert_eq!(refused.construct(), "`arm(…)`");
+    let query = program(rules).to_sql("in_a", &SqlOptions::new()).unwrap();
+    assert!(query.text().contains("funil_fnv1a("), "{query}");
 }
 
 #[test]

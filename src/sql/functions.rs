@@ -3,7 +3,8 @@
 //!
 //! Each is a one-statement `LANGUAGE sql` function, `IMMUTABLE`, `STRICT` where a
 //! null argument gives null (as every function of §4.5 does), so that PostgreSQL
-//! inlines it into the query that calls it.
+//! inlines it into the query that calls it; the split hash, a loop over bytes, is
+//! PL/pgSQL (installed in every PostgreSQL database by default).
 
 /// The `CREATE OR REPLACE FUNCTION` statements, in dependency order.
 pub(crate) const SCRIPT: &str = r#"-- Numbers: exact numeric brought to a 96-bit decimal with at most 28 places,
@@ -141,6 +142,21 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     || CASE WHEN extract(microseconds FROM t)::bigint % 1000000 = 0 THEN ''
             ELSE '.' || rtrim(lpad((extract(microseconds FROM t)::bigint % 1000000)::text, 6, '0'), '0')
        END || 'Z'
+$$;
+
+-- Split assignment (§8.4): FNV-1a, 64-bit, of the bytes of `s` continued from the
+-- hash `h` (of the split's prefix), each step modulo 2^64.
+CREATE OR REPLACE FUNCTION funil_fnv1a(h numeric, s text) RETURNS numeric
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  bytes bytea := convert_to(s, 'UTF8');
+BEGIN
+  FOR i IN 0 .. length(bytes) - 1 LOOP
+    h := mod((h - mod(h, 256) + (mod(h, 256)::integer # get_byte(bytes, i)))
+             * 1099511628211, 18446744073709551616);
+  END LOOP;
+  RETURN h;
+END
 $$;
 
 -- Decay (§5.3): 0.5 ^ (age / half_life) in binary64, its exact value rounded to 20

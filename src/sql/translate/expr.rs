@@ -216,12 +216,20 @@ impl<'p> Translator<'p> {
                 format!("{}.v", lateral(*item, at))
             }
             Node::Interpolate(parts) => self.interpolate(id, parts, scope)?,
-            Node::SplitArm { .. } => {
-                return Err(self.refuse(
-                    id,
-                    "`arm(…)`",
-                    "the split's hash of the contact id has no SQL form yet",
-                ));
+            Node::SplitArm { key, arms } => {
+                // §8.4: FNV-1a of the prefix (hashed here) continued over the id's bytes.
+                let prefix = crate::fnv::fnv1a_64(key.as_bytes());
+                let bucket = format!(
+                    "mod(funil_fnv1a('{prefix}'::numeric, c.{}), {})",
+                    self.options.id(),
+                    crate::program::SPLIT_BUCKETS
+                );
+                let arms = arms
+                    .iter()
+                    .enumerate()
+                    .map(|(index, bound)| format!(" WHEN b.bucket < {bound} THEN {index}::numeric"))
+                    .collect::<String>();
+                format!("(SELECT CASE{arms} END FROM (SELECT {bucket} AS bucket) AS b)")
             }
         })
     }
