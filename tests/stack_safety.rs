@@ -109,11 +109,9 @@ fn explained(case: &str) -> (String, &'static str, usize) {
     }
 }
 
-/// Runs in the child: compiles the case, explains its item and renders the
-/// explanation both ways.
-#[test]
-#[ignore = "run by the other tests of this file, in a child process"]
-fn explain_child() {
+/// The explanation case the child was given, compiled with its nesting limit, and
+/// its item.
+fn compiled_case() -> (funil::Program, &'static str) {
     let case = std::env::var(CASE_VAR).expect("the case to run");
     let (rules, item, depth) = explained(&case);
     let program = funil::Compiler::new()
@@ -122,6 +120,15 @@ fn explain_child() {
         .source("rules.funil", rules)
         .compile()
         .unwrap();
+    (program, item)
+}
+
+/// Runs in the child: compiles the case, explains its item and renders the
+/// explanation both ways.
+#[test]
+#[ignore = "run by the other tests of this file, in a child process"]
+fn explain_child() {
+    let (program, item) = compiled_case();
     let contact = program
         .contact_from_json(&support::contact().json())
         .unwrap();
@@ -142,14 +149,7 @@ fn explain_child() {
 #[test]
 #[ignore = "run by the other tests of this file, in a child process"]
 fn sql_child() {
-    let case = std::env::var(CASE_VAR).expect("the case to run");
-    let (rules, item, depth) = explained(&case);
-    let program = funil::Compiler::new()
-        .limits(funil::Limits::default().max_depth(depth))
-        .source("schema.funil", support::SCHEMA)
-        .source("rules.funil", rules)
-        .compile()
-        .unwrap();
+    let (program, item) = compiled_case();
     let pushed = program.to_sql(item, &funil::SqlOptions::new());
     match pushed {
         Ok(query) => println!(
