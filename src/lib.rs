@@ -289,6 +289,8 @@
 
 mod analysis;
 mod check;
+#[cfg(feature = "arrow")]
+mod columnar;
 mod compile;
 pub mod diagnostic;
 mod eval;
@@ -303,7 +305,13 @@ mod stack;
 pub mod syntax;
 
 pub use analysis::{Change, MAX_STEPS as NEXT_CHANGE_MAX_STEPS, NextChange, Reads};
+#[cfg(feature = "arrow")]
+pub use arrow_array;
+#[cfg(feature = "arrow")]
+pub use arrow_schema;
 pub use chrono_tz::Tz;
+#[cfg(feature = "arrow")]
+pub use columnar::{ColumnarError, ColumnarErrorKind};
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
