@@ -317,9 +317,19 @@ fn order_numbers(
 /// which is code point order); null slots get any answer.
 fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffer {
     if accepts.is_equality() {
+        // Straight from the offsets and the bytes: equal lengths first.
         let when_equal = accepts.contain(Ordering::Equal);
+        let (offsets, bytes, wanted) = (array.value_offsets(), array.value_data(), s.as_bytes());
         return BooleanBuffer::collect_bool(array.len(), |row| {
-            (array.value(row).as_bytes() == s.as_bytes()) == when_equal
+            let start = offsets.get(row).and_then(|o| usize::try_from(*o).ok());
+            let end = offsets.get(row + 1).and_then(|o| usize::try_from(*o).ok());
+            let equal = match (start, end) {
+                (Some(start), Some(end)) => {
+                    end.wrapping_sub(start) == wanted.len() && bytes.get(start..end) == Some(wanted)
+                }
+                _ => false,
+            };
+            equal == when_equal
         });
     }
     BooleanBuffer::collect_bool(array.len(), |row| accepts.contain(array.value(row).cmp(s)))

@@ -57,9 +57,8 @@ impl Program {
     /// let program = funil::compile(
     ///     "schema { event purchase { amount: number } event page.viewed { path: string } }",
     /// )?;
-    /// let names: Vec<&str> = program.arrow_events_schema().fields().iter()
-    ///     .map(|f| f.name().as_str())
-    ///     .collect();
+    /// let schema = program.arrow_events_schema();
+    /// let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     /// assert_eq!(names, ["contact", "kind", "at", "purchase.amount", "page.viewed.path"]);
     /// # Ok::<(), funil::CompileError>(())
     /// ```
@@ -153,9 +152,7 @@ impl Program {
         let evaluations = if columnar.iter().all(Option::is_some) {
             Vec::new()
         } else {
-            let built = (0..contacts.len())
-                .map(|row| read::contact(self, &contacts, &events, row))
-                .collect::<Result<Vec<Contact>, _>>()?;
+            let built = read::all_contacts(self, &contacts, &events)?;
             self.evaluate_batch(&built, context).map_err(|err| {
                 ColumnarError::contacts(ColumnarErrorKind::InvalidContact, CONTACT, err.to_string())
             })?

@@ -91,7 +91,11 @@ pub(super) fn contacts<'b>(
         )
     })?;
     no_nulls(ids, CONTACT, contacts_error)?;
-    if let Some(row) = (0..ids.len()).find(|row| ids.value(*row).is_empty()) {
+    if let Some(row) = ids
+        .value_offsets()
+        .windows(2)
+        .position(|ends| ends.first() == ends.last())
+    {
         return Err(ColumnarError::contacts(
             ColumnarErrorKind::InvalidContact,
             CONTACT,
@@ -112,8 +116,8 @@ pub(super) struct Events<'b> {
     at: Column<'b>,
     /// The prop columns, each with the kind and slot it holds.
     props: Vec<(KindId, usize, Column<'b>)>,
-    /// The rows of each contact's events, by its row in the contacts batch.
-    by_contact: Vec<Vec<usize>>,
+    /// The row in the contacts batch of each event's contact.
+    owners: Vec<usize>,
 }
 
 /// Checks an events batch against the program's schema and the contacts batch it
@@ -157,7 +161,8 @@ pub(super) fn events<'b>(
         props.push((*kind, *slot, column(batch, name, ty, true, events_error)?));
     }
     let mut kinds = Vec::with_capacity(batch.num_rows());
-    let mut by_contact = vec![Vec::new(); contacts];
+    let mut rows_of = Vec::with_capacity(batch.num_rows());
+    let mut counts = vec![0_usize; contacts];
     for (row, (owner, name)) in owners.values().iter().zip(names.iter()).enumerate() {
         let name = name.unwrap_or_default();
         let kind = schema.kind(name).ok_or_else(|| {
@@ -176,9 +181,9 @@ pub(super) fn events<'b>(
                 return Err(null_value(prop.name, prop.ty, events_error).at_row(row));
             }
         }
-        let events = usize::try_from(*owner)
+        let (count, owner) = usize::try_from(*owner)
             .ok()
-            .and_then(|owner| by_contact.get_mut(owner))
+            .and_then(|row| Some((counts.get_mut(row)?, row)))
             .ok_or_else(|| {
                 ColumnarError::events(
                     ColumnarErrorKind::UnknownContact,
@@ -187,20 +192,20 @@ pub(super) fn events<'b>(
                 )
                 .at_row(row)
             })?;
-        events.push(row);
+        *count = count.saturating_add(1);
+        rows_of.push(owner);
         kinds.push(kind);
     }
-    if let Some((row, events)) = by_contact
+    if let Some((row, count)) = counts
         .iter()
         .enumerate()
-        .find(|(_, events)| events.len() > program.max_events)
+        .find(|(_, count)| **count > program.max_events)
     {
         return Err(ColumnarError::contacts(
             ColumnarErrorKind::InvalidContact,
             CONTACT,
             format!(
-                "{} events, more than the limit of {}",
-                events.len(),
+                "{count} events, more than the limit of {}",
                 program.max_events
             ),
         )
@@ -210,23 +215,43 @@ pub(super) fn events<'b>(
         kinds,
         at,
         props,
-        by_contact,
+        owners: rows_of,
     })
 }
 
-/// The contact in `row` of the batches, built as the row interpreter reads it.
-pub(super) fn contact(
+/// Every contact of the batches, in order, built as the row interpreter reads them.
+pub(super) fn all_contacts(
+    program: &Program,
+    contacts: &Contacts<'_>,
+    events: &Events<'_>,
+) -> Result<Vec<Contact>, ColumnarError> {
+    let mut by_contact: Vec<Vec<usize>> = vec![Vec::new(); contacts.len()];
+    for (event, owner) in events.owners.iter().enumerate() {
+        if let Some(rows) = by_contact.get_mut(*owner) {
+            rows.push(event);
+        }
+    }
+    (0..contacts.len())
+        .zip(&by_contact)
+        .map(|(row, rows)| contact(program, contacts, events, row, rows))
+        .collect()
+}
+
+/// The contact in `row` of the batches, whose events are in the `event_rows` of the
+/// events batch.
+fn contact(
     program: &Program,
     contacts: &Contacts<'_>,
     events: &Events<'_>,
     row: usize,
+    event_rows: &[usize],
 ) -> Result<Contact, ColumnarError> {
     let schema = program.schema();
     let mut builder = program.contact(contacts.ids.value(row));
     for attribute in &contacts.attributes {
         builder = builder.attribute(attribute.name, attribute.value(row)?);
     }
-    for event in events.by_contact.get(row).into_iter().flatten() {
+    for event in event_rows {
         let Some(kind) = events.kinds.get(*event) else {
             continue;
         };
@@ -298,6 +323,9 @@ fn null_value(name: &str, ty: &Type, error: MakeError) -> ColumnarError {
 }
 
 fn no_nulls(array: &dyn Array, name: &str, error: MakeError) -> Result<(), ColumnarError> {
+    if array.null_count() == 0 {
+        return Ok(());
+    }
     match (0..array.len()).find(|row| array.is_null(*row)) {
         Some(row) => Err(error(
             ColumnarErrorKind::NullValue,
