@@ -307,9 +307,24 @@ fn order_numbers(
     // A value equal to `floor` is below `n` when `floor` is not exact.
     let at_floor = if exact { equal } else { less };
     let values = array.values();
+    // One comparison per value: the operator is chosen once, not per value.
+    match (less, at_floor, greater) {
+        (false, false, true) => each(values, |v| v > floor),
+        (false, true, true) => each(values, |v| v >= floor),
+        (true, false, false) => each(values, |v| v < floor),
+        (true, true, false) => each(values, |v| v <= floor),
+        (false, true, false) => each(values, |v| v == floor),
+        (true, false, true) => each(values, |v| v != floor),
+        (true, true, true) => BooleanBuffer::new_set(values.len()),
+        (false, false, false) => BooleanBuffer::new_unset(values.len()),
+    }
+}
+
+/// `test` of every value.
+#[inline]
+fn each(values: &[i128], test: impl Fn(i128) -> bool) -> BooleanBuffer {
     BooleanBuffer::collect_bool(values.len(), |row| {
-        let value = values.get(row).copied().unwrap_or_default();
-        (value < floor && less) | (value == floor && at_floor) | (value > floor && greater)
+        values.get(row).is_some_and(|value| test(*value))
     })
 }
 
@@ -324,8 +339,13 @@ fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffe
             let start = offsets.get(row).and_then(|o| usize::try_from(*o).ok());
             let end = offsets.get(row + 1).and_then(|o| usize::try_from(*o).ok());
             let equal = match (start, end) {
+                // Byte by byte, inlined: the strings rules compare are short, shorter
+                // than what a call to `memcmp` costs.
                 (Some(start), Some(end)) => {
-                    end.wrapping_sub(start) == wanted.len() && bytes.get(start..end) == Some(wanted)
+                    end.wrapping_sub(start) == wanted.len()
+                        && bytes
+                            .get(start..end)
+                            .is_some_and(|value| value.iter().zip(wanted).all(|(a, b)| a == b))
                 }
                 _ => false,
             };

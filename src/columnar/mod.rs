@@ -319,6 +319,8 @@ mod tests {
             segment d { s in ["BR", "PT"] and n not in [1, 2] }
             segment e { b == true or b != false or b }
             segment f { m == null or true }
+            segment g { (s == "BR" or s == "PT") and n >= 60 and s != "customer"
+                and (m >= 3 or n > 1000.0) and n < 60 }
             "#
         ));
     }

@@ -91,10 +91,11 @@ pub(super) fn contacts<'b>(
         )
     })?;
     no_nulls(ids, CONTACT, contacts_error)?;
-    if let Some(row) = ids
-        .value_offsets()
-        .windows(2)
-        .position(|ends| ends.first() == ends.last())
+    let offsets = ids.value_offsets();
+    if let Some(row) = offsets
+        .iter()
+        .zip(offsets.iter().skip(1))
+        .position(|(start, end)| start == end)
     {
         return Err(ColumnarError::contacts(
             ColumnarErrorKind::InvalidContact,
@@ -196,9 +197,11 @@ pub(super) fn events<'b>(
         rows_of.push(owner);
         kinds.push(kind);
     }
+    // No contact can have more events than the batch.
     if let Some((row, count)) = counts
         .iter()
         .enumerate()
+        .filter(|_| batch.num_rows() > program.max_events)
         .find(|(_, count)| **count > program.max_events)
     {
         return Err(ColumnarError::contacts(
@@ -417,6 +420,10 @@ fn first_valid<T: arrow_array::ArrowPrimitiveType>(
     array: &PrimitiveArray<T>,
     bad: impl Fn(T::Native) -> bool,
 ) -> Option<usize> {
+    // One pass without a branch per value first: almost every column is good.
+    if !array.values().iter().fold(false, |any, v| any | bad(*v)) {
+        return None;
+    }
     let position = array.values().iter().position(|v| bad(*v))?;
     if array.null_count() == 0 {
         return Some(position);
