@@ -1763,6 +1763,62 @@
 //! than 28 significant digits is exact in SQL and rounded step by step by the
 //! interpreter: a difference only past 10^26 at two decimals.
 //!
+//! # Arrow batches
+//!
+//! With the crate feature `arrow`, [`Program::evaluate_arrow`](crate::Program::evaluate_arrow)
+//! evaluates a whole batch of contacts given as two Apache Arrow record batches, and
+//! gives one record batch of results; [`Program::contacts_to_arrow`](crate::Program::contacts_to_arrow)
+//! writes [`Contact`](crate::Contact)s in that layout. The answers are those of
+//! [`Program::evaluate_batch`](crate::Program::evaluate_batch) over the same contacts.
+//!
+//! * **Contacts** ([`Program::arrow_contacts_schema`](crate::Program::arrow_contacts_schema)):
+//!   `contact` (`Utf8`, the non-empty contact id; `contact` is a keyword, so no
+//!   attribute has that name), then one column per attribute, named as it.
+//! * **Events** ([`Program::arrow_events_schema`](crate::Program::arrow_events_schema)):
+//!   one row per event, in any order: `contact` (`UInt32`, the row of its contact in
+//!   the contacts batch), `kind` (`Utf8`), `at`, then one column per prop of each kind,
+//!   named `kind.prop` (`purchase.amount`, `email.clicked.url`); an event's props are
+//!   in its kind's columns, every other prop column is null in its row.
+//! * **Results** ([`Program::arrow_results_schema`](crate::Program::arrow_results_schema)):
+//!   one row per contact, in order; one column per segment (ranked ones included,
+//!   `Boolean`), score (`Decimal128(38, 2)`) and decision (`Utf8`, the JSON form of its
+//!   value; null when it has none), named as the item, in declaration order.
+//!
+//! | type | Arrow type written | also read |
+//! |---|---|---|
+//! | `bool` | `Boolean` | |
+//! | `number` | `Decimal128(38, 10)` | `Decimal128` of any precision and a scale from 0 to 28 |
+//! | `string` | `Utf8` | |
+//! | `date` | `Date32` | |
+//! | `datetime` | `Timestamp(Nanosecond, "UTC")` | any unit, zone `UTC`, `+00:00`, `Z` or `Etc/UTC` |
+//! | `duration` | `Duration(Nanosecond)` | any unit |
+//! | `list<T>` | `List` of `T`'s type | |
+//!
+//! A column is nullable when its attribute is optional (`T?`); a null in a column that
+//! is not is refused whatever the field's flag says. Numbers are exact: a value read
+//! is the decimal its mantissa and scale say (trailing zeros dropped), refused if it
+//! needs more than a `Decimal`'s 96-bit mantissa; writing refuses a number with more
+//! than ten places. Dates and datetimes fall in the years 0000 to 9999, as a contact's
+//! must; nanosecond timestamps hold 1677 to 2262, so writing refuses instants outside.
+//!
+//! Every batch is checked whole before anything is evaluated: a missing column, a
+//! column the schema does not know, a column of another type, a null where none is
+//! allowed, a value out of range, an event of an unknown kind or of no row of the
+//! contacts batch, more events for one contact than the program's limit each give a
+//! [`ColumnarError`](crate::ColumnarError) naming the batch, the column, the row where
+//! one value is at fault, and what was expected.
+//!
+//! **What is columnar.** A segment that references no other item, whose condition is
+//! made only of comparisons of an attribute with a literal (`n > 10`, `3 <= m`,
+//! `country == "BR"`, `b == true`, `m == null`), `is null` and `is not null` on an
+//! attribute, `in` and `not in` a list of literals, a bool attribute or literal used
+//! as a condition, and `and`, `or`, `not`, is answered column by column over the
+//! contacts batch, as bitmaps, with the null logic above (a comparison with a null is
+//! false but for `!=`). Every other item (event queries and aggregates, arithmetic,
+//! functions, patterns, scores, decisions, ranked segments, references between items)
+//! is answered by the row interpreter over contacts built from the batches; then the
+//! whole batch is built into contacts once.
+//!
 //! # Diagnostics
 //!
 //! Every compile error and warning has a code, a message, a file name, a 1-based line

@@ -276,6 +276,11 @@
 //!   [`Program::evaluate_population`] evaluate the contacts of a batch on all cores
 //!   with `rayon`; results are the same, in the same order, metrics to the last digit.
 //!
+//! * `arrow` (off by default): [`Program::evaluate_arrow`] evaluates contacts and
+//!   events given as Apache Arrow record batches (`arrow-array`, re-exported as
+//!   [`arrow_array`]) and gives one batch of results, column-wise where the rules allow;
+//!   see the [layout](language#arrow-batches).
+//!
 //! Reading contacts needs nothing from `serde_json` beyond its defaults.
 //!
 //! # The language
@@ -289,6 +294,8 @@
 
 mod analysis;
 mod check;
+#[cfg(feature = "arrow")]
+mod columnar;
 mod compile;
 pub mod diagnostic;
 mod eval;
@@ -303,7 +310,13 @@ mod stack;
 pub mod syntax;
 
 pub use analysis::{Change, MAX_STEPS as NEXT_CHANGE_MAX_STEPS, NextChange, Reads};
+#[cfg(feature = "arrow")]
+pub use arrow_array;
+#[cfg(feature = "arrow")]
+pub use arrow_schema;
 pub use chrono_tz::Tz;
+#[cfg(feature = "arrow")]
+pub use columnar::{ColumnarError, ColumnarErrorKind};
 pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{

@@ -1,0 +1,399 @@
+//! Column-wise conditions: a segment's condition, when it is made only of
+//! constructs with a columnar form, planned once and answered for the whole batch
+//! as a bitmap, one pass per comparison.
+//!
+//! The columnar constructs are comparisons of an attribute with a literal (numbers
+//! and strings ordered or compared for equality, bools and null compared for
+//! equality), `is null` and `is not null` on an attribute, `in` and `not in` a list of
+//! literals, a bool attribute or literal used as a condition, and `and`, `or`, `not`
+//! over them. Every condition is two-valued (§4.3): a comparison with a null is
+//! false but for `!=`, which is true, so each answer is one bitmap and the logical
+//! operators are bitwise. Anything else leaves the segment to the row interpreter.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Decimal128Type;
+use arrow_array::{Array, ArrayRef, PrimitiveArray, StringArray};
+use arrow_buffer::{BooleanBuffer, NullBuffer};
+use rust_decimal::Decimal;
+
+use super::read::Contacts;
+use crate::model::{AttrId, Type, Value};
+use crate::program::{CompareOp, Constant, Node, NodeId, Orderings, Program};
+
+/// How deep a condition may nest and still be planned: deeper ones, which rules
+/// written by people never reach, are left to the row interpreter.
+const MAX_DEPTH: u32 = 64;
+
+/// Lists of literals longer than this are searched through a hash set.
+const SHORT_LIST: usize = 8;
+
+/// A condition with a columnar form.
+#[derive(Debug, Clone)]
+pub(super) enum Plan {
+    /// A condition that is always true, or always false.
+    Constant(bool),
+    /// A number or string attribute ordered against a constant.
+    Compare {
+        attribute: AttrId,
+        accepts: Orderings,
+        constant: Constant,
+    },
+    /// A bool attribute equal (or, `negated`, unequal) to a bool.
+    BoolEquals {
+        attribute: AttrId,
+        value: bool,
+        negated: bool,
+    },
+    /// A bool attribute used as a condition: true only for `true`.
+    Truthy(AttrId),
+    /// `attribute is null`, or `is not null` when `negated`.
+    IsNull {
+        attribute: AttrId,
+        negated: bool,
+    },
+    /// `attribute in [literals]`, or `not in` when `negated`.
+    In {
+        attribute: AttrId,
+        list: Box<[Value]>,
+        negated: bool,
+    },
+    Not(Box<Plan>),
+    And(Box<[Plan]>),
+    Or(Box<[Plan]>),
+}
+
+/// The columnar plan of the condition `node`, if every part of it has one.
+pub(super) fn plan(program: &Program, node: NodeId) -> Option<Plan> {
+    plan_at(program, node, 0)
+}
+
+fn plan_at(program: &Program, node: NodeId, depth: u32) -> Option<Plan> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let nested = |id: &NodeId| plan_at(program, *id, depth.saturating_add(1));
+    let attribute_type = |id: AttrId| program.schema().attribute_type(id).map(Type::non_optional);
+    Some(match program.nodes.get(node)? {
+        Node::Literal(value) => Plan::Constant(matches!(value, Value::Bool(true))),
+        Node::Attribute(attribute) if attribute_type(*attribute) == Some(&Type::Bool) => {
+            Plan::Truthy(*attribute)
+        }
+        Node::CompareAttribute {
+            accepts,
+            attribute,
+            constant,
+        } => Plan::Compare {
+            attribute: *attribute,
+            accepts: *accepts,
+            constant: constant.clone(),
+        },
+        Node::Compare { op, lhs, rhs } => {
+            let (op, attribute, literal) =
+                match (program.nodes.get(*lhs)?, program.nodes.get(*rhs)?) {
+                    (Node::Attribute(a), Node::Literal(v)) => (*op, *a, v),
+                    (Node::Literal(v), Node::Attribute(a)) => (op.swapped(), *a, v),
+                    _ => return None,
+                };
+            compare_literal(op, attribute, attribute_type(attribute)?, literal)?
+        }
+        Node::IsNull { operand, negated } => match program.nodes.get(*operand)? {
+            Node::Attribute(attribute) => Plan::IsNull {
+                attribute: *attribute,
+                negated: *negated,
+            },
+            _ => return None,
+        },
+        Node::In {
+            element,
+            list,
+            negated,
+        } => {
+            let Node::Attribute(attribute) = program.nodes.get(*element)? else {
+                return None;
+            };
+            if !matches!(attribute_type(*attribute)?, Type::Number | Type::String) {
+                return None;
+            }
+            let list: Box<[Value]> = match program.nodes.get(*list)? {
+                Node::Literal(Value::List(items)) => items.iter().cloned().collect(),
+                Node::List(items) => items
+                    .iter()
+                    .map(|item| match program.nodes.get(*item) {
+                        Some(Node::Literal(value)) => Some(value.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+                _ => return None,
+            };
+            Plan::In {
+                attribute: *attribute,
+                list,
+                negated: *negated,
+            }
+        }
+        Node::Not(operand) => Plan::Not(Box::new(nested(operand)?)),
+        Node::And(operands) => Plan::And(operands.iter().map(nested).collect::<Option<_>>()?),
+        Node::Or(operands) => Plan::Or(operands.iter().map(nested).collect::<Option<_>>()?),
+        _ => return None,
+    })
+}
+
+/// `attribute op literal`, for an attribute of type `ty`, as `==` and friends answer
+/// it (§4.3): two nulls are equal, ordering with a null or a bool is false.
+fn compare_literal(op: CompareOp, attribute: AttrId, ty: &Type, literal: &Value) -> Option<Plan> {
+    let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
+    let negated = op == CompareOp::Ne;
+    Some(match (ty, literal) {
+        (Type::Number, Value::Number(n)) => Plan::Compare {
+            attribute,
+            accepts: Orderings::of(op),
+            constant: Constant::Number(*n),
+        },
+        (Type::String, Value::String(s)) => Plan::Compare {
+            attribute,
+            accepts: Orderings::of(op),
+            constant: Constant::Text(s.clone()),
+        },
+        (Type::Bool, Value::Bool(value)) if equality => Plan::BoolEquals {
+            attribute,
+            value: *value,
+            negated,
+        },
+        (_, Value::Null) if equality => Plan::IsNull { attribute, negated },
+        (Type::Bool, Value::Bool(_)) | (_, Value::Null) => Plan::Constant(false),
+        _ => return None,
+    })
+}
+
+/// The answer of `plan` for every contact of the batch, or `None` when a column is
+/// not of the Arrow type the plan reads (then the row interpreter answers).
+pub(super) fn evaluate(plan: &Plan, contacts: &Contacts<'_>) -> Option<BooleanBuffer> {
+    let rows = contacts.len();
+    let column = |attribute: &AttrId| -> Option<&ArrayRef> {
+        contacts.attributes.get(attribute.index()).map(|c| c.array)
+    };
+    Some(match plan {
+        Plan::Constant(true) => BooleanBuffer::new_set(rows),
+        Plan::Constant(false) => BooleanBuffer::new_unset(rows),
+        Plan::Compare {
+            attribute,
+            accepts,
+            constant,
+        } => {
+            let array = column(attribute)?;
+            let answers = match constant {
+                Constant::Number(n) => order_numbers(array.as_primitive_opt()?, *accepts, *n),
+                Constant::Text(s) => order_texts(array.as_string_opt()?, *accepts, s),
+            };
+            with_nulls(answers, array.nulls(), accepts.with_null())
+        }
+        Plan::BoolEquals {
+            attribute,
+            value,
+            negated,
+        } => {
+            let array = column(attribute)?;
+            let bits = array.as_boolean_opt()?.values();
+            let equal = if *value { bits.clone() } else { !bits };
+            flip(with_nulls(equal, array.nulls(), false), *negated)
+        }
+        Plan::Truthy(attribute) => {
+            let array = column(attribute)?;
+            with_nulls(
+                array.as_boolean_opt()?.values().clone(),
+                array.nulls(),
+                false,
+            )
+        }
+        Plan::IsNull { attribute, negated } => {
+            let nulls = match column(attribute)?.nulls() {
+                Some(nulls) => !nulls.inner(),
+                None => BooleanBuffer::new_unset(rows),
+            };
+            flip(nulls, *negated)
+        }
+        Plan::In {
+            attribute,
+            list,
+            negated,
+        } => {
+            let array = column(attribute)?;
+            let found = if let Some(numbers) = array.as_primitive_opt::<Decimal128Type>() {
+                numbers_in(numbers, list)
+            } else {
+                texts_in(array.as_string_opt()?, list)
+            };
+            flip(with_nulls(found, array.nulls(), false), *negated)
+        }
+        Plan::Not(operand) => !&evaluate(operand, contacts)?,
+        Plan::And(operands) => {
+            let mut answers = BooleanBuffer::new_set(rows);
+            for operand in operands.iter() {
+                answers = &answers & &evaluate(operand, contacts)?;
+            }
+            answers
+        }
+        Plan::Or(operands) => {
+            let mut answers = BooleanBuffer::new_unset(rows);
+            for operand in operands.iter() {
+                answers = &answers | &evaluate(operand, contacts)?;
+            }
+            answers
+        }
+    })
+}
+
+/// `answers` where the value is not null, `null_answer` where it is.
+fn with_nulls(
+    answers: BooleanBuffer,
+    nulls: Option<&NullBuffer>,
+    null_answer: bool,
+) -> BooleanBuffer {
+    match nulls {
+        None => answers,
+        Some(nulls) if null_answer => &answers | &!nulls.inner(),
+        Some(nulls) => &answers & nulls.inner(),
+    }
+}
+
+/// `answers`, negated when `negated`.
+fn flip(answers: BooleanBuffer, negated: bool) -> BooleanBuffer {
+    if negated { !&answers } else { answers }
+}
+
+/// A number at the scale of a column: the integer part of `n × 10^scale` (rounded
+/// toward minus infinity) and whether it is exact. Beyond the integers of a column,
+/// it is the largest or smallest integer, inexact: above or below every value.
+fn at_scale(n: Decimal, scale: u32) -> (i128, bool) {
+    let mantissa = n.mantissa();
+    let own = n.scale();
+    if scale >= own {
+        let scaled = 10_i128
+            .checked_pow(scale.saturating_sub(own))
+            .and_then(|power| mantissa.checked_mul(power));
+        match scaled {
+            Some(scaled) => (scaled, true),
+            None if mantissa > 0 => (i128::MAX, false),
+            None => (i128::MIN, false),
+        }
+    } else {
+        // `own` is at most 28: the power fits.
+        let power = 10_i128
+            .checked_pow(own.saturating_sub(scale))
+            .unwrap_or(i128::MAX);
+        (mantissa.div_euclid(power), mantissa.rem_euclid(power) == 0)
+    }
+}
+
+/// The scale of a decimal column.
+fn scale_of(array: &PrimitiveArray<Decimal128Type>) -> u32 {
+    u32::try_from(array.scale()).unwrap_or(0)
+}
+
+/// Each value of a decimal column ordered against `n` as `accepts` asks; null slots
+/// get any answer.
+fn order_numbers(
+    array: &PrimitiveArray<Decimal128Type>,
+    accepts: Orderings,
+    n: Decimal,
+) -> BooleanBuffer {
+    let (floor, exact) = at_scale(n, scale_of(array));
+    let less = accepts.contain(Ordering::Less);
+    let equal = accepts.contain(Ordering::Equal);
+    let greater = accepts.contain(Ordering::Greater);
+    // A value equal to `floor` is below `n` when `floor` is not exact.
+    let at_floor = if exact { equal } else { less };
+    let values = array.values();
+    // One comparison per value: the operator is chosen once, not per value.
+    match (less, at_floor, greater) {
+        (false, false, true) => each(values, |v| v > floor),
+        (false, true, true) => each(values, |v| v >= floor),
+        (true, false, false) => each(values, |v| v < floor),
+        (true, true, false) => each(values, |v| v <= floor),
+        (false, true, false) => each(values, |v| v == floor),
+        (true, false, true) => each(values, |v| v != floor),
+        (true, true, true) => BooleanBuffer::new_set(values.len()),
+        (false, false, false) => BooleanBuffer::new_unset(values.len()),
+    }
+}
+
+/// `test` of every value.
+#[inline]
+fn each(values: &[i128], test: impl Fn(i128) -> bool) -> BooleanBuffer {
+    BooleanBuffer::collect_bool(values.len(), |row| {
+        values.get(row).is_some_and(|value| test(*value))
+    })
+}
+
+/// Each value of a string column ordered against `s` as `accepts` asks (byte order,
+/// which is code point order); null slots get any answer.
+fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffer {
+    if accepts.is_equality() {
+        // Straight from the offsets and the bytes: equal lengths first.
+        let when_equal = accepts.contain(Ordering::Equal);
+        let (offsets, bytes, wanted) = (array.value_offsets(), array.value_data(), s.as_bytes());
+        return BooleanBuffer::collect_bool(array.len(), |row| {
+            let start = offsets.get(row).and_then(|o| usize::try_from(*o).ok());
+            let end = offsets.get(row + 1).and_then(|o| usize::try_from(*o).ok());
+            let equal = match (start, end) {
+                // Byte by byte, inlined: the strings rules compare are short, shorter
+                // than what a call to `memcmp` costs.
+                (Some(start), Some(end)) => {
+                    end.wrapping_sub(start) == wanted.len()
+                        && bytes
+                            .get(start..end)
+                            .is_some_and(|value| value.iter().zip(wanted).all(|(a, b)| a == b))
+                }
+                _ => false,
+            };
+            equal == when_equal
+        });
+    }
+    BooleanBuffer::collect_bool(array.len(), |row| accepts.contain(array.value(row).cmp(s)))
+}
+
+/// Whether each value of a decimal column equals a number of `list`.
+fn numbers_in(array: &PrimitiveArray<Decimal128Type>, list: &[Value]) -> BooleanBuffer {
+    let scale = scale_of(array);
+    let wanted: Vec<i128> = list
+        .iter()
+        .filter_map(Value::as_number)
+        .map(|n| at_scale(n, scale))
+        .filter_map(|(value, exact)| exact.then_some(value))
+        .collect();
+    let values = array.values();
+    let value = |row: usize| values.get(row).copied().unwrap_or_default();
+    if wanted.len() <= SHORT_LIST {
+        return BooleanBuffer::collect_bool(values.len(), |row| wanted.contains(&value(row)));
+    }
+    let wanted: HashSet<i128> = wanted.into_iter().collect();
+    BooleanBuffer::collect_bool(values.len(), |row| wanted.contains(&value(row)))
+}
+
+/// Whether each value of a string column equals a string of `list`.
+fn texts_in(array: &StringArray, list: &[Value]) -> BooleanBuffer {
+    let wanted: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+    if wanted.len() <= SHORT_LIST {
+        return BooleanBuffer::collect_bool(array.len(), |row| wanted.contains(&array.value(row)));
+    }
+    let wanted: HashSet<&str> = wanted.into_iter().collect();
+    BooleanBuffer::collect_bool(array.len(), |row| wanted.contains(array.value(row)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_put_at_a_column_scale_exactly() {
+        assert_eq!(at_scale(Decimal::new(125, 1), 2), (1250, true));
+        assert_eq!(at_scale(Decimal::new(125, 2), 1), (12, false));
+        assert_eq!(at_scale(Decimal::new(-125, 2), 1), (-13, false));
+        assert_eq!(at_scale(Decimal::new(-120, 2), 1), (-12, true));
+        assert_eq!(at_scale(Decimal::MAX, 28), (i128::MAX, false));
+        assert_eq!(at_scale(Decimal::MIN, 28), (i128::MIN, false));
+    }
+}
