@@ -75,6 +75,13 @@
 //!    explained in turn. It renders as a text tree (`Display`) and as JSON (serde);
 //!    see [`explain`]. It reads the program and asks every value of evaluation's own
 //!    code, so its value is always the one evaluation gives.
+//! 9. **SQL push-down**, instead of evaluation, for contacts that live in a database.
+//!    [`Program::to_sql`] writes a segment (with the scores, decisions and segments it
+//!    references) as one PostgreSQL query returning the ids of its contacts, with `now`
+//!    and the time zone as bound parameters: a [`SqlQuery`] over the table layout that
+//!    [`Program::sql_schema`] creates. It means what evaluation means, or it is refused
+//!    with a [`NotPushable`] that names the construct and where it was written; see
+//!    the [language reference](language#sql-push-down).
 //!
 //! ```text
 //! source text ──syntax──▶ Module (AST + spans) ──checker──▶ Program ──┐
