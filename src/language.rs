@@ -1765,21 +1765,21 @@
 //!
 //! # Arrow batches
 //!
-//! With the crate feature `arrow`, [`Program::evaluate_arrow`](crate::Program::evaluate_arrow)
+//! With the crate feature `arrow`, `Program::evaluate_arrow`
 //! evaluates a whole batch of contacts given as two Apache Arrow record batches, and
-//! gives one record batch of results; [`Program::contacts_to_arrow`](crate::Program::contacts_to_arrow)
+//! gives one record batch of results; `Program::contacts_to_arrow`
 //! writes [`Contact`](crate::Contact)s in that layout. The answers are those of
 //! [`Program::evaluate_batch`](crate::Program::evaluate_batch) over the same contacts.
 //!
-//! * **Contacts** ([`Program::arrow_contacts_schema`](crate::Program::arrow_contacts_schema)):
+//! * **Contacts** (`Program::arrow_contacts_schema`):
 //!   `contact` (`Utf8`, the non-empty contact id; `contact` is a keyword, so no
 //!   attribute has that name), then one column per attribute, named as it.
-//! * **Events** ([`Program::arrow_events_schema`](crate::Program::arrow_events_schema)):
+//! * **Events** (`Program::arrow_events_schema`):
 //!   one row per event, in any order: `contact` (`UInt32`, the row of its contact in
 //!   the contacts batch), `kind` (`Utf8`), `at`, then one column per prop of each kind,
 //!   named `kind.prop` (`purchase.amount`, `email.clicked.url`); an event's props are
 //!   in its kind's columns, every other prop column is null in its row.
-//! * **Results** ([`Program::arrow_results_schema`](crate::Program::arrow_results_schema)):
+//! * **Results** (`Program::arrow_results_schema`):
 //!   one row per contact, in order; one column per segment (ranked ones included,
 //!   `Boolean`), score (`Decimal128(38, 2)`) and decision (`Utf8`, the JSON form of its
 //!   value; null when it has none), named as the item, in declaration order.
@@ -1805,7 +1805,7 @@
 //! column the schema does not know, a column of another type, a null where none is
 //! allowed, a value out of range, an event of an unknown kind or of no row of the
 //! contacts batch, more events for one contact than the program's limit each give a
-//! [`ColumnarError`](crate::ColumnarError) naming the batch, the column, the row where
+//! `ColumnarError` naming the batch, the column, the row where
 //! one value is at fault, and what was expected.
 //!
 //! **What is columnar.** A segment that references no other item, whose condition is

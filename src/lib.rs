@@ -283,9 +283,9 @@
 //!   [`Program::evaluate_population`] evaluate the contacts of a batch on all cores
 //!   with `rayon`; results are the same, in the same order, metrics to the last digit.
 //!
-//! * `arrow` (off by default): [`Program::evaluate_arrow`] evaluates contacts and
+//! * `arrow` (off by default): `Program::evaluate_arrow` evaluates contacts and
 //!   events given as Apache Arrow record batches (`arrow-array`, re-exported as
-//!   [`arrow_array`]) and gives one batch of results, column-wise where the rules allow;
+//!   `funil::arrow_array`) and gives one batch of results, column-wise where the rules allow;
 //!   see the [layout](language#arrow-batches).
 //!
 //! Reading contacts needs nothing from `serde_json` beyond its defaults.
