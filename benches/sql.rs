@@ -37,6 +37,11 @@
 //!   by contact, each contact built with the program's builder and evaluated with
 //!   `Program::evaluate_into` (every segment, score and decision; one workspace kept),
 //!   the ranked `most_engaged` resolved over all of them with a running top 3.
+//!
+//! A segment too slow for ten samples is checked and run once, without criterion,
+//! with `FUNIL_BENCH_ONCE=big_spenders,most_engaged` (segment names, comma-separated).
+//! `FUNIL_BENCH_CONTACTS=20000` makes a smaller data set, for a quick try (the marker
+//! records the count; the default 1,000,000 is then loaded again).
 
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
@@ -59,6 +64,10 @@ const RULES: &str = include_str!("../examples/data/quickstart.funil");
 
 /// The environment variable naming the server.
 const URL_VARIABLE: &str = "FUNIL_BENCH_DATABASE_URL";
+
+/// Names segments (`a,b`) to check and run once each, without criterion: for those
+/// too slow for ten samples.
+const ONCE_VARIABLE: &str = "FUNIL_BENCH_ONCE";
 
 /// The schema the data lives in.
 const SCHEMA: &str = "funil_bench";
@@ -137,47 +146,74 @@ fn sql(c: &mut Criterion, url: &str) {
     let expected = |position: usize| -> BTreeSet<String> {
         let answer = in_process.get_or_init(|| {
             let started = Instant::now();
-            let answer = export_and_evaluate(url, &program, &context, &segments);
+            let answer = export_and_evaluate(url, &program, &context, &segments, true);
             eprintln!(
                 "export and evaluate (the untimed answer to check against): {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            let sizes: Vec<String> = segments
+                .iter()
+                .zip(&answer)
+                .map(|(segment, ids)| format!("{segment} {}", ids.len()))
+                .collect();
+            eprintln!("in process: {}", sizes.join(", "));
             answer
         });
         answer[position].iter().cloned().collect()
     };
+
+    // Checks the segment at `position` and gives how long its one run took.
+    let check = |client: &mut Client, position: usize| -> Duration {
+        let segment = segments[position];
+        let expected = expected(position);
+        let started = Instant::now();
+        let ids = segment_ids(client, &queries[position], now);
+        let elapsed = started.elapsed();
+        let ids: BTreeSet<String> = ids.into_iter().collect();
+        assert!(
+            ids == expected,
+            "`{segment}`: pushed down ({} contacts) and in process ({}) differ",
+            ids.len(),
+            expected.len()
+        );
+        eprintln!(
+            "{segment}: {} contacts, the same as in process; one run {:.2} s",
+            ids.len(),
+            elapsed.as_secs_f64()
+        );
+        elapsed
+    };
+
+    // Segments too slow for criterion's ten samples: checked and run once each.
+    if let Ok(names) = std::env::var(ONCE_VARIABLE) {
+        for name in names.split(',') {
+            let position = segments
+                .iter()
+                .position(|s| *s == name)
+                .unwrap_or_else(|| panic!("{ONCE_VARIABLE}: no segment `{name}`"));
+            check(&mut client, position);
+        }
+        return;
+    }
 
     let mut group = c.benchmark_group("sql");
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_millis(1));
     group.measurement_time(Duration::from_secs(5));
-    for (position, (segment, statement)) in segments.iter().zip(&queries).enumerate() {
+    for (position, segment) in segments.iter().enumerate() {
         let mut checked = false;
         group.bench_function(format!("push-down/{segment}"), |b| {
             if !checked {
-                let expected = expected(position);
-                let started = Instant::now();
-                let ids: BTreeSet<String> = segment_ids(&mut client, statement, now)
-                    .into_iter()
-                    .collect();
-                eprintln!(
-                    "{segment}: {} contacts, the same as in process; one untimed run {:.2} s",
-                    ids.len(),
-                    started.elapsed().as_secs_f64()
-                );
-                assert!(
-                    ids == expected,
-                    "`{segment}`: pushed down and in process differ"
-                );
+                check(&mut client, position);
                 checked = true;
             }
-            b.iter(|| segment_ids(&mut client, statement, now).len());
+            b.iter(|| segment_ids(&mut client, &queries[position], now).len());
         });
     }
     group.bench_function("export and evaluate/all segments", |b| {
         b.iter(|| {
-            export_and_evaluate(url, &program, &context, &segments)
+            export_and_evaluate(url, &program, &context, &segments, false)
                 .iter()
                 .map(Vec::len)
                 .sum::<usize>()
@@ -674,13 +710,17 @@ fn birthday(random: &mut SplitMix64) -> NaiveDate {
 // Exporting and evaluating.
 
 /// Streams every contact and event out of the database, builds each contact and
-/// evaluates it: the ids of each segment of `segments`, in their order.
+/// evaluates it: the ids of each segment of `segments`, in their order. With
+/// `profile`, prints how much of the time went to evaluating the built contacts.
 fn export_and_evaluate(
     url: &str,
     program: &Program,
     context: &Context,
     segments: &[&str],
+    profile: bool,
 ) -> Vec<Vec<String>> {
+    let started = Instant::now();
+    let mut evaluating = Duration::ZERO;
     let schema = program.schema();
     let (mut contacts_client, mut events_client) = (connect(url), connect(url));
 
@@ -776,6 +816,7 @@ fn export_and_evaluate(
             builder = builder.event(kind, at, values.filter(|(_, v)| !v.is_null()));
         }
         let contact = builder.build().unwrap();
+        let evaluated = profile.then(Instant::now);
         program
             .evaluate_into(&contact, context, &mut workspace, &mut evaluation)
             .unwrap();
@@ -798,10 +839,21 @@ fn export_and_evaluate(
                 }
             }
         }
+        if let Some(evaluated) = evaluated {
+            evaluating += evaluated.elapsed();
+        }
     }
     assert!(pending.is_none(), "events without a contact");
     if let Some(ranked) = ranked {
         members[ranked] = top.into_iter().map(|(_, id)| id).collect();
+    }
+    if profile {
+        eprintln!(
+            "export and evaluate: {:.1} s, of which evaluating the built contacts \
+             (evaluate_into and the top 3) {:.1} s",
+            started.elapsed().as_secs_f64(),
+            evaluating.as_secs_f64()
+        );
     }
     members
 }
