@@ -30,13 +30,62 @@ impl Printer {
     }
 
     fn expr_at_unguarded(&mut self, expr: &Expr, min: u8) {
-        if level(&expr.node) < min {
+        self.before(expr.span.start);
+        let parenthesised = level(&expr.node) < min;
+        if parenthesised {
             self.text("(");
-            self.expr_kind(&expr.node);
-            self.text(")");
-        } else {
-            self.expr_kind(&expr.node);
         }
+        match &expr.node {
+            ExprKind::Or(operands) if !operands.is_empty() && self.wraps(expr) => {
+                self.wrapped(operands, "or ", AND);
+            }
+            ExprKind::And(operands) if !operands.is_empty() && self.wraps(expr) => {
+                self.wrapped(operands, "and ", NOT);
+            }
+            kind => self.expr_kind(kind),
+        }
+        if parenthesised {
+            self.text(")");
+        }
+        self.after(expr.span.end);
+    }
+
+    /// True when an `and`/`or` chain is written one operand per line: when formatting,
+    /// and the chain holds a comment or does not fit on the current line.
+    fn wraps(&self, expr: &Expr) -> bool {
+        let Some(width) = self.trivia.as_ref().map(|trivia| trivia.width) else {
+            return false;
+        };
+        if self.has_comment_in(expr.span) {
+            return true;
+        }
+        let column = self
+            .out
+            .rsplit('\n')
+            .next()
+            .map_or(0, |line| line.chars().count());
+        let mut measure = Printer {
+            limit: Some(width),
+            ..Printer::default()
+        };
+        measure.expr_kind(&expr.node);
+        column + measure.out.chars().count() > width
+    }
+
+    /// Writes an `and`/`or` chain with each operand after the first on a line of its
+    /// own, one level deeper, starting with `keyword`.
+    fn wrapped(&mut self, operands: &[Expr], keyword: &str, min: u8) {
+        self.indent += 1;
+        for (index, operand) in operands.iter().enumerate() {
+            if index > 0 {
+                self.text("\n");
+                self.line_start();
+                self.before(operand.span.start);
+                self.text(keyword);
+            }
+            self.expr_at(operand, min);
+        }
+        self.indent = self.indent.saturating_sub(1);
     }
 
     /// Writes an expression without enclosing parentheses.
@@ -197,7 +246,9 @@ impl Printer {
 
     /// Writes an event query: `KIND [where EXPR] [within D | since B | between A and B]`.
     pub(super) fn query(&mut self, query: &Query) {
+        self.before(query.source.span.start);
         self.text(&query.source.node);
+        self.after(query.source.span.end);
         if let Some(filter) = &query.filter {
             self.text(" where ");
             self.expr(filter);

@@ -11,17 +11,20 @@ use crate::syntax::ast::{
 impl Printer {
     /// Writes one item, ending with a line break.
     pub(super) fn item(&mut self, item: &Item) {
+        self.before(item.span.start);
+        let close = self.close_of(item.span);
         match &item.node {
-            ItemKind::Schema(schema) => self.schema(schema),
-            ItemKind::Segment(segment) => self.segment(segment),
-            ItemKind::Score(score) => self.score(score),
-            ItemKind::Decision(decision) => self.decision(decision),
-            ItemKind::Reward(reward) => self.reward(reward),
-            ItemKind::Workflow(workflow) => self.workflow(workflow),
-            ItemKind::Experiment(experiment) => self.experiment(experiment),
-            ItemKind::FrequencyCap(cap) => self.frequency_cap(cap),
-            ItemKind::Metric(metric) => self.metric(metric),
+            ItemKind::Schema(schema) => self.schema(schema, close),
+            ItemKind::Segment(segment) => self.segment(segment, close),
+            ItemKind::Score(score) => self.score(score, close),
+            ItemKind::Decision(decision) => self.decision(decision, close),
+            ItemKind::Reward(reward) => self.reward(reward, close),
+            ItemKind::Workflow(workflow) => self.workflow(workflow, close),
+            ItemKind::Experiment(experiment) => self.experiment(experiment, close),
+            ItemKind::FrequencyCap(cap) => self.frequency_cap(cap, close),
+            ItemKind::Metric(metric) => self.metric(metric, close),
         }
+        self.after(item.span.end);
         self.text("\n");
     }
 
@@ -37,24 +40,28 @@ impl Printer {
     }
 
     /// Writes a `schema` block, one declaration per line.
-    fn schema(&mut self, schema: &Schema) {
+    fn schema(&mut self, schema: &Schema, close: Option<usize>) {
         self.text("schema");
-        self.braced(schema.decls.is_empty(), |printer| {
+        self.braced(schema.decls.is_empty(), close, |printer| {
             for decl in &schema.decls {
+                printer.before(decl.span.start);
                 printer.line_start();
-                printer.schema_decl(&decl.node);
+                let close = printer.close_of(decl.span);
+                printer.schema_decl(&decl.node, close);
+                printer.after(decl.span.end);
                 printer.text("\n");
             }
         });
     }
 
     /// Writes one schema declaration, without its line break.
-    fn schema_decl(&mut self, decl: &SchemaDeclKind) {
+    fn schema_decl(&mut self, decl: &SchemaDeclKind, close: Option<usize>) {
         match decl {
             SchemaDeclKind::Contact(fields) => {
                 self.text("contact");
-                self.braced(fields.is_empty(), |printer| {
+                self.braced(fields.is_empty(), close, |printer| {
                     for field in fields {
+                        printer.before(field.name.span.start);
                         printer.line_start();
                         printer.field(field);
                         printer.text("\n");
@@ -78,7 +85,9 @@ impl Printer {
                 self.text(" =");
                 for (index, member) in members.iter().enumerate() {
                     self.text(if index > 0 { " | " } else { " " });
+                    self.before(member.span.start);
                     self.text(&member.node);
+                    self.after(member.span.end);
                 }
             }
             SchemaDeclKind::Action { name, params } => {
@@ -107,15 +116,17 @@ impl Printer {
 
     /// Writes `name: type`.
     fn field(&mut self, field: &Field) {
+        self.before(field.name.span.start);
         self.text(&field.name.node);
         self.text(": ");
         self.type_expr(&field.ty.node);
+        self.after(field.ty.span.end);
     }
 
     /// Writes a segment: its condition, or its ranking, on one line.
-    fn segment(&mut self, segment: &Segment) {
+    fn segment(&mut self, segment: &Segment, close: Option<usize>) {
         self.item_head("segment", &segment.name.node, segment.title.as_ref());
-        self.braced(false, |printer| {
+        self.braced(false, close, |printer| {
             printer.line_start();
             match &segment.body {
                 SegmentBody::Condition(condition) => printer.expr(condition),
@@ -138,12 +149,14 @@ impl Printer {
     }
 
     /// Writes a score, one rule per line.
-    fn score(&mut self, score: &Score) {
+    fn score(&mut self, score: &Score, close: Option<usize>) {
         self.item_head("score", &score.name.node, score.title.as_ref());
-        self.braced(score.rules.is_empty(), |printer| {
+        self.braced(score.rules.is_empty(), close, |printer| {
             for rule in &score.rules {
+                printer.before(rule.span.start);
                 printer.line_start();
                 printer.score_rule(&rule.node);
+                printer.after(rule.span.end);
                 printer.text("\n");
             }
         });
@@ -173,7 +186,7 @@ impl Printer {
     }
 
     /// Writes a decision, one arm per line.
-    fn decision(&mut self, decision: &Decision) {
+    fn decision(&mut self, decision: &Decision, close: Option<usize>) {
         let keyword = if decision.collect {
             "decide all"
         } else {
@@ -181,13 +194,13 @@ impl Printer {
         };
         self.item_head(keyword, &decision.name.node, decision.title.as_ref());
         let empty = decision.arms.is_empty() && decision.otherwise.is_none();
-        self.braced(empty, |printer| {
+        self.braced(empty, close, |printer| {
             printer.arms(&decision.arms, decision.otherwise.as_ref());
         });
     }
 
     /// Writes a reward: its arms, then `else`, then its caps in order, then `round`.
-    fn reward(&mut self, reward: &Reward) {
+    fn reward(&mut self, reward: &Reward, close: Option<usize>) {
         self.item_head("reward", &reward.name.node, reward.title.as_ref());
         self.text(" on ");
         self.text(&reward.trigger.node);
@@ -195,51 +208,65 @@ impl Printer {
             && reward.otherwise.is_none()
             && reward.caps.is_empty()
             && reward.round.is_none();
-        self.braced(empty, |printer| {
+        self.braced(empty, close, |printer| {
             printer.arms(&reward.arms, reward.otherwise.as_ref());
             for cap in &reward.caps {
+                printer.before(cap.amount.span.start);
                 printer.line_start();
                 printer.write(format_args!("cap {} per ", cap.amount.node));
                 match &cap.per.node {
                     CapPer::Event => printer.text("event"),
                     CapPer::Window(window) => printer.duration(window),
                 }
+                printer.after(cap.per.span.end);
                 printer.text("\n");
             }
             if let Some(places) = &reward.round {
+                printer.before(places.span.start);
                 printer.line_start();
-                printer.write(format_args!("round {}\n", places.node));
+                printer.write(format_args!("round {}", places.node));
+                printer.after(places.span.end);
+                printer.text("\n");
             }
         });
     }
 
     /// Writes a frequency cap: its limits one per line, then its `defer` or `skip`.
-    fn frequency_cap(&mut self, cap: &FrequencyCap) {
+    fn frequency_cap(&mut self, cap: &FrequencyCap, close: Option<usize>) {
         self.item_head("cap", &cap.name.node, cap.title.as_ref());
         self.text(" on ");
         self.text(&cap.action.node);
         self.text(" counted by ");
         self.text(&cap.counted_by.node);
-        self.braced(cap.limits.is_empty() && cap.over.is_none(), |printer| {
-            for limit in &cap.limits {
-                printer.line_start();
-                printer.write(format_args!("at most {} per ", limit.most.node));
-                printer.duration(&limit.per.node);
-                if let Some(then) = &limit.then {
-                    printer.text(" then ");
-                    printer.text(then.node.word());
+        self.braced(
+            cap.limits.is_empty() && cap.over.is_none(),
+            close,
+            |printer| {
+                for limit in &cap.limits {
+                    printer.before(limit.most.span.start);
+                    printer.line_start();
+                    printer.write(format_args!("at most {} per ", limit.most.node));
+                    printer.duration(&limit.per.node);
+                    if let Some(then) = &limit.then {
+                        printer.text(" then ");
+                        printer.text(then.node.word());
+                    }
+                    let end = limit.then.as_ref().map_or(limit.per.span, |then| then.span);
+                    printer.after(end.end);
+                    printer.text("\n");
                 }
-                printer.text("\n");
-            }
-            if let Some(over) = &cap.over {
-                printer.line_start();
-                printer.text(over.node.word());
-                printer.text("\n");
-            }
-        });
+                if let Some(over) = &cap.over {
+                    printer.before(over.span.start);
+                    printer.line_start();
+                    printer.text(over.node.word());
+                    printer.after(over.span.end);
+                    printer.text("\n");
+                }
+            },
+        );
     }
     /// Writes a metric: its grouping on the head line, its body on one line.
-    fn metric(&mut self, metric: &Metric) {
+    fn metric(&mut self, metric: &Metric, close: Option<usize>) {
         self.item_head("metric", &metric.name.node, metric.title.as_ref());
         match &metric.by {
             None => {}
@@ -257,7 +284,7 @@ impl Printer {
                 }
             }
         }
-        self.braced(false, |printer| {
+        self.braced(false, close, |printer| {
             printer.line_start();
             printer.expr(&metric.body);
             printer.text("\n");
@@ -267,11 +294,13 @@ impl Printer {
     /// Writes `when COND => VALUE` lines, then `else => VALUE`.
     fn arms(&mut self, arms: &[Arm], otherwise: Option<&Expr>) {
         for arm in arms {
+            self.before(arm.condition.span.start);
             self.line_start();
             self.arm_line(&arm.condition, &arm.value);
             self.text("\n");
         }
         if let Some(value) = otherwise {
+            self.before(value.span.start);
             self.line_start();
             self.text("else => ");
             self.expr(value);
@@ -288,14 +317,15 @@ impl Printer {
     }
 
     /// Writes an experiment, one clause per line, in the order written.
-    fn experiment(&mut self, experiment: &Experiment) {
+    fn experiment(&mut self, experiment: &Experiment, close: Option<usize>) {
         self.item_head(
             "experiment",
             &experiment.name.node,
             experiment.title.as_ref(),
         );
-        self.braced(experiment.clauses.is_empty(), |printer| {
+        self.braced(experiment.clauses.is_empty(), close, |printer| {
             for clause in &experiment.clauses {
+                printer.before(clause.span.start);
                 printer.line_start();
                 match &clause.node {
                     ExperimentClauseKind::Split {
@@ -322,6 +352,7 @@ impl Printer {
                         printer.write(format_args!("winner at {}% min {}", level.node, min.node));
                     }
                 }
+                printer.after(clause.span.end);
                 printer.text("\n");
             }
         });

@@ -5,13 +5,15 @@ use crate::syntax::ast::{Block, HeaderKind, NamedArg, Reentry, Stmt, StmtKind, W
 
 impl Printer {
     /// Writes a workflow: its header clauses, a blank line, then its statements.
-    pub(super) fn workflow(&mut self, workflow: &Workflow) {
+    pub(super) fn workflow(&mut self, workflow: &Workflow, close: Option<usize>) {
         self.item_head("workflow", &workflow.name.node, workflow.title.as_ref());
         let empty = workflow.header.is_empty() && workflow.body.is_empty();
-        self.braced(empty, |printer| {
+        self.braced(empty, close, |printer| {
             for header in &workflow.header {
+                printer.before(header.span.start);
                 printer.line_start();
                 printer.header(&header.node);
+                printer.after(header.span.end);
                 printer.text("\n");
             }
             if !workflow.header.is_empty() && !workflow.body.is_empty() {
@@ -66,17 +68,26 @@ impl Printer {
     /// Writes statements one per line at the current indentation.
     fn statements(&mut self, block: &Block) {
         for stmt in block {
+            self.before(stmt.span.start);
             self.line_start();
             self.stmt(stmt);
+            self.after(stmt.span.end);
             self.text("\n");
         }
     }
 
     /// Writes ` {`, the statements one level deeper, then `}`; an empty block is `{ }`.
-    fn block(&mut self, block: &Block) {
+    /// `open` is where the source's `{` stands or a place before it (past the `if`
+    /// condition, the `else`, the `%`); the `}`'s place is returned.
+    fn block(&mut self, block: &Block, open: usize) -> Option<usize> {
         crate::stack::with_headroom(|| {
-            self.braced(block.is_empty(), |printer| printer.statements(block));
-        });
+            let close = match block.last() {
+                Some(last) => self.close_after(last.span.end),
+                None => self.block_close(open),
+            };
+            self.braced(block.is_empty(), close, |printer| printer.statements(block));
+            close
+        })
     }
 
     /// Writes one statement, without its line break; a block inside it spans lines.
@@ -112,23 +123,26 @@ impl Printer {
                 branches,
                 otherwise,
             } => {
+                let mut close = None;
                 for (index, branch) in branches.iter().enumerate() {
                     self.text(if index > 0 { " else if " } else { "if " });
                     self.expr(&branch.condition);
-                    self.block(&branch.body);
+                    close = self.block(&branch.body, branch.condition.span.end);
                 }
                 if let Some(otherwise) = otherwise {
                     self.text(" else");
-                    self.block(otherwise);
+                    self.block(otherwise, close.map_or(usize::MAX, |close| close + 1));
                 }
             }
             StmtKind::Split(arms) => {
                 self.text("split");
-                self.braced(arms.is_empty(), |printer| {
+                let close = self.close_of(current.span);
+                self.braced(arms.is_empty(), close, |printer| {
                     for arm in arms {
+                        printer.before(arm.weight.span.start);
                         printer.line_start();
                         printer.write(format_args!("{}% =>", arm.weight.node));
-                        printer.block(&arm.body);
+                        printer.block(&arm.body, arm.weight.span.end);
                         printer.text("\n");
                     }
                 });
