@@ -10,6 +10,12 @@
 //! indented as a continuation inside an expression. Nothing is written inside a string
 //! literal: a comment within an interpolation (`"{a # …`) moves after the string.
 //!
+//! Keywords and punctuation have no spans of their own: the printer writes them with
+//! [`Printer::lead`], after the comments that stand before the construct they lead
+//! to, so a comment among them (`is # … not null`, `on a # … counted by`) moves before
+//! them rather than past the construct that follows, where every later formatting
+//! would push it on again.
+//!
 //! The printer visits the tree in source order, so each comment is written once. A
 //! comment may change sides once — a trailing comment that cannot end a line of code
 //! is written on a line of its own — so the formatter prints its own output again until
@@ -79,6 +85,16 @@ impl Printer {
         }) {
             self.emit(&text, own_line);
         }
+    }
+
+    /// Writes `text` — keywords or punctuation with no span of their own — after the
+    /// comments that stand before `next`, the source offset of the construct that
+    /// follows them. So a comment among such words moves before them, once, instead
+    /// of after the construct, where each later round of formatting would move it
+    /// further on.
+    pub(super) fn lead(&mut self, next: usize, text: &str) {
+        self.before(next);
+        self.text(text);
     }
 
     /// True when a comment starts inside `span`.

@@ -42,7 +42,7 @@ impl Printer {
             ExprKind::And(operands) if !operands.is_empty() && self.wraps(expr) => {
                 self.wrapped(operands, "and ", NOT);
             }
-            kind => self.expr_kind(kind),
+            _ => self.expr_kind(expr),
         }
         if parenthesised {
             self.text(")");
@@ -68,7 +68,7 @@ impl Printer {
             limit: Some(width),
             ..Printer::default()
         };
-        measure.expr_kind(&expr.node);
+        measure.expr_kind(expr);
         column + measure.out.chars().count() > width
     }
 
@@ -89,8 +89,8 @@ impl Printer {
     }
 
     /// Writes an expression without enclosing parentheses.
-    fn expr_kind(&mut self, kind: &ExprKind) {
-        match kind {
+    fn expr_kind(&mut self, expr: &Expr) {
+        match &expr.node {
             ExprKind::Number { value, percent } => {
                 self.write(format_args!("{value}"));
                 if *percent {
@@ -126,11 +126,12 @@ impl Printer {
             ExprKind::And(operands) => self.separated(operands, " and ", NOT),
             ExprKind::IsNull { operand, negated } => {
                 self.expr_at(operand, COALESCE);
-                self.text(if *negated { " is not null" } else { " is null" });
+                let suffix = if *negated { " is not null" } else { " is null" };
+                self.lead(expr.span.end, suffix);
             }
             ExprKind::Matches { subject, pattern } => {
                 self.expr_at(subject, COALESCE);
-                self.text(" matches ");
+                self.lead(pattern.span.start, " matches ");
                 self.plain_string(&pattern.node);
             }
         }
@@ -140,7 +141,7 @@ impl Printer {
     fn separated(&mut self, exprs: &[Expr], separator: &str, min: u8) {
         for (index, expr) in exprs.iter().enumerate() {
             if index > 0 {
-                self.text(separator);
+                self.lead(expr.span.start, separator);
             }
             self.expr_at(expr, min);
         }
@@ -169,6 +170,7 @@ impl Printer {
         let level = op.precedence();
         if level <= COMPARISON {
             self.expr_at(lhs, COALESCE);
+            self.before(rhs.span.start);
             self.operator(op);
             self.expr_at(rhs, COALESCE);
             return;
@@ -183,6 +185,7 @@ impl Printer {
         }
         self.expr_at(base, level);
         for (op, rhs) in tail.iter().rev() {
+            self.before(rhs.span.start);
             self.operator(*op);
             self.expr_at(rhs, level.saturating_add(1));
         }
@@ -205,10 +208,10 @@ impl Printer {
         }
         if needs_parens_as_target(&base.node) {
             self.text("(");
-            self.expr_kind(&base.node);
+            self.expr_kind(base);
             self.text(")");
         } else {
-            self.expr_kind(&base.node);
+            self.expr_kind(base);
         }
         for field in fields.iter().rev() {
             self.text(".");
@@ -223,19 +226,24 @@ impl Printer {
         let aggregate = crate::syntax::ast::AGGREGATE_FUNCTIONS.contains(&function.node.as_str());
         for (index, arg) in args.iter().enumerate() {
             if index > 0 {
-                self.text(", ");
+                let start = match arg {
+                    Arg::Expr(expr) => expr.span.start,
+                    Arg::Named(named) => named.name.span.start,
+                    Arg::Query(query) => query.source.span.start,
+                };
+                self.lead(start, ", ");
             }
             match arg {
                 Arg::Expr(expr) if index == 0 && aggregate && reads_as_query(&expr.node) => {
                     // Parenthesised, or the parser would read it as a query.
                     self.text("(");
-                    self.expr_kind(&expr.node);
+                    self.expr_kind(expr);
                     self.text(")");
                 }
                 Arg::Expr(expr) => self.expr(expr),
                 Arg::Named(named) => {
                     self.text(&named.name.node);
-                    self.text(": ");
+                    self.lead(named.value.span.start, ": ");
                     self.expr(&named.value);
                 }
                 Arg::Query(query) => self.query(query),
@@ -250,23 +258,23 @@ impl Printer {
         self.text(&query.source.node);
         self.after(query.source.span.end);
         if let Some(filter) = &query.filter {
-            self.text(" where ");
+            self.lead(filter.span.start, " where ");
             self.expr(filter);
         }
         if let Some(window) = &query.window {
             match &window.node {
                 QueryWindow::Within(duration) => {
-                    self.text(" within ");
+                    self.lead(window.span.end, " within ");
                     self.duration(duration);
                 }
                 QueryWindow::Since(bound) => {
-                    self.text(" since ");
+                    self.lead(bound.span.start, " since ");
                     self.expr_at(bound, COALESCE);
                 }
                 QueryWindow::Between(start, end) => {
-                    self.text(" between ");
+                    self.lead(start.span.start, " between ");
                     self.expr_at(start, COALESCE);
-                    self.text(" and ");
+                    self.lead(end.span.start, " and ");
                     self.expr_at(end, COALESCE);
                 }
             }

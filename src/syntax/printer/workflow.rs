@@ -6,7 +6,7 @@ use crate::syntax::ast::{Block, HeaderKind, NamedArg, Reentry, Stmt, StmtKind, W
 impl Printer {
     /// Writes a workflow: its header clauses, a blank line, then its statements.
     pub(super) fn workflow(&mut self, workflow: &Workflow, close: Option<usize>) {
-        self.item_head("workflow", &workflow.name.node, workflow.title.as_ref());
+        self.item_head("workflow", &workflow.name, workflow.title.as_ref());
         let empty = workflow.header.is_empty() && workflow.body.is_empty();
         self.braced(empty, close, |printer| {
             for header in &workflow.header {
@@ -27,10 +27,10 @@ impl Printer {
     fn header(&mut self, header: &HeaderKind) {
         match header {
             HeaderKind::EnterOn { kind, filter } => {
-                self.text("enter on ");
+                self.lead(kind.span.start, "enter on ");
                 self.text(&kind.node);
                 if let Some(filter) = filter {
-                    self.text(" where ");
+                    self.lead(filter.span.start, " where ");
                     self.expr(filter);
                 }
             }
@@ -41,7 +41,7 @@ impl Printer {
             HeaderKind::Reenter(Reentry::Never) => self.text("reenter never"),
             HeaderKind::Reenter(Reentry::Always) => self.text("reenter always"),
             HeaderKind::Reenter(Reentry::After(delay)) => {
-                self.text("reenter after ");
+                self.lead(delay.span.start, "reenter after ");
                 self.duration(&delay.node);
             }
             HeaderKind::Exit(condition) => {
@@ -53,12 +53,12 @@ impl Printer {
                 self.expr(condition);
             }
             HeaderKind::Window(window) => {
-                self.text("window ");
+                self.lead(window.start.span.start, "window ");
                 self.time_of_day(&window.start.node);
-                self.text(" to ");
+                self.lead(window.end.span.start, " to ");
                 self.time_of_day(&window.end.node);
                 if let Some(days) = &window.days {
-                    self.text(" on ");
+                    self.lead(days.span.start, " on ");
                     self.days(&days.node);
                 }
             }
@@ -95,9 +95,9 @@ impl Printer {
         // A chain of labels (`step a: step b: …`) is written iteratively.
         let mut current = stmt;
         while let StmtKind::Step { label, stmt } = &current.node {
-            self.text("step ");
+            self.lead(label.span.start, "step ");
             self.text(&label.node);
-            self.text(": ");
+            self.lead(stmt.span.start, ": ");
             current = stmt;
         }
         match &current.node {
@@ -108,14 +108,14 @@ impl Printer {
                 self.text(")");
             }
             StmtKind::Wait(delay) => {
-                self.text("wait ");
+                self.lead(delay.span.start, "wait ");
                 self.duration(&delay.node);
             }
             StmtKind::WaitUntil { condition, max } => {
                 self.text("wait until ");
                 self.expr(condition);
                 if let Some(max) = max {
-                    self.text(" max ");
+                    self.lead(max.span.start, " max ");
                     self.duration(&max.node);
                 }
             }
@@ -157,10 +157,10 @@ impl Printer {
     fn named_args(&mut self, args: &[NamedArg]) {
         for (index, arg) in args.iter().enumerate() {
             if index > 0 {
-                self.text(", ");
+                self.lead(arg.name.span.start, ", ");
             }
             self.text(&arg.name.node);
-            self.text(": ");
+            self.lead(arg.value.span.start, ": ");
             self.expr(&arg.value);
         }
     }
