@@ -1818,6 +1818,35 @@
 //! functions, patterns, scores, decisions, ranked segments, references between items)
 //! is answered by the row interpreter over contacts built from the batches; then the
 //! whole batch is built into contacts once.
+//! # Formatting source
+//!
+//! [`format`](crate::format) (and `funil fmt [--check] FILES...`) rewrites rules in the
+//! canonical layout: two-space indentation, one declaration, rule, arm, header clause or
+//! statement per line, one space around operators, a blank line between items, and no
+//! redundant parentheses. A condition that would pass 100 columns is wrapped before
+//! each `or` (and each `and` when still too long), one operand per line, indented one
+//! level. Every comment is kept where it was written: a comment on a line of its own
+//! stays on a line of its own above what followed it; a comment at the end of a line
+//! stays at the end of the line of code it followed. Formatting twice gives the same
+//! text as formatting once, and the formatted text parses to the same syntax tree, so
+//! it compiles to the same program; the formatter checks both of its output, and
+//! reports `E0030` instead of a text that would fail them. A source that does not parse
+//! is not formatted (its syntax errors are returned).
+//!
+//! ```
+//! let source = "segment  dormant{not exists(activity within 60d)   # nothing lately\n\
+//!               # and reachable\n\
+//!               and not segment(soft_bouncers)}";
+//! assert_eq!(
+//!     funil::format(source)?,
+//!     "segment dormant {\n  not exists(activity within 60d) # nothing lately\n    \
+//!      # and reachable\n    and not segment(soft_bouncers)\n}\n"
+//! );
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! A `split` whose percentages do not add up to 100% is a compile error (`E0022`), not
+//! a warning.
 //!
 //! # Diagnostics
 //!
@@ -1870,6 +1899,7 @@
 //! | `E0027` | something computed over a population where one contact is evaluated: a population aggregate (`total`, `mean`, `share`, `contacts`) or `param(…)` in a segment, score, decision, reward, workflow, metric key or inside another population aggregate; a metric's name given to `segment(…)`, `score(…)` or `decision(…)` |
 //! | `E0028` | a per-contact value (an attribute, an event query, a field of `first`/`last`, an item reference) in a metric's body outside a population aggregate |
 //! | `E0029` | not a compile error: a [`NotPushable`](crate::NotPushable) refusal of [`Program::to_sql`](crate::Program::to_sql), rendered the same way (see [SQL push-down](#sql-push-down)) |
+//! | `E0030` | not a compile error: [`format`](crate::format) could not format a source faithfully (a formatter bug: it refuses rather than change the rules' meaning or drop a comment; see [Formatting source](#formatting-source)) |
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |

@@ -337,3 +337,4 @@ pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuil
 pub use program::{CapLimit, FrequencyCap, ItemKind, OverCap, Program};
 pub use rust_decimal::Decimal;
 pub use sql::{NotPushable, SqlOptions, SqlParameter, SqlQuery};
+pub use syntax::format;

@@ -1,7 +1,7 @@
 //! The command-line example of spec §11: `check`, `eval`, `batch`, `reward` and
 //! `simulate` (in `simulate.rs`), the analyses beside evaluation: `deps`,
 //! `explain` and `next` (each in its own file), and the SQL push-down: `sql` and
-//! `sql-schema` (in `sql.rs`).
+//! `sql-schema` (in `sql.rs`), and the formatter: `fmt` (in `fmt.rs`).
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
@@ -20,6 +20,8 @@ mod deps;
 mod experiment;
 #[path = "explain.rs"]
 mod explain;
+#[path = "fmt.rs"]
+mod fmt;
 #[path = "metrics.rs"]
 mod metrics;
 #[path = "next.rs"]
@@ -38,6 +40,7 @@ pub const FAILURE: i32 = 2;
 
 const USAGE: &str = "usage:
   funil check RULES...
+  funil fmt [--check] RULES...
   funil eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
@@ -58,6 +61,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
     };
     match command.as_str() {
         "check" => check(rest, stderr),
+        "fmt" => fmt::run(rest, stdout, stderr),
         "eval" => eval(rest, stdout, stderr),
         "batch" => batch(rest, stdout, stderr),
         "reward" => reward(rest, stdout, stderr),

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --example funil -- check RULES...
+//! cargo run --example funil -- fmt [--check] RULES...
 //! cargo run --example funil -- eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]
 //! cargo run --example funil -- batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
 //! cargo run --example funil -- reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
@@ -20,7 +21,9 @@
 //! ```
 //!
 //! `check` prints diagnostics to stderr and exits 0 when there is no error, 2 when the
-//! rules do not compile. `eval` and `batch` print one JSON line per contact, in input
+//! rules do not compile. `fmt` rewrites each file in canonical layout, comments kept;
+//! `fmt --check` changes nothing, prints a diff-style summary of each file that is not
+//! formatted and exits 1 if there is one (2 if a file does not parse). `eval` and `batch` print one JSON line per contact, in input
 //! order; `reward` one per trigger event; `simulate` one per entry, action and end of a
 //! workflow run, and one per action a frequency cap deferred
 //! (`{…,"status":"deferred","cap":"emails","until":…}`) or skipped

@@ -77,3 +77,6 @@ pub const CONTACT_IN_POPULATION: &str = "E0028";
 /// A construct that has no SQL form: [`Program::to_sql`](crate::Program::to_sql)
 /// cannot push it down to the database.
 pub const NOT_PUSHABLE: &str = "E0029";
+/// The formatter's output would not have kept the source's meaning or every comment
+/// (a bug in the formatter: it refuses rather than write a wrong result).
+pub const FORMAT_FAILED: &str = "E0030";

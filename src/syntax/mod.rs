@@ -1,12 +1,16 @@
 //! Syntax: the abstract syntax tree with spans, the parser and the pretty-printer.
 //!
 //! This layer knows nothing of types or evaluation: it turns text into a
-//! [`Module`](ast::Module) and back.
+//! [`Module`](ast::Module) and back. [`format()`] turns source text into its canonical
+//! layout, keeping its comments: the parser records where they stand, and the printer
+//! writes them back at the same place in the tree.
 
 pub mod ast;
+mod format;
 mod parser;
 pub mod printer;
 
+pub use format::{LINE_WIDTH, format};
 pub use printer::{print, print_expr, print_stmt};
 
 use crate::diagnostic::{CompileError, Diagnostic, SourceFile};
@@ -44,7 +48,17 @@ pub fn parse(text: &str) -> Result<ast::Module, CompileError> {
 
 /// Parses one source file, turning syntax errors into diagnostics.
 pub(crate) fn parse_file(file: &SourceFile, limits: ParseLimits) -> (ast::Module, Vec<Diagnostic>) {
-    let (module, errors) = parser::parse_module(file.text(), limits);
+    let (module, diagnostics, _) = parse_file_with_comments(file, limits);
+    (module, diagnostics)
+}
+
+/// Parses one source file like [`parse_file`], also giving the spans of its comments
+/// (from `#` to the end of the line), in source order.
+pub(crate) fn parse_file_with_comments(
+    file: &SourceFile,
+    limits: ParseLimits,
+) -> (ast::Module, Vec<Diagnostic>, Vec<crate::diagnostic::Span>) {
+    let (module, errors, comments) = parser::parse_module(file.text(), limits);
     let diagnostics = errors
         .into_iter()
         .map(|error| {
@@ -56,5 +70,5 @@ pub(crate) fn parse_file(file: &SourceFile, limits: ParseLimits) -> (ast::Module
             }
         })
         .collect();
-    (module, diagnostics)
+    (module, diagnostics, comments)
 }

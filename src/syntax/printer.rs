@@ -21,6 +21,7 @@
 //! empty `and`/`or` (printed `true`/`false`), sub-second parts of durations and
 //! datetimes (dropped).
 
+mod comments;
 mod expr;
 mod items;
 mod literal;
@@ -62,6 +63,25 @@ pub fn print(module: &Module) -> String {
         printer.item(item);
     }
     printer.out
+}
+
+/// Prints a module read from `source` like [`print()`], writing the source's comments
+/// (`comments`, their spans in source order) where they stood and wrapping `and`/`or`
+/// chains that would pass `width` columns: the formatter's layout.
+pub(crate) fn print_with_comments(
+    module: &Module,
+    source: &str,
+    comments: Vec<crate::diagnostic::Span>,
+    width: usize,
+) -> String {
+    let mut printer = Printer::formatter(source, comments, width);
+    for (index, item) in module.items.iter().enumerate() {
+        if index > 0 {
+            printer.text("\n");
+        }
+        printer.item(item);
+    }
+    printer.finish()
 }
 
 /// Prints one expression as canonical source text, on one line, with the parentheses
@@ -110,37 +130,78 @@ struct Printer {
     out: String,
     /// The indentation of the current line, in levels of two spaces.
     indent: usize,
+    /// The source's comments and the layout width, when formatting source text
+    /// ([`crate::syntax::format()`]); `None` prints the tree alone, on one line per
+    /// construct.
+    trivia: Option<comments::Trivia>,
+    /// A comment ended the current line: the next text starts a new line.
+    pending_break: bool,
+    /// The indentation, in spaces, of the line a pending break starts.
+    break_indent: usize,
+    /// Where the last comment written ends in `out`.
+    last_comment_end: Option<usize>,
+    /// Inside a string literal, where no comment may be written.
+    in_string: usize,
+    /// Stop appending past this many bytes (when measuring a layout).
+    limit: Option<usize>,
 }
 
 impl Printer {
-    /// Appends `text`.
+    /// Appends `text`; after a comment, on a new line.
     fn text(&mut self, text: &str) {
+        if let Some(limit) = self.limit
+            && self.out.len() > limit
+        {
+            return;
+        }
+        let mut text = text;
+        if self.pending_break {
+            self.pending_break = false;
+            if !text.starts_with('\n') {
+                self.out.push('\n');
+                self.spaces(self.break_indent);
+                text = text.trim_start_matches(' ');
+            }
+        }
         self.out.push_str(text);
+    }
+
+    /// Appends `count` spaces.
+    fn spaces(&mut self, count: usize) {
+        self.out.extend(std::iter::repeat_n(' ', count));
     }
 
     /// Appends formatted text.
     fn write(&mut self, args: fmt::Arguments<'_>) {
-        // Writing into a `String` cannot fail.
-        let _ = fmt::Write::write_fmt(&mut self.out, args);
+        self.text(&fmt::format(args));
     }
 
     /// Starts a line at the current indentation.
     fn line_start(&mut self) {
-        for _ in 0..self.indent {
-            self.out.push_str("  ");
+        if self.pending_break {
+            self.pending_break = false;
+            self.out.push('\n');
         }
+        self.spaces(self.indent * 2);
     }
 
     /// Writes ` {`, then the lines written by `body` one level deeper, then `}` at the
-    /// current indentation; an empty body prints ` { }`.
-    fn braced(&mut self, empty: bool, body: impl FnOnce(&mut Self)) {
+    /// current indentation; an empty body prints ` { }`. `close` is where the source's
+    /// `}` stands, so that the comments before it stay inside the braces.
+    fn braced(&mut self, empty: bool, close: Option<usize>, body: impl FnOnce(&mut Self)) {
         if empty {
+            if let Some(close) = close {
+                self.before(close);
+            }
             self.text(" { }");
             return;
         }
         self.text(" {\n");
         self.indent += 1;
         body(self);
+        if let Some(close) = close {
+            self.before(close);
+        }
         self.indent = self.indent.saturating_sub(1);
         self.line_start();
         self.text("}");

@@ -634,7 +634,8 @@ fn cap_limit() -> impl Strategy<Value = CapLimit> {
     })
 }
 
-fn frequency_cap() -> impl Strategy<Value = FrequencyCap> {
+/// A frequency cap: any name, title, action and kind, up to three limits.
+pub fn frequency_cap() -> impl Strategy<Value = FrequencyCap> {
     (
         name(),
         option::of(plain_string()),

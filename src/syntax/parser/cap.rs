@@ -6,7 +6,7 @@
 
 use nom::Err as NomErr;
 
-use super::lexical::{commit, skip_trivia};
+use super::lexical::commit;
 use super::{PResult, Parser, SyntaxError};
 use crate::diagnostic::codes;
 use crate::syntax::ast::{CapLimit, FrequencyCap, OverCap, Spanned};
@@ -24,7 +24,7 @@ impl<'s> Parser<'s> {
             let mut limits = Vec::new();
             let mut over: Option<Spanned<OverCap>> = None;
             while !self.at_punct(rest, "}") {
-                let start = skip_trivia(rest);
+                let start = self.trivia(rest);
                 if let Ok((after, _)) = self.keyword(start, "at") {
                     let (next, limit) = self.parse_cap_limit(after)?;
                     limits.push(limit);
@@ -83,7 +83,7 @@ impl<'s> Parser<'s> {
         };
         let (rest, then) = self.over_cap(after_then).map_err(|_| {
             NomErr::Failure(SyntaxError::unexpected(
-                skip_trivia(after_then),
+                self.trivia(after_then),
                 "`defer` or `skip` after `then`",
             ))
         })?;
@@ -105,7 +105,7 @@ impl<'s> Parser<'s> {
             }
         }
         Err(NomErr::Error(SyntaxError::unexpected(
-            skip_trivia(input),
+            self.trivia(input),
             "`defer` or `skip`",
         )))
     }

@@ -10,7 +10,6 @@
 use nom::Err as NomErr;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::lexical::skip_trivia;
 use super::{PResult, Parser, SyntaxError};
 use crate::syntax::ast::{Experiment, ExperimentClauseKind, Spanned};
 
@@ -24,7 +23,7 @@ impl<'s> Parser<'s> {
         let (rest, clauses) = self.braced(rest, |mut rest| {
             let mut clauses = Vec::new();
             while !self.at_punct(rest, "}") {
-                let start = skip_trivia(rest);
+                let start = self.trivia(rest);
                 let (next, clause) = self.parse_experiment_clause(start)?;
                 clauses.push(Spanned::new(clause, self.span(start, next)));
                 rest = next;
@@ -47,7 +46,7 @@ impl<'s> Parser<'s> {
         match word {
             "split" => {
                 let (rest, workflow) = self.name(rest, "a workflow name")?;
-                let at = skip_trivia(rest);
+                let at = self.trivia(rest);
                 if !(at.starts_with('"') || at.starts_with("r\"")) {
                     return Err(NomErr::Failure(
                         SyntaxError::unexpected(at, "a statement id in quotes")
@@ -93,7 +92,7 @@ impl<'s> Parser<'s> {
     /// A whole number literal that fits in 64 bits, or a committed error expecting
     /// `what`.
     fn whole_number(&self, input: &'s str, what: &str) -> PResult<'s, Spanned<u64>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, number) = self
             .decimal(start, false)
             .map_err(|_| NomErr::Failure(SyntaxError::unexpected(start, what)))?;

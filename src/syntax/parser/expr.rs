@@ -7,7 +7,7 @@
 
 use nom::Err as NomErr;
 
-use super::lexical::{NumberToken, commit, describe_next, skip_trivia};
+use super::lexical::{NumberToken, commit, describe_next};
 use super::{PResult, Parser, SyntaxError};
 use crate::diagnostic::{Span, codes};
 use crate::syntax::ast::{
@@ -173,7 +173,7 @@ impl<'s> Parser<'s> {
                     let depth = self.depth.get();
                     if depth >= self.limits.max_depth {
                         return Err(NomErr::Failure(SyntaxError::too_deep(
-                            skip_trivia(rest),
+                            self.trivia(rest),
                             self.limits.max_depth,
                         )));
                     }
@@ -217,7 +217,7 @@ impl<'s> Parser<'s> {
     fn refuse_chained_comparison(&self, rest: &'s str) -> Result<&'s str, NomErr<SyntaxError>> {
         match self.peek_infix(rest) {
             Some((infix, after_op)) if infix.level() == Level::Comparison => {
-                let at = skip_trivia(rest);
+                let at = self.trivia(rest);
                 Err(NomErr::Failure(
                     SyntaxError::new(
                         codes::SYNTAX,
@@ -294,7 +294,7 @@ impl<'s> Parser<'s> {
                 let depth = self.depth.get();
                 if depth >= self.limits.max_depth {
                     return Err(NomErr::Failure(SyntaxError::too_deep(
-                        skip_trivia(rest),
+                        self.trivia(rest),
                         self.limits.max_depth,
                     )));
                 }
@@ -318,7 +318,7 @@ impl<'s> Parser<'s> {
 
     /// Literals, names, calls, lists and parenthesised expressions.
     fn parse_atom(&self, input: &'s str) -> PResult<'s, Expr> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let Some(first) = start.chars().next() else {
             return Err(NomErr::Error(SyntaxError::unexpected(
                 start,
@@ -395,7 +395,7 @@ impl<'s> Parser<'s> {
         let max = self.limits.max_list_len;
         let (rest, elements) = self.separated(start, "[", "]", |rest, count| {
             if count >= max {
-                let at = skip_trivia(rest);
+                let at = self.trivia(rest);
                 let message = format!("list literal longer than {max} elements");
                 return Err(NomErr::Failure(SyntaxError::new(
                     codes::LIST_TOO_LONG,
@@ -487,7 +487,7 @@ impl<'s> Parser<'s> {
             filter = Some(Box::new(condition));
             rest = next;
         }
-        let window_start = skip_trivia(rest);
+        let window_start = self.trivia(rest);
         let mut window = None;
         if let Ok((after, _)) = self.keyword(rest, "within") {
             let (next, duration) = self.duration(after)?;
@@ -520,7 +520,7 @@ impl<'s> Parser<'s> {
         let (rest, bound) = self.parse_coalesce(input).map_err(commit)?;
         if matches!(self.peek_infix(rest), Some((infix, _)) if infix.level() <= Level::Comparison && infix != Infix::And)
         {
-            let at = skip_trivia(rest);
+            let at = self.trivia(rest);
             let (found, len) = describe_next(at);
             return Err(NomErr::Failure(
                 SyntaxError::new(

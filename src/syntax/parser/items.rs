@@ -4,7 +4,7 @@
 use nom::Err as NomErr;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::lexical::{commit, skip_trivia};
+use super::lexical::commit;
 use super::{PResult, Parser, SyntaxError};
 use crate::syntax::ast::{
     Arm, Cap, CapPer, Decision, Expr, Item, ItemKind, Name, PlainString, RankTake, Ranking, Reward,
@@ -14,7 +14,7 @@ use crate::syntax::ast::{
 impl<'s> Parser<'s> {
     /// One top-level item.
     pub(super) fn parse_item(&self, input: &'s str) -> PResult<'s, Item> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, (word, _)) = self
             .word(start)
             .map_err(|_| NomErr::Failure(SyntaxError::unexpected(start, ITEM_EXPECTED)))?;
@@ -72,7 +72,7 @@ impl<'s> Parser<'s> {
         what: &str,
     ) -> PResult<'s, (Name, Option<PlainString>)> {
         let (rest, name) = self.name(input, what)?;
-        let at = skip_trivia(rest);
+        let at = self.trivia(rest);
         if at.starts_with('"') || at.starts_with("r\"") {
             let (rest, title) = self.plain_string(at)?;
             return Ok((rest, (name, Some(title))));
@@ -115,7 +115,7 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_rank_take(&self, input: &'s str) -> PResult<'s, Spanned<RankTake>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         if let Ok((rest, percent)) = self.percentage(start) {
             return Ok((
                 rest,
@@ -151,7 +151,7 @@ impl<'s> Parser<'s> {
         let (rest, rules) = self.braced(rest, |mut rest| {
             let mut rules = Vec::new();
             while !self.at_punct(rest, "}") {
-                let start = skip_trivia(rest);
+                let start = self.trivia(rest);
                 let (next, rule) = self.parse_score_rule(start)?;
                 rules.push(Spanned::new(rule, self.span(start, next)));
                 rest = next;
@@ -250,7 +250,7 @@ impl<'s> Parser<'s> {
                 if let Ok((after, _)) = self.keyword(rest, "cap") {
                     let (next, amount) = self.decimal(after, false)?;
                     let (next, _) = self.expect_keyword(next, "per")?;
-                    let per_start = skip_trivia(next);
+                    let per_start = self.trivia(next);
                     let (next, per) = match self.keyword(per_start, "event") {
                         Ok((next, _)) => (next, CapPer::Event),
                         Err(_) => {
@@ -269,7 +269,7 @@ impl<'s> Parser<'s> {
                         .filter(|p| *p <= 28);
                     let Some(value) = places_value else {
                         return Err(NomErr::Failure(SyntaxError::unexpected(
-                            skip_trivia(after),
+                            self.trivia(after),
                             "a whole number of places from 0 to 28",
                         )));
                     };

@@ -132,13 +132,28 @@ const UNITS: &[(char, i64)] = &[
 ];
 
 impl<'s> Parser<'s> {
+    /// Skips whitespace and `#` comments like [`skip_trivia`], recording each comment's
+    /// span (from `#` to the end of its line, line break excluded) for the formatter.
+    pub(super) fn trivia(&self, mut input: &'s str) -> &'s str {
+        loop {
+            let trimmed = input.trim_start();
+            let Some(comment) = trimmed.strip_prefix('#') else {
+                return trimmed;
+            };
+            let len = comment.find('\n').unwrap_or(comment.len());
+            let start = self.offset(trimmed);
+            self.comments.borrow_mut().insert((start, start + 1 + len));
+            input = comment.get(len..).unwrap_or("");
+        }
+    }
+
     /// The punctuation `punct`, or a recoverable error.
     pub(super) fn punct(
         &self,
         input: &'s str,
         punct: &str,
     ) -> PResult<'s, crate::diagnostic::Span> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         match start.strip_prefix(punct) {
             Some(rest) if !is_longer_token(punct, rest) => Ok((rest, self.span(start, rest))),
             _ => Err(NomErr::Error(SyntaxError::unexpected(
@@ -164,7 +179,7 @@ impl<'s> Parser<'s> {
 
     /// An identifier or keyword, raw.
     pub(super) fn word(&self, input: &'s str) -> PResult<'s, (&'s str, crate::diagnostic::Span)> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, word) = recognize((take_while1(is_ident_start), take_while(is_ident_char)))
             .parse(start)
             .map_err(|_: NomErr<SyntaxError>| {
@@ -182,7 +197,7 @@ impl<'s> Parser<'s> {
         match self.word(input) {
             Ok((rest, (word, span))) if word == keyword => Ok((rest, span)),
             _ => Err(NomErr::Error(SyntaxError::unexpected(
-                skip_trivia(input),
+                self.trivia(input),
                 &format!("`{keyword}`"),
             ))),
         }
@@ -204,7 +219,7 @@ impl<'s> Parser<'s> {
 
     /// A name that is not a keyword (`what` says what it names, for the error).
     pub(super) fn name(&self, input: &'s str, what: &str) -> PResult<'s, Name> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, (word, span)) = self
             .word(start)
             .map_err(|_| NomErr::Failure(SyntaxError::unexpected(start, what)))?;
@@ -225,7 +240,7 @@ impl<'s> Parser<'s> {
     /// An event kind or group: identifiers joined by `.`; keywords may be parts of a
     /// dotted name (`contact.created`) but not a whole name.
     pub(super) fn kind_name(&self, input: &'s str) -> PResult<'s, KindName> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (mut rest, (first, _)) = self
             .word(start)
             .map_err(|_| NomErr::Error(SyntaxError::unexpected(start, "an event kind")))?;
@@ -251,7 +266,7 @@ impl<'s> Parser<'s> {
 
     /// A number (`42`, `3.14`, `10%`) or a duration (`30d`, `1h30m`).
     pub(super) fn number_token(&self, input: &'s str) -> PResult<'s, Spanned<NumberToken>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (after_digits, digits) = digit1::<&str, SyntaxError>(start)
             .map_err(|_| NomErr::Error(SyntaxError::unexpected(start, "a number")))?;
         let (rest, token) = if after_digits
@@ -379,7 +394,7 @@ impl<'s> Parser<'s> {
     /// A duration literal, or a committed error.
     pub(super) fn duration(&self, input: &'s str) -> PResult<'s, Spanned<TimeDelta>> {
         self.number_as(
-            skip_trivia(input),
+            self.trivia(input),
             "a duration such as `30d`",
             |token| match token {
                 NumberToken::Duration(duration) => Some(duration),
@@ -390,7 +405,7 @@ impl<'s> Parser<'s> {
 
     /// A decimal literal, optionally signed (`-10`), without `%`.
     pub(super) fn decimal(&self, input: &'s str, signed: bool) -> PResult<'s, Spanned<Decimal>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (after_sign, negative) = match start.strip_prefix('-') {
             Some(rest) if signed => (rest, true),
             _ => (start, false),
@@ -410,7 +425,7 @@ impl<'s> Parser<'s> {
     /// A percentage literal (`10%`), as written (`10`).
     pub(super) fn percentage(&self, input: &'s str) -> PResult<'s, Spanned<Decimal>> {
         self.number_as(
-            skip_trivia(input),
+            self.trivia(input),
             "a percentage such as `50%`",
             |token| match token {
                 NumberToken::Number {
@@ -424,7 +439,7 @@ impl<'s> Parser<'s> {
 
     /// A date (`@2026-11-22`) or datetime (`@2026-11-22T12:00:00Z`) literal.
     pub(super) fn date_literal(&self, input: &'s str) -> PResult<'s, Spanned<ExprKind>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let body = start
             .strip_prefix('@')
             .ok_or_else(|| NomErr::Error(SyntaxError::unexpected(start, "a date")))?;

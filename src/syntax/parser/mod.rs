@@ -21,7 +21,8 @@ mod schema;
 mod strings;
 mod workflow;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 
 use nom::Err as NomErr;
 
@@ -43,14 +44,26 @@ pub(crate) struct ParseLimits {
     pub max_list_len: usize,
 }
 
-/// Parses one source file, reporting every item's first syntax error.
-pub(crate) fn parse_module(source: &str, limits: ParseLimits) -> (Module, Vec<SyntaxError>) {
+/// Parses one source file, reporting every item's first syntax error, and the spans of
+/// the comments the parser skipped, in source order.
+pub(crate) fn parse_module(
+    source: &str,
+    limits: ParseLimits,
+) -> (Module, Vec<SyntaxError>, Vec<Span>) {
     let parser = Parser {
         source,
         limits,
         depth: Cell::new(0),
+        comments: RefCell::new(BTreeSet::new()),
     };
-    parser.parse_module()
+    let (module, errors) = parser.parse_module();
+    let comments = parser
+        .comments
+        .into_inner()
+        .into_iter()
+        .map(|(start, end)| Span::new(start, end))
+        .collect();
+    (module, errors, comments)
 }
 
 /// The state of one parse.
@@ -58,6 +71,8 @@ struct Parser<'s> {
     source: &'s str,
     limits: ParseLimits,
     depth: Cell<usize>,
+    /// The comments skipped so far (lookahead skips some twice; the set keeps one).
+    comments: RefCell<BTreeSet<(usize, usize)>>,
 }
 
 impl<'s> Parser<'s> {
@@ -95,7 +110,7 @@ impl<'s> Parser<'s> {
         let mut errors = Vec::new();
         let mut rest = self.source;
         loop {
-            rest = lexical::skip_trivia(rest);
+            rest = self.trivia(rest);
             if rest.is_empty() {
                 break;
             }

@@ -4,7 +4,7 @@
 
 use nom::Err as NomErr;
 
-use super::lexical::{commit, skip_trivia};
+use super::lexical::commit;
 use super::{PResult, Parser, SyntaxError};
 use crate::syntax::ast::{Field, Schema, SchemaDeclKind, Spanned, TypeExpr, TypeKind};
 
@@ -14,7 +14,7 @@ impl<'s> Parser<'s> {
         self.braced(input, |mut rest| {
             let mut decls = Vec::new();
             while !self.at_punct(rest, "}") {
-                let start = skip_trivia(rest);
+                let start = self.trivia(rest);
                 let (next, decl) = self.parse_schema_decl(start)?;
                 decls.push(Spanned::new(decl, self.span(start, next)));
                 rest = next;
@@ -86,7 +86,7 @@ impl<'s> Parser<'s> {
 
     /// `name`, `list<T>`, and a trailing `?`.
     fn parse_type(&self, input: &'s str) -> PResult<'s, TypeExpr> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, (word, span)) = self
             .word(start)
             .map_err(|_| NomErr::Failure(SyntaxError::unexpected(start, "a type")))?;

@@ -6,7 +6,7 @@
 
 use nom::Err as NomErr;
 
-use super::lexical::{commit, skip_trivia};
+use super::lexical::commit;
 use super::{PResult, Parser, SyntaxError};
 use crate::diagnostic::codes;
 use crate::syntax::ast::{PlainString, Spanned, StringPart};
@@ -14,7 +14,7 @@ use crate::syntax::ast::{PlainString, Spanned, StringPart};
 impl<'s> Parser<'s> {
     /// A string literal without interpolation.
     pub(super) fn plain_string(&self, input: &'s str) -> PResult<'s, PlainString> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, parts) = self.string_literal(start, false).map_err(commit)?;
         let mut text = String::new();
         for part in parts.node {
@@ -31,7 +31,7 @@ impl<'s> Parser<'s> {
         input: &'s str,
         interpolate: bool,
     ) -> PResult<'s, Spanned<Vec<StringPart>>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         if let Some(raw) = start.strip_prefix("r\"") {
             let Some(end) = raw.find('"') else {
                 return Err(unterminated(start));

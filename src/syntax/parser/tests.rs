@@ -12,7 +12,7 @@ fn limits() -> ParseLimits {
 }
 
 fn parse_ok(source: &str) -> Module {
-    let (module, errors) = parse_module(source, limits());
+    let (module, errors, _) = parse_module(source, limits());
     assert!(
         errors.is_empty(),
         "unexpected errors for {source:?}: {errors:?}"
@@ -264,7 +264,7 @@ fn keywords_cannot_name_things() {
 #[test]
 fn every_broken_item_is_reported() {
     let source = "segment a { x == }\nsegment ok { true }\nscore b { per => 1 }\n";
-    let (module, errors) = parse_module(source, limits());
+    let (module, errors, _) = parse_module(source, limits());
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(module.items.len(), 1);
 }
@@ -382,7 +382,7 @@ fn frequency_caps_parse() {
     );
     assert_eq!(cap.over.as_ref().map(|o| o.node), Some(OverCap::Skip));
     // The span of a limit's number covers its sign, so the checker can point at it.
-    let (module, _) = parse_module("cap c on a counted by k { at most -2 per 1d }", limits());
+    let (module, _, _) = parse_module("cap c on a counted by k { at most -2 per 1d }", limits());
     let ItemKind::FrequencyCap(cap) = &module.items[0].node else {
         panic!()
     };

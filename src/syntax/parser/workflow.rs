@@ -3,7 +3,7 @@
 use chrono::Weekday;
 use nom::Err as NomErr;
 
-use super::lexical::{commit, skip_trivia};
+use super::lexical::commit;
 use super::{PResult, Parser, SyntaxError};
 use crate::diagnostic::codes;
 use crate::syntax::ast::{
@@ -32,7 +32,7 @@ impl<'s> Parser<'s> {
         let (rest, (header, body)) = self.braced(rest, |mut rest| {
             let mut header = Vec::new();
             while HEADER_STARTS.iter().any(|w| self.at_keyword(rest, w)) {
-                let start = skip_trivia(rest);
+                let start = self.trivia(rest);
                 let (next, clause) = self.parse_header(start)?;
                 header.push(Spanned::new(clause, self.span(start, next)));
                 rest = next;
@@ -110,7 +110,7 @@ impl<'s> Parser<'s> {
                 },
             ));
         };
-        let days_start = skip_trivia(rest);
+        let days_start = self.trivia(rest);
         let (rest, first) = self.day(days_start)?;
         let (rest, days) = if let Ok((rest, _)) = self.punct(rest, "..") {
             let (rest, last) = self.day(rest)?;
@@ -130,7 +130,7 @@ impl<'s> Parser<'s> {
     }
 
     fn day(&self, input: &'s str) -> PResult<'s, Weekday> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         if let Ok((rest, (word, _))) = self.word(start)
             && let Some((_, day)) = DAYS.iter().find(|(name, _)| *name == word)
         {
@@ -144,7 +144,7 @@ impl<'s> Parser<'s> {
 
     /// `HH:MM`, 24-hour.
     fn time_of_day(&self, input: &'s str) -> PResult<'s, Spanned<TimeOfDay>> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let digits = |s: &'s str| {
             let len = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
             (s.get(..len).unwrap_or(""), s.get(len..).unwrap_or(""))
@@ -194,7 +194,7 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_stmt(&self, input: &'s str) -> PResult<'s, Stmt> {
-        let start = skip_trivia(input);
+        let start = self.trivia(input);
         let (rest, kind) = self.parse_stmt_kind(start)?;
         Ok((rest, Spanned::new(kind, self.span(start, rest))))
     }

@@ -30,18 +30,67 @@ impl Printer {
     }
 
     fn expr_at_unguarded(&mut self, expr: &Expr, min: u8) {
-        if level(&expr.node) < min {
+        self.before(expr.span.start);
+        let parenthesised = level(&expr.node) < min;
+        if parenthesised {
             self.text("(");
-            self.expr_kind(&expr.node);
-            self.text(")");
-        } else {
-            self.expr_kind(&expr.node);
         }
+        match &expr.node {
+            ExprKind::Or(operands) if !operands.is_empty() && self.wraps(expr) => {
+                self.wrapped(operands, "or ", AND);
+            }
+            ExprKind::And(operands) if !operands.is_empty() && self.wraps(expr) => {
+                self.wrapped(operands, "and ", NOT);
+            }
+            _ => self.expr_kind(expr),
+        }
+        if parenthesised {
+            self.text(")");
+        }
+        self.after(expr.span.end);
+    }
+
+    /// True when an `and`/`or` chain is written one operand per line: when formatting,
+    /// and the chain holds a comment or does not fit on the current line.
+    fn wraps(&self, expr: &Expr) -> bool {
+        let Some(width) = self.trivia.as_ref().map(|trivia| trivia.width) else {
+            return false;
+        };
+        if self.has_comment_in(expr.span) {
+            return true;
+        }
+        let column = self
+            .out
+            .rsplit('\n')
+            .next()
+            .map_or(0, |line| line.chars().count());
+        let mut measure = Printer {
+            limit: Some(width),
+            ..Printer::default()
+        };
+        measure.expr_kind(expr);
+        column + measure.out.chars().count() > width
+    }
+
+    /// Writes an `and`/`or` chain with each operand after the first on a line of its
+    /// own, one level deeper, starting with `keyword`.
+    fn wrapped(&mut self, operands: &[Expr], keyword: &str, min: u8) {
+        self.indent += 1;
+        for (index, operand) in operands.iter().enumerate() {
+            if index > 0 {
+                self.text("\n");
+                self.line_start();
+                self.before(operand.span.start);
+                self.text(keyword);
+            }
+            self.expr_at(operand, min);
+        }
+        self.indent = self.indent.saturating_sub(1);
     }
 
     /// Writes an expression without enclosing parentheses.
-    fn expr_kind(&mut self, kind: &ExprKind) {
-        match kind {
+    fn expr_kind(&mut self, expr: &Expr) {
+        match &expr.node {
             ExprKind::Number { value, percent } => {
                 self.write(format_args!("{value}"));
                 if *percent {
@@ -77,11 +126,12 @@ impl Printer {
             ExprKind::And(operands) => self.separated(operands, " and ", NOT),
             ExprKind::IsNull { operand, negated } => {
                 self.expr_at(operand, COALESCE);
-                self.text(if *negated { " is not null" } else { " is null" });
+                let suffix = if *negated { " is not null" } else { " is null" };
+                self.lead(expr.span.end, suffix);
             }
             ExprKind::Matches { subject, pattern } => {
                 self.expr_at(subject, COALESCE);
-                self.text(" matches ");
+                self.lead(pattern.span.start, " matches ");
                 self.plain_string(&pattern.node);
             }
         }
@@ -91,7 +141,7 @@ impl Printer {
     fn separated(&mut self, exprs: &[Expr], separator: &str, min: u8) {
         for (index, expr) in exprs.iter().enumerate() {
             if index > 0 {
-                self.text(separator);
+                self.lead(expr.span.start, separator);
             }
             self.expr_at(expr, min);
         }
@@ -120,6 +170,7 @@ impl Printer {
         let level = op.precedence();
         if level <= COMPARISON {
             self.expr_at(lhs, COALESCE);
+            self.before(rhs.span.start);
             self.operator(op);
             self.expr_at(rhs, COALESCE);
             return;
@@ -134,6 +185,7 @@ impl Printer {
         }
         self.expr_at(base, level);
         for (op, rhs) in tail.iter().rev() {
+            self.before(rhs.span.start);
             self.operator(*op);
             self.expr_at(rhs, level.saturating_add(1));
         }
@@ -156,10 +208,10 @@ impl Printer {
         }
         if needs_parens_as_target(&base.node) {
             self.text("(");
-            self.expr_kind(&base.node);
+            self.expr_kind(base);
             self.text(")");
         } else {
-            self.expr_kind(&base.node);
+            self.expr_kind(base);
         }
         for field in fields.iter().rev() {
             self.text(".");
@@ -174,19 +226,24 @@ impl Printer {
         let aggregate = crate::syntax::ast::AGGREGATE_FUNCTIONS.contains(&function.node.as_str());
         for (index, arg) in args.iter().enumerate() {
             if index > 0 {
-                self.text(", ");
+                let start = match arg {
+                    Arg::Expr(expr) => expr.span.start,
+                    Arg::Named(named) => named.name.span.start,
+                    Arg::Query(query) => query.source.span.start,
+                };
+                self.lead(start, ", ");
             }
             match arg {
                 Arg::Expr(expr) if index == 0 && aggregate && reads_as_query(&expr.node) => {
                     // Parenthesised, or the parser would read it as a query.
                     self.text("(");
-                    self.expr_kind(&expr.node);
+                    self.expr_kind(expr);
                     self.text(")");
                 }
                 Arg::Expr(expr) => self.expr(expr),
                 Arg::Named(named) => {
                     self.text(&named.name.node);
-                    self.text(": ");
+                    self.lead(named.value.span.start, ": ");
                     self.expr(&named.value);
                 }
                 Arg::Query(query) => self.query(query),
@@ -197,25 +254,27 @@ impl Printer {
 
     /// Writes an event query: `KIND [where EXPR] [within D | since B | between A and B]`.
     pub(super) fn query(&mut self, query: &Query) {
+        self.before(query.source.span.start);
         self.text(&query.source.node);
+        self.after(query.source.span.end);
         if let Some(filter) = &query.filter {
-            self.text(" where ");
+            self.lead(filter.span.start, " where ");
             self.expr(filter);
         }
         if let Some(window) = &query.window {
             match &window.node {
                 QueryWindow::Within(duration) => {
-                    self.text(" within ");
+                    self.lead(window.span.end, " within ");
                     self.duration(duration);
                 }
                 QueryWindow::Since(bound) => {
-                    self.text(" since ");
+                    self.lead(bound.span.start, " since ");
                     self.expr_at(bound, COALESCE);
                 }
                 QueryWindow::Between(start, end) => {
-                    self.text(" between ");
+                    self.lead(start.span.start, " between ");
                     self.expr_at(start, COALESCE);
-                    self.text(" and ");
+                    self.lead(end.span.start, " and ");
                     self.expr_at(end, COALESCE);
                 }
             }

@@ -26,6 +26,7 @@ impl Printer {
     /// Writes a string literal with its interpolations.
     pub(super) fn string_literal(&mut self, parts: &[StringPart]) {
         self.text("\"");
+        self.in_string += 1;
         for part in parts {
             match part {
                 StringPart::Text(text) => self.escaped(text, true),
@@ -36,6 +37,7 @@ impl Printer {
                 }
             }
         }
+        self.in_string = self.in_string.saturating_sub(1);
         self.text("\"");
     }
 

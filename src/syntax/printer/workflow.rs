@@ -5,13 +5,15 @@ use crate::syntax::ast::{Block, HeaderKind, NamedArg, Reentry, Stmt, StmtKind, W
 
 impl Printer {
     /// Writes a workflow: its header clauses, a blank line, then its statements.
-    pub(super) fn workflow(&mut self, workflow: &Workflow) {
-        self.item_head("workflow", &workflow.name.node, workflow.title.as_ref());
+    pub(super) fn workflow(&mut self, workflow: &Workflow, close: Option<usize>) {
+        self.item_head("workflow", &workflow.name, workflow.title.as_ref());
         let empty = workflow.header.is_empty() && workflow.body.is_empty();
-        self.braced(empty, |printer| {
+        self.braced(empty, close, |printer| {
             for header in &workflow.header {
+                printer.before(header.span.start);
                 printer.line_start();
                 printer.header(&header.node);
+                printer.after(header.span.end);
                 printer.text("\n");
             }
             if !workflow.header.is_empty() && !workflow.body.is_empty() {
@@ -25,10 +27,10 @@ impl Printer {
     fn header(&mut self, header: &HeaderKind) {
         match header {
             HeaderKind::EnterOn { kind, filter } => {
-                self.text("enter on ");
+                self.lead(kind.span.start, "enter on ");
                 self.text(&kind.node);
                 if let Some(filter) = filter {
-                    self.text(" where ");
+                    self.lead(filter.span.start, " where ");
                     self.expr(filter);
                 }
             }
@@ -39,7 +41,7 @@ impl Printer {
             HeaderKind::Reenter(Reentry::Never) => self.text("reenter never"),
             HeaderKind::Reenter(Reentry::Always) => self.text("reenter always"),
             HeaderKind::Reenter(Reentry::After(delay)) => {
-                self.text("reenter after ");
+                self.lead(delay.span.start, "reenter after ");
                 self.duration(&delay.node);
             }
             HeaderKind::Exit(condition) => {
@@ -51,12 +53,12 @@ impl Printer {
                 self.expr(condition);
             }
             HeaderKind::Window(window) => {
-                self.text("window ");
+                self.lead(window.start.span.start, "window ");
                 self.time_of_day(&window.start.node);
-                self.text(" to ");
+                self.lead(window.end.span.start, " to ");
                 self.time_of_day(&window.end.node);
                 if let Some(days) = &window.days {
-                    self.text(" on ");
+                    self.lead(days.span.start, " on ");
                     self.days(&days.node);
                 }
             }
@@ -66,17 +68,26 @@ impl Printer {
     /// Writes statements one per line at the current indentation.
     fn statements(&mut self, block: &Block) {
         for stmt in block {
+            self.before(stmt.span.start);
             self.line_start();
             self.stmt(stmt);
+            self.after(stmt.span.end);
             self.text("\n");
         }
     }
 
     /// Writes ` {`, the statements one level deeper, then `}`; an empty block is `{ }`.
-    fn block(&mut self, block: &Block) {
+    /// `open` is where the source's `{` stands or a place before it (past the `if`
+    /// condition, the `else`, the `%`); the `}`'s place is returned.
+    fn block(&mut self, block: &Block, open: usize) -> Option<usize> {
         crate::stack::with_headroom(|| {
-            self.braced(block.is_empty(), |printer| printer.statements(block));
-        });
+            let close = match block.last() {
+                Some(last) => self.close_after(last.span.end),
+                None => self.block_close(open),
+            };
+            self.braced(block.is_empty(), close, |printer| printer.statements(block));
+            close
+        })
     }
 
     /// Writes one statement, without its line break; a block inside it spans lines.
@@ -84,9 +95,9 @@ impl Printer {
         // A chain of labels (`step a: step b: …`) is written iteratively.
         let mut current = stmt;
         while let StmtKind::Step { label, stmt } = &current.node {
-            self.text("step ");
+            self.lead(label.span.start, "step ");
             self.text(&label.node);
-            self.text(": ");
+            self.lead(stmt.span.start, ": ");
             current = stmt;
         }
         match &current.node {
@@ -97,14 +108,14 @@ impl Printer {
                 self.text(")");
             }
             StmtKind::Wait(delay) => {
-                self.text("wait ");
+                self.lead(delay.span.start, "wait ");
                 self.duration(&delay.node);
             }
             StmtKind::WaitUntil { condition, max } => {
                 self.text("wait until ");
                 self.expr(condition);
                 if let Some(max) = max {
-                    self.text(" max ");
+                    self.lead(max.span.start, " max ");
                     self.duration(&max.node);
                 }
             }
@@ -112,23 +123,26 @@ impl Printer {
                 branches,
                 otherwise,
             } => {
+                let mut close = None;
                 for (index, branch) in branches.iter().enumerate() {
                     self.text(if index > 0 { " else if " } else { "if " });
                     self.expr(&branch.condition);
-                    self.block(&branch.body);
+                    close = self.block(&branch.body, branch.condition.span.end);
                 }
                 if let Some(otherwise) = otherwise {
                     self.text(" else");
-                    self.block(otherwise);
+                    self.block(otherwise, close.map_or(usize::MAX, |close| close + 1));
                 }
             }
             StmtKind::Split(arms) => {
                 self.text("split");
-                self.braced(arms.is_empty(), |printer| {
+                let close = self.close_of(current.span);
+                self.braced(arms.is_empty(), close, |printer| {
                     for arm in arms {
+                        printer.before(arm.weight.span.start);
                         printer.line_start();
                         printer.write(format_args!("{}% =>", arm.weight.node));
-                        printer.block(&arm.body);
+                        printer.block(&arm.body, arm.weight.span.end);
                         printer.text("\n");
                     }
                 });
@@ -143,10 +157,10 @@ impl Printer {
     fn named_args(&mut self, args: &[NamedArg]) {
         for (index, arg) in args.iter().enumerate() {
             if index > 0 {
-                self.text(", ");
+                self.lead(arg.name.span.start, ", ");
             }
             self.text(&arg.name.node);
-            self.text(": ");
+            self.lead(arg.value.span.start, ": ");
             self.expr(&arg.value);
         }
     }
