@@ -296,6 +296,7 @@ mod experiment;
 pub mod explain;
 mod fnv;
 pub mod language;
+mod lint;
 pub mod model;
 mod program;
 mod sql;
