@@ -1848,6 +1848,85 @@
 //! A `split` whose percentages do not add up to 100% is a compile error (`E0022`), not
 //! a warning.
 //!
+//! # Lints
+//!
+//! Rules that compile can still be unable to do what they seem to. After a compile
+//! without errors, the compiler looks for such rules and warns, with a code, a caret
+//! and help like every diagnostic. The lints are warnings: they are in
+//! [`Program::warnings`](crate::Program::warnings) in source order with the others (so
+//! `funil check` prints them), and alone in [`Program::lints`](crate::Program::lints).
+//! They never change the program. Each reads one item with bounded work: a condition
+//! is read when it holds at most 64 comparisons nested at most 16 deep.
+//!
+//! Conditions are read as sets of numbers when they are made only of comparisons of
+//! one expression with number literals (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in [1, 2]`,
+//! either side), joined by `and` and `or`. A null value makes every such comparison
+//! not true, so a condition is never reported as always true (`x > 5 or x <= 5` is
+//! not true for a null `x`).
+//!
+//! `W0004`: a decision arm that is never taken, because an earlier arm is `when true`
+//! or the earlier arms comparing the same expression already take every value it
+//! would. `decide all` collects every arm that holds, so its arms are not linted.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number } }
+//!     decide band {
+//!         when age < 18 => "minor"
+//!         when age >= 18 => "adult"
+//!         when age in [16, 40] => "never"
+//!     }
+//! "#)?;
+//! assert_eq!(program.lints()[0].code(), "W0004");
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! `W0005`: a condition of a segment, a score's `when` rule, a decision's or a reward's
+//! arm that no value satisfies.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number } }
+//!     segment nobody { age > 5 and age < 3 }
+//!     segment somebody { age > 5 or age < 3 }
+//! "#)?;
+//! let lints = program.lints();
+//! assert_eq!((lints.len(), lints[0].code(), lints[0].line()), (1, "W0005", 3));
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! `W0006`: a `per` rule whose `max` is below the points one event gives (a number
+//! literal): the first event already reaches the cap. (A `split` whose percentages
+//! do not sum to 100 is not a lint but an error, `E0022`.)
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { event purchase { } }
+//!     score loyalty { per purchase => 10 max 5 }
+//! "#)?;
+//! assert_eq!(program.lints()[0].code(), "W0006");
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! `W0007`: a workflow statement after `stop` in the same block, which never runs
+//! (one warning per block, on the first such statement).
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number } action email(template: string) }
+//!     workflow w {
+//!         enter when age > 3
+//!         stop
+//!         email(template: "welcome")
+//!     }
+//! "#)?;
+//! assert_eq!(program.lints()[0].code(), "W0007");
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! Not linted yet: items that nothing uses, and a `between` window whose literal
+//! bounds are reversed.
+//!
 //! # Diagnostics
 //!
 //! Every compile error and warning has a code, a message, a file name, a 1-based line
@@ -1903,6 +1982,10 @@
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
+//! | `W0004` | lint: a decision arm that is never taken (see [Lints](#lints)) |
+//! | `W0005` | lint: a condition that is never true |
+//! | `W0006` | lint: a score's `max` below the points of one event |
+//! | `W0007` | lint: a workflow statement after `stop` |
 //!
 //! # Limits
 //!

@@ -310,6 +310,7 @@ mod experiment;
 pub mod explain;
 mod fnv;
 pub mod language;
+mod lint;
 pub mod model;
 mod program;
 mod sql;

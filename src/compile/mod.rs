@@ -79,7 +79,8 @@ impl Compiler {
     /// # Errors
     ///
     /// Every syntax error of every item; when there are none, every independent
-    /// error the checker finds. Warnings are kept in [`Program::warnings`].
+    /// error the checker finds. Warnings, lints included, are kept in
+    /// [`Program::warnings`]; the lints alone in [`Program::lints`].
     pub fn compile(self) -> Result<Program, CompileError> {
         let limits = &self.limits;
         let mut diagnostics = Vec::new();
@@ -127,10 +128,14 @@ impl Compiler {
             check_limits,
             &mut diagnostics,
         );
-        sort_by_position(&mut diagnostics, &self.sources);
         if diagnostics.iter().any(Diagnostic::is_error) {
+            sort_by_position(&mut diagnostics, &self.sources);
             return Err(CompileError::new(diagnostics));
         }
+        let mut lints = crate::lint::lint(&modules);
+        sort_by_position(&mut lints, &self.sources);
+        diagnostics.extend(lints.iter().cloned());
+        sort_by_position(&mut diagnostics, &self.sources);
         let names: HashMap<String, ItemId> = checked
             .items
             .iter()
@@ -146,6 +151,7 @@ impl Compiler {
             names,
             item_names,
             warnings: diagnostics,
+            lints,
             max_events: limits.events(),
             // Every source was parsed (any skipped is an error), so the modules'
             // file indexes are the indexes of this list.

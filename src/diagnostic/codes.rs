@@ -80,3 +80,11 @@ pub const NOT_PUSHABLE: &str = "E0029";
 /// The formatter's output would not have kept the source's meaning or every comment
 /// (a bug in the formatter: it refuses rather than write a wrong result).
 pub const FORMAT_FAILED: &str = "E0030";
+/// A decision arm that is never taken: earlier arms take every value it would.
+pub const UNREACHABLE_ARM: &str = "W0004";
+/// A condition that is never true.
+pub const NEVER_TRUE: &str = "W0005";
+/// A score's `max` below the points one event gives.
+pub const MAX_BELOW_POINTS: &str = "W0006";
+/// A workflow statement after `stop`.
+pub const UNREACHABLE_STATEMENT: &str = "W0007";

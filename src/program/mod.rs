@@ -116,6 +116,8 @@ pub struct Program {
     /// [`crate::Evaluation`] made, which names its scores and decisions by index.
     pub(crate) item_names: std::sync::Arc<[String]>,
     pub(crate) warnings: Vec<crate::diagnostic::Diagnostic>,
+    /// The lints (`W0004`…), also among `warnings`.
+    pub(crate) lints: Vec<crate::diagnostic::Diagnostic>,
     pub(crate) max_events: usize,
     /// The source files compiled, in the order they were given: [`Location::file`]
     /// indexes them. Only explanations read them.
@@ -135,6 +137,29 @@ impl Program {
     /// The warnings of the compile that built this program.
     pub fn warnings(&self) -> &[crate::diagnostic::Diagnostic] {
         &self.warnings
+    }
+
+    /// The lints of the compile that built this program (`W0004`…, see
+    /// [Lints](crate::language#lints)): rules that compile but cannot do what they
+    /// seem to. They are warnings too, so [`warnings`](Program::warnings) holds them
+    /// as well, in source order among the others.
+    ///
+    /// ```
+    /// let program = funil::compile(r#"
+    ///     schema { contact { age: number } }
+    ///     decide band {
+    ///         when age >= 40 => "older"
+    ///         when age >= 50 => "oldest"
+    ///         else => "young"
+    ///     }
+    /// "#)?;
+    /// let codes: Vec<_> = program.lints().iter().map(|lint| lint.code()).collect();
+    /// assert_eq!(codes, ["W0004"]);
+    /// assert!(program.warnings().iter().any(|warning| warning.code() == "W0004"));
+    /// # Ok::<(), funil::CompileError>(())
+    /// ```
+    pub fn lints(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.lints
     }
 
     /// A builder for a contact of this program's schema, with its event limit.
