@@ -42,7 +42,8 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
              Start a throwaway one (as a user other than root) and run the example again:\n\n\
              \x20 dir=$(mktemp -d)\n\
              \x20 initdb -D \"$dir/data\" -U postgres -A trust --no-locale -E UTF8\n\
-             \x20 pg_ctl -D \"$dir/data\" -l \"$dir/server.log\" -o \"-p 54500 -k $dir\" -w start\n\
+             \x20 pg_ctl -D \"$dir/data\" -l \"$dir/server.log\" -w \\\n\
+             \x20   -o \"-c listen_addresses=127.0.0.1 -p 54500 -k $dir\" start\n\
              \x20 {URL_VARIABLE}=postgresql://postgres@127.0.0.1:54500/postgres cargo run --example database\n\
              \x20 pg_ctl -D \"$dir/data\" -m fast stop && rm -rf \"$dir\""
         );
