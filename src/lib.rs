@@ -329,12 +329,15 @@ pub use compile::{Compiler, Limits, compile};
 pub use diagnostic::{CompileError, Diagnostic, Severity};
 pub use eval::{
     Action, Advance, CapOutcome, Capped, Context, EvalError, EvalErrorKind, Evaluation, Grant,
-    MetricValue, Params, PastRun, Population, RunState, SegmentId, Status, Winner, Winners,
-    Workspace,
+    MetricValue, Params, PastRun, Population, Predicate, RunState, SegmentId, Status, Winner,
+    Winners, Workspace,
 };
 pub use experiment::{ArmReport, ChiSquare, Comparison, ExperimentReport};
 pub use explain::Explanation;
-pub use model::{Contact, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type, Value};
+pub use model::{
+    Contact, ContactBuffer, ContactBuilder, ContactError, Event, Schema, SchemaBuilder, Type,
+    Value, ValueRef, View,
+};
 pub use program::{CapLimit, FrequencyCap, ItemKind, OverCap, Program};
 pub use rust_decimal::Decimal;
 pub use sql::{NotPushable, SqlOptions, SqlParameter, SqlQuery};

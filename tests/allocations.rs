@@ -20,7 +20,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use funil::model::ContactBuffer;
 use funil::{Contact, Context, Evaluation, Program, Tz, Value, Workspace};
+
+#[path = "common/rows.rs"]
+mod rows;
 
 const QUICKSTART: &str = include_str!("../examples/data/quickstart.funil");
 const CONTACTS: &str = include_str!("../examples/data/quickstart_contacts.jsonl");
@@ -197,6 +201,50 @@ fn testing_one_segment_in_a_kept_workspace_allocates_nothing() {
     };
     test_all(&mut workspace);
     assert_eq!(allocations_in(|| test_all(&mut workspace)), 0);
+}
+
+#[test]
+fn refilling_a_buffer_from_the_callers_rows_and_evaluating_allocates_nothing() {
+    // The same rules as above, over the contacts held as the caller's own rows
+    // (owned strings, decimals, chrono values; nulls left out, events out of
+    // order): one buffer refilled from each in turn, then every segment, score
+    // and decision evaluated. The first pass grows the buffer and the workspace.
+    let end = QUICKSTART.find("decide greeting").unwrap();
+    let program = funil::compile(&QUICKSTART[..end]).unwrap();
+    let contacts = contacts(&program);
+    let rows: Vec<rows::Row> = contacts
+        .iter()
+        .map(|contact| rows::row_of(contact, rows::SHUFFLED))
+        .collect();
+    assert!(rows.iter().any(|row| row.events.len() > 100));
+    let context = Context::new(now()).with_time_zone(Tz::America__Sao_Paulo);
+    let mut buffer = ContactBuffer::new(program.schema());
+    let mut workspace = Workspace::new();
+    let mut evaluation = Evaluation::new();
+    let mut refill_and_evaluate = |buffer: &mut ContactBuffer<'_>| {
+        for row in &rows {
+            let contact = rows::refill(buffer, row).unwrap();
+            program
+                .evaluate_into(contact, &context, &mut workspace, &mut evaluation)
+                .unwrap();
+        }
+    };
+    refill_and_evaluate(&mut buffer);
+    assert_eq!(allocations_in(|| refill_and_evaluate(&mut buffer)), 0);
+    // The counter sees a refill that must copy a text: a new email.
+    let mut other = rows[0].clone();
+    let email = program.schema().attribute("email").unwrap();
+    for (id, field) in &mut other.attributes {
+        if *id == email {
+            *field = rows::Field::Text("someone.new@example.com".to_owned());
+        }
+    }
+    assert_eq!(
+        allocations_in(|| {
+            rows::refill(&mut buffer, &other).unwrap();
+        }),
+        1
+    );
 }
 
 #[test]

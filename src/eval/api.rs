@@ -15,6 +15,7 @@ pub struct EvalError {
     kind: EvalErrorKind,
     name: String,
     step: Option<String>,
+    detail: Option<String>,
 }
 
 /// The kinds of [`EvalError`].
@@ -47,6 +48,10 @@ pub enum EvalErrorKind {
     MissingParameter,
     /// A parameter is given a value that is not of its declared type.
     ParameterType,
+    /// A segment given to [`Program::predicate`] reads more than the attributes a
+    /// view lends (events, other items, the clock, functions), or an attribute the
+    /// view does not read: evaluate it over a filled contact instead.
+    NotAPredicate,
 }
 
 impl EvalError {
@@ -56,7 +61,14 @@ impl EvalError {
             kind,
             name: name.into(),
             step: None,
+            detail: None,
         }
+    }
+
+    /// The error with a sentence on why, shown after its message.
+    pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> EvalError {
+        self.detail = Some(detail.into());
+        self
     }
 
     /// An error about the step `step` of the workflow `workflow`.
@@ -65,6 +77,7 @@ impl EvalError {
             kind,
             name: workflow.to_string(),
             step: Some(step.to_string()),
+            detail: None,
         }
     }
 
@@ -83,6 +96,11 @@ impl EvalError {
     /// `StaleWinner`, the statement id the winner names.
     pub fn step(&self) -> Option<&str> {
         self.step.as_deref()
+    }
+
+    /// For `NotAPredicate`, why the segment cannot be compiled.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
     }
 }
 
@@ -132,6 +150,13 @@ impl fmt::Display for EvalError {
                     f,
                     "parameter `{name}` is given a value that is not a number"
                 )
+            }
+            EvalErrorKind::NotAPredicate => {
+                write!(f, "segment `{name}` cannot be compiled to a predicate")?;
+                match &self.detail {
+                    Some(detail) => write!(f, ": {detail}"),
+                    None => Ok(()),
+                }
             }
         }
     }

@@ -87,22 +87,30 @@ pub(crate) fn compare_constant(accepts: Orderings, value: &Value, constant: &Con
     let ordering = match (value, constant) {
         (Value::Number(a), Constant::Number(b)) => compare_numbers(a, b),
         // `==` and `!=` need no order: `Less` stands for "unequal".
-        (Value::String(a), Constant::Text(b)) if accepts.is_equality() => {
-            if same_text(a, b) {
-                Ordering::Equal
-            } else {
-                Ordering::Less
-            }
-        }
-        (Value::String(a), Constant::Text(b)) => a.as_ref().cmp(b.as_ref()),
+        (Value::String(a), Constant::Text(b)) => text_order(accepts, a, b),
         _ => return accepts.with_null(),
     };
     accepts.contain(ordering)
 }
 
+/// The order of two texts as far as `accepts` needs it: `==` and `!=` need no
+/// order, so `Less` stands for "unequal" there.
+#[inline]
+pub(crate) fn text_order(accepts: Orderings, a: &str, b: &str) -> Ordering {
+    if accepts.is_equality() {
+        if same_text(a, b) {
+            Ordering::Equal
+        } else {
+            Ordering::Less
+        }
+    } else {
+        a.cmp(b)
+    }
+}
+
 /// The order of two numbers. Numbers of the same scale (both whole, or both in
 /// cents) compare by their integer mantissas; others are brought to one scale first.
-fn compare_numbers(a: &Decimal, b: &Decimal) -> Ordering {
+pub(crate) fn compare_numbers(a: &Decimal, b: &Decimal) -> Ordering {
     if a.scale() == b.scale() {
         a.mantissa().cmp(&b.mantissa())
     } else {

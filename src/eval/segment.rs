@@ -39,6 +39,13 @@ use crate::program::{Item, ItemBody, ItemId, ItemKind, Program};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SegmentId(ItemId);
 
+impl SegmentId {
+    /// The segment's item.
+    pub(crate) fn item(self) -> ItemId {
+        self.0
+    }
+}
+
 impl Program {
     /// The segment `name`, to test with [`Program::segment_with`].
     ///

@@ -7,12 +7,15 @@
 mod builder;
 mod json_in;
 mod json_out;
+mod refill;
 
 pub(crate) use json_out::value_to_json;
 
 use chrono::{DateTime, Datelike as _, Utc};
 
 pub use builder::ContactBuilder;
+pub(crate) use refill::describe_ref;
+pub use refill::{ContactBuffer, Refill, ValueRef};
 
 use super::error::{ContactError, ContactErrorKind};
 use super::ids::{AttrId, KindId};
@@ -156,7 +159,7 @@ pub struct Contact {
     id: String,
     attributes: Box<[Value]>,
     events: Vec<Event>,
-    by_kind: Box<[Box<[u32]>]>,
+    by_kind: Box<[Vec<u32>]>,
     schema_fingerprint: u64,
 }
 
@@ -245,7 +248,7 @@ impl Contact {
             id,
             attributes,
             events,
-            by_kind: by_kind.into_iter().map(Vec::into_boxed_slice).collect(),
+            by_kind: by_kind.into(),
             schema_fingerprint: schema.fingerprint(),
         })
     }
@@ -369,6 +372,17 @@ pub(crate) fn too_many_events(count: usize, limit: usize) -> ContactError {
 /// The years a contact's dates and datetimes (in UTC) may fall in: those the JSON form
 /// writes with four digits, so every contact reads back from its own JSON.
 const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// Whether every date and datetime in `value` (itself or an element) falls in
+/// [`YEARS`]: the check of [`check_years`] without naming a field.
+pub(crate) fn within_years(value: &Value) -> bool {
+    match value {
+        Value::Date(date) => YEARS.contains(&date.year()),
+        Value::DateTime(at) => YEARS.contains(&at.year()),
+        Value::List(items) => items.iter().all(within_years),
+        _ => true,
+    }
+}
 
 /// An [`OutOfRange`](ContactErrorKind::OutOfRange) error when `value`, or an element of
 /// it, is a date or datetime outside [`YEARS`].

@@ -20,9 +20,13 @@ mod parse;
 mod schema;
 mod types;
 mod value;
+pub(crate) mod view;
 
 pub(crate) use contact::value_to_json;
-pub use contact::{Contact, ContactBuilder, ContactOptions, DEFAULT_MAX_EVENTS, Event};
+pub use contact::{
+    Contact, ContactBuffer, ContactBuilder, ContactOptions, DEFAULT_MAX_EVENTS, Event, Refill,
+    ValueRef,
+};
 pub use error::{ContactError, ContactErrorKind, SchemaError, SchemaErrorKind};
 pub(crate) use format::write_json_string;
 pub use format::{format_duration, format_number, write_json, write_text};
@@ -30,3 +34,4 @@ pub use ids::{ActionId, AttrId, GroupId, KindId};
 pub use schema::{Schema, SchemaBuilder};
 pub use types::Type;
 pub use value::Value;
+pub use view::View;

@@ -1,0 +1,353 @@
+//! [`Predicate`]: a segment compiled into closures that read a caller's own type
+//! through a [`View`], for segments made only of tests of attributes.
+//!
+//! Each comparison becomes one closure that calls the view's accessor and compares
+//! what it lends with the literal, with the operators of the row interpreter
+//! ([`super::operators`]), so the answers are the interpreter's. Nothing is
+//! allocated and no [`crate::Contact`] is made.
+
+use std::fmt;
+
+use super::EvalError;
+use super::api::EvalErrorKind;
+use super::operators;
+use super::segment::{SegmentId, check_segment};
+use crate::model::view::{Accessor, lent_conforms, lent_scalar};
+use crate::model::{AttrId, ContactError, Type, Value, ValueRef, View};
+use crate::program::{CompareOp, Constant, Node, NodeId, Orderings, Program};
+
+/// How deep a condition may nest and still be compiled: rules written by people
+/// never come near.
+const MAX_DEPTH: u32 = 64;
+
+/// What a compiled test gives: the answer, or the attribute whose value did not
+/// have its declared type.
+type Answer = Result<bool, AttrId>;
+
+/// One compiled test of a `T`.
+type Test<'v, T> = Box<dyn Fn(&T) -> Answer + Send + Sync + 'v>;
+
+/// A segment compiled to test values of the caller's type `T` directly, made by
+/// [`Program::predicate`]; it borrows the view it reads through.
+///
+/// Its answers are those of [`Program::segment_with`] over the contact the view
+/// would [fill](View::fill). Testing allocates nothing.
+///
+/// ```
+/// use funil::model::View;
+///
+/// struct Row { country: &'static str, score: u32 }
+///
+/// let program = funil::compile(r#"
+///     schema { contact { country: string, score: number } }
+///     segment target { (country == "BR" or country == "PT") and score >= 60 }
+/// "#)?;
+/// let view = View::new(program.schema())
+///     .attribute("country", |row: &Row| row.country.into())?
+///     .attribute("score", |row: &Row| row.score.into())?;
+/// let target = program.predicate(program.segment_id("target")?, &view)?;
+/// let rows = [Row { country: "PT", score: 70 }, Row { country: "US", score: 99 }];
+/// let answers: Vec<bool> = rows.iter().map(|row| target.test(row)).collect::<Result<_, _>>()?;
+/// assert_eq!(answers, [true, false]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Predicate<'v, T> {
+    test: Test<'v, T>,
+    view: &'v View<T>,
+}
+
+impl<T> Predicate<'_, T> {
+    /// Whether `value` is in the segment.
+    ///
+    /// # Errors
+    ///
+    /// A [`ContactError`] naming the contact (when the view reads ids), the
+    /// attribute and its declared type, when the view lent a value of another
+    /// type, or a null for a non-optional attribute.
+    #[inline]
+    pub fn test(&self, value: &T) -> Result<bool, ContactError> {
+        (self.test)(value).map_err(|attribute| self.view.wrong_type(attribute, value))
+    }
+}
+
+impl<T> fmt::Debug for Predicate<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Predicate")
+            .field("view", self.view)
+            .finish()
+    }
+}
+
+impl Program {
+    /// `segment` compiled to test values of the caller's type `T` through `view`,
+    /// without a [`crate::Contact`]: for segments made only of tests of attributes
+    /// (see [the language reference](crate::language#evaluating-the-callers-own-data)
+    /// for which). Other segments are evaluated over the contact
+    /// [`View::fill`] makes.
+    ///
+    /// # Errors
+    ///
+    /// [`EvalErrorKind::NotAPredicate`] naming the segment when it reads something
+    /// other than attributes (events, items, the clock, functions), or an
+    /// attribute the view does not read; [`EvalErrorKind::SchemaMismatch`] when the
+    /// view is of another schema; the errors of [`Program::segment_with`].
+    pub fn predicate<'v, T>(
+        &self,
+        segment: SegmentId,
+        view: &'v View<T>,
+    ) -> Result<Predicate<'v, T>, EvalError> {
+        let item = self
+            .items
+            .get(segment.item().index())
+            .ok_or_else(|| EvalError::new(EvalErrorKind::UnknownItem, "segment"))?;
+        check_segment(item)?;
+        if view.schema_fingerprint() != self.schema_fingerprint {
+            return Err(EvalError::new(EvalErrorKind::SchemaMismatch, &item.name));
+        }
+        let refused = |reason: String| {
+            EvalError::new(EvalErrorKind::NotAPredicate, &item.name).with_detail(reason)
+        };
+        let crate::program::ItemBody::Segment(condition) = item.body else {
+            return Err(refused("it is not a plain segment".to_owned()));
+        };
+        if !item.dependencies.is_empty() {
+            return Err(refused("it references other items".to_owned()));
+        }
+        let closures = Closures {
+            program: self,
+            view,
+        };
+        let test = closures.test(condition, 0).map_err(refused)?;
+        Ok(Predicate { test, view })
+    }
+}
+
+/// Compiles conditions of one program for one view.
+struct Closures<'p, 'v, T> {
+    program: &'p Program,
+    view: &'v View<T>,
+}
+
+impl<'v, T> Closures<'_, 'v, T> {
+    fn test(&self, node: NodeId, depth: u32) -> Result<Test<'v, T>, String> {
+        if depth > MAX_DEPTH {
+            return Err("its condition nests too deep".to_owned());
+        }
+        let nested = |id: &NodeId| self.test(*id, depth.saturating_add(1));
+        Ok(match self.node(node)? {
+            Node::Literal(value) => {
+                let holds = super::truthy(value);
+                Box::new(move |_| Ok(holds))
+            }
+            Node::Attribute(attribute) => {
+                let (read, ty) = self.attribute(*attribute)?;
+                if ty.non_optional() != &Type::Bool {
+                    return Err(format!("`{}` is not a condition", self.name(*attribute)));
+                }
+                let attribute = *attribute;
+                Box::new(move |value| {
+                    let lent = read(value);
+                    if !lent_conforms(lent, &ty) {
+                        return Err(attribute);
+                    }
+                    Ok(matches!(lent, ValueRef::Bool(true))
+                        || matches!(lent, ValueRef::Value(Value::Bool(true))))
+                })
+            }
+            Node::CompareAttribute {
+                accepts,
+                attribute,
+                constant,
+            } => self.compare_constant(*accepts, *attribute, constant.clone())?,
+            Node::Compare { op, lhs, rhs } => self.compare(*op, *lhs, *rhs)?,
+            Node::IsNull { operand, negated } => {
+                let attribute = self.attribute_node(*operand)?;
+                let (read, ty) = self.attribute(attribute)?;
+                let negated = *negated;
+                Box::new(move |value| {
+                    let lent = read(value);
+                    if !lent_conforms(lent, &ty) {
+                        return Err(attribute);
+                    }
+                    let null = matches!(lent, ValueRef::Null | ValueRef::Value(Value::Null));
+                    Ok(null != negated)
+                })
+            }
+            Node::In {
+                element,
+                list,
+                negated,
+            } => self.is_in(*element, *list, *negated)?,
+            Node::Not(operand) => {
+                let operand = nested(operand)?;
+                Box::new(move |value| operand(value).map(|holds| !holds))
+            }
+            Node::And(operands) => {
+                let operands: Vec<Test<'v, T>> =
+                    operands.iter().map(nested).collect::<Result<_, _>>()?;
+                Box::new(move |value| {
+                    for operand in &operands {
+                        if !operand(value)? {
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                })
+            }
+            Node::Or(operands) => {
+                let operands: Vec<Test<'v, T>> =
+                    operands.iter().map(nested).collect::<Result<_, _>>()?;
+                Box::new(move |value| {
+                    for operand in &operands {
+                        if operand(value)? {
+                            return Ok(true);
+                        }
+                    }
+                    Ok(false)
+                })
+            }
+            _ => return Err("it reads more than attributes".to_owned()),
+        })
+    }
+
+    /// `attribute` compared with a number or text literal.
+    fn compare_constant(
+        &self,
+        accepts: Orderings,
+        attribute: AttrId,
+        constant: Constant,
+    ) -> Result<Test<'v, T>, String> {
+        let (read, ty) = self.attribute(attribute)?;
+        let optional = ty.is_optional();
+        Ok(match constant {
+            Constant::Number(literal) => Box::new(move |value| match read(value) {
+                ValueRef::Number(n) => {
+                    Ok(accepts.contain(operators::compare_numbers(&n, &literal)))
+                }
+                ValueRef::Null if optional => Ok(accepts.with_null()),
+                other => lent_compare(other, &ty, attribute, accepts, &Constant::Number(literal)),
+            }),
+            Constant::Text(literal) => Box::new(move |value| match read(value) {
+                ValueRef::String(text) => {
+                    Ok(accepts.contain(operators::text_order(accepts, text, &literal)))
+                }
+                ValueRef::Null if optional => Ok(accepts.with_null()),
+                other => lent_compare(
+                    other,
+                    &ty,
+                    attribute,
+                    accepts,
+                    &Constant::Text(literal.clone()),
+                ),
+            }),
+        })
+    }
+
+    /// An attribute compared with a literal of a type without text (the
+    /// comparisons with numbers and texts are [`Node::CompareAttribute`]).
+    fn compare(&self, op: CompareOp, lhs: NodeId, rhs: NodeId) -> Result<Test<'v, T>, String> {
+        let (op, attribute, literal) = match (self.node(lhs)?, self.node(rhs)?) {
+            (Node::Attribute(a), Node::Literal(v)) => (op, *a, v.clone()),
+            (Node::Literal(v), Node::Attribute(a)) => (op.swapped(), *a, v.clone()),
+            _ => return Err("it compares more than an attribute with a literal".to_owned()),
+        };
+        if matches!(literal, Value::String(_) | Value::List(_)) {
+            return Err("it compares texts or lists in a way not compiled".to_owned());
+        }
+        let (read, ty) = self.attribute(attribute)?;
+        Ok(Box::new(move |value| {
+            let lent = read(value);
+            if !lent_conforms(lent, &ty) {
+                return Err(attribute);
+            }
+            let Some(scalar) = lent_scalar(lent) else {
+                return Err(attribute);
+            };
+            Ok(operators::compare(op, &scalar, &literal))
+        }))
+    }
+
+    /// `attribute in [literals]`, or `not in`.
+    fn is_in(&self, element: NodeId, list: NodeId, negated: bool) -> Result<Test<'v, T>, String> {
+        let attribute = self.attribute_node(element)?;
+        let items: Vec<Value> = match self.node(list)? {
+            Node::Literal(Value::List(items)) => items.to_vec(),
+            Node::List(items) => items
+                .iter()
+                .map(|item| match self.node(*item) {
+                    Ok(Node::Literal(value)) => Ok(value.clone()),
+                    _ => Err("its list is not made of literals".to_owned()),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err("its list is not made of literals".to_owned()),
+        };
+        let (read, ty) = self.attribute(attribute)?;
+        Ok(Box::new(move |value| {
+            let lent = read(value);
+            if !lent_conforms(lent, &ty) {
+                return Err(attribute);
+            }
+            let found = match lent {
+                ValueRef::Null | ValueRef::Value(Value::Null) => false,
+                ValueRef::String(text) => items.iter().any(|item| item.as_str() == Some(text)),
+                ValueRef::Value(element) => {
+                    items.iter().any(|item| operators::equal(item, element))
+                }
+                other => lent_scalar(other).is_some_and(|element| {
+                    items.iter().any(|item| operators::equal(item, &element))
+                }),
+            };
+            Ok(found != negated)
+        }))
+    }
+
+    fn node(&self, id: NodeId) -> Result<&Node, String> {
+        self.program
+            .nodes
+            .get(id)
+            .ok_or_else(|| "its condition is not compiled".to_owned())
+    }
+
+    fn attribute_node(&self, id: NodeId) -> Result<AttrId, String> {
+        match self.node(id)? {
+            Node::Attribute(attribute) => Ok(*attribute),
+            _ => Err("it tests more than attributes".to_owned()),
+        }
+    }
+
+    /// The view's accessor of `attribute` and the attribute's type.
+    fn attribute(&self, attribute: AttrId) -> Result<(&'v Accessor<T>, Type), String> {
+        let read = self
+            .view
+            .accessor(attribute)
+            .ok_or_else(|| format!("the view does not read `{}`", self.name(attribute)))?;
+        let ty = self
+            .program
+            .schema()
+            .attribute_type(attribute)
+            .cloned()
+            .ok_or_else(|| format!("the schema has no attribute #{}", attribute.0))?;
+        Ok((read, ty))
+    }
+
+    fn name(&self, attribute: AttrId) -> &str {
+        self.view.attribute_name(attribute)
+    }
+}
+
+/// A comparison with a constant of a lent value that is not of the common form: a
+/// shared [`Value`], or a value of the wrong type.
+fn lent_compare(
+    lent: ValueRef<'_>,
+    ty: &Type,
+    attribute: AttrId,
+    accepts: Orderings,
+    constant: &Constant,
+) -> Answer {
+    match lent {
+        ValueRef::Value(value) if value.conforms_to(ty) => {
+            Ok(operators::compare_constant(accepts, value, constant))
+        }
+        _ => Err(attribute),
+    }
+}
