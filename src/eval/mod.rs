@@ -24,7 +24,7 @@ mod items;
 mod metric;
 mod operators;
 mod population;
-mod predicate;
+pub(crate) mod predicate;
 pub(crate) mod probe;
 mod query;
 mod reward;

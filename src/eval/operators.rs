@@ -132,7 +132,7 @@ pub(crate) fn equal(lhs: &Value, rhs: &Value) -> bool {
 /// Byte equality; the short strings rules mostly compare (codes, stages, kinds) are
 /// compared in at most two machine words each, which is faster than a call to
 /// `memcmp`.
-fn same_text(a: &str, b: &str) -> bool {
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

@@ -22,10 +22,10 @@ const MAX_DEPTH: u32 = 64;
 
 /// What a compiled test gives: the answer, or the attribute whose value did not
 /// have its declared type.
-type Answer = Result<bool, AttrId>;
+pub(crate) type Answer = Result<bool, AttrId>;
 
 /// One compiled test of a `T`.
-type Test<'v, T> = Box<dyn Fn(&T) -> Answer + Send + Sync + 'v>;
+pub(crate) type Test<'v, T> = Box<dyn Fn(&T) -> Answer + Send + Sync + 'v>;
 
 /// A segment compiled to test values of the caller's type `T` directly, made by
 /// [`Program::predicate`]; it borrows the view it reads through.
@@ -140,50 +140,64 @@ impl<'v, T> Closures<'_, 'v, T> {
                 Box::new(move |_| Ok(holds))
             }
             Node::Attribute(attribute) => {
-                let (read, ty) = self.attribute(*attribute)?;
+                let ty = self.attribute_type(*attribute)?;
                 if ty.non_optional() != &Type::Bool {
                     return Err(format!("`{}` is not a condition", self.name(*attribute)));
                 }
-                let attribute = *attribute;
-                Box::new(move |value| {
-                    let lent = read(value);
-                    if !lent_conforms(lent, &ty) {
-                        return Err(attribute);
-                    }
-                    Ok(matches!(lent, ValueRef::Bool(true))
-                        || matches!(lent, ValueRef::Value(Value::Bool(true))))
-                })
+                self.leaf(*attribute, ty, Check::Truthy)?
             }
             Node::CompareAttribute {
                 accepts,
                 attribute,
                 constant,
-            } => self.compare_constant(*accepts, *attribute, constant.clone())?,
-            Node::Compare { op, lhs, rhs } => self.compare(*op, *lhs, *rhs)?,
+            } => {
+                let ty = self.attribute_type(*attribute)?;
+                let test = Check::Constant(*accepts, constant.clone());
+                self.leaf(*attribute, ty, test)?
+            }
+            Node::Compare { op, lhs, rhs } => {
+                let (op, attribute, literal) = match (self.node(*lhs)?, self.node(*rhs)?) {
+                    (Node::Attribute(a), Node::Literal(v)) => (*op, *a, v.clone()),
+                    (Node::Literal(v), Node::Attribute(a)) => (op.swapped(), *a, v.clone()),
+                    _ => return Err("it compares more than an attribute with a literal".to_owned()),
+                };
+                if matches!(literal, Value::String(_) | Value::List(_)) {
+                    return Err("it compares texts or lists in a way not compiled".to_owned());
+                }
+                let ty = self.attribute_type(attribute)?;
+                self.leaf(attribute, ty, Check::Compare(op, literal))?
+            }
             Node::IsNull { operand, negated } => {
                 let attribute = self.attribute_node(*operand)?;
-                let (read, ty) = self.attribute(attribute)?;
-                let negated = *negated;
-                Box::new(move |value| {
-                    let lent = read(value);
-                    if !lent_conforms(lent, &ty) {
-                        return Err(attribute);
-                    }
-                    let null = matches!(lent, ValueRef::Null | ValueRef::Value(Value::Null));
-                    Ok(null != negated)
-                })
+                let ty = self.attribute_type(attribute)?;
+                self.leaf(attribute, ty, Check::IsNull(*negated))?
             }
             Node::In {
                 element,
                 list,
                 negated,
-            } => self.is_in(*element, *list, *negated)?,
+            } => {
+                let attribute = self.attribute_node(*element)?;
+                let items: Vec<Value> = match self.node(*list)? {
+                    Node::Literal(Value::List(items)) => items.to_vec(),
+                    Node::List(items) => items
+                        .iter()
+                        .map(|item| match self.node(*item) {
+                            Ok(Node::Literal(value)) => Ok(value.clone()),
+                            _ => Err("its list is not made of literals".to_owned()),
+                        })
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err("its list is not made of literals".to_owned()),
+                };
+                let ty = self.attribute_type(attribute)?;
+                self.leaf(attribute, ty, Check::In(items.into(), *negated))?
+            }
             Node::Not(operand) => {
                 let operand = nested(operand)?;
                 Box::new(move |value| operand(value).map(|holds| !holds))
             }
             Node::And(operands) => {
-                let operands: Vec<Test<'v, T>> =
+                let operands: Box<[Test<'v, T>]> =
                     operands.iter().map(nested).collect::<Result<_, _>>()?;
                 Box::new(move |value| {
                     for operand in &operands {
@@ -195,7 +209,7 @@ impl<'v, T> Closures<'_, 'v, T> {
                 })
             }
             Node::Or(operands) => {
-                let operands: Vec<Test<'v, T>> =
+                let operands: Box<[Test<'v, T>]> =
                     operands.iter().map(nested).collect::<Result<_, _>>()?;
                 Box::new(move |value| {
                     for operand in &operands {
@@ -210,94 +224,16 @@ impl<'v, T> Closures<'_, 'v, T> {
         })
     }
 
-    /// `attribute` compared with a number or text literal.
-    fn compare_constant(
-        &self,
-        accepts: Orderings,
-        attribute: AttrId,
-        constant: Constant,
-    ) -> Result<Test<'v, T>, String> {
-        let (read, ty) = self.attribute(attribute)?;
-        let optional = ty.is_optional();
-        Ok(match constant {
-            Constant::Number(literal) => Box::new(move |value| match read(value) {
-                ValueRef::Number(n) => {
-                    Ok(accepts.contain(operators::compare_numbers(&n, &literal)))
-                }
-                ValueRef::Null if optional => Ok(accepts.with_null()),
-                other => lent_compare(other, &ty, attribute, accepts, &Constant::Number(literal)),
-            }),
-            Constant::Text(literal) => Box::new(move |value| match read(value) {
-                ValueRef::String(text) => {
-                    Ok(accepts.contain(operators::text_order(accepts, text, &literal)))
-                }
-                ValueRef::Null if optional => Ok(accepts.with_null()),
-                other => lent_compare(
-                    other,
-                    &ty,
-                    attribute,
-                    accepts,
-                    &Constant::Text(literal.clone()),
-                ),
-            }),
-        })
-    }
-
-    /// An attribute compared with a literal of a type without text (the
-    /// comparisons with numbers and texts are [`Node::CompareAttribute`]).
-    fn compare(&self, op: CompareOp, lhs: NodeId, rhs: NodeId) -> Result<Test<'v, T>, String> {
-        let (op, attribute, literal) = match (self.node(lhs)?, self.node(rhs)?) {
-            (Node::Attribute(a), Node::Literal(v)) => (op, *a, v.clone()),
-            (Node::Literal(v), Node::Attribute(a)) => (op.swapped(), *a, v.clone()),
-            _ => return Err("it compares more than an attribute with a literal".to_owned()),
-        };
-        if matches!(literal, Value::String(_) | Value::List(_)) {
-            return Err("it compares texts or lists in a way not compiled".to_owned());
-        }
-        let (read, ty) = self.attribute(attribute)?;
-        Ok(Box::new(move |value| {
-            let lent = read(value);
-            if !lent_conforms(lent, &ty) {
-                return Err(attribute);
-            }
-            let Some(scalar) = lent_scalar(lent) else {
-                return Err(attribute);
-            };
-            Ok(operators::compare(op, &scalar, &literal))
-        }))
-    }
-
-    /// `attribute in [literals]`, or `not in`.
-    fn is_in(&self, element: NodeId, list: NodeId, negated: bool) -> Result<Test<'v, T>, String> {
-        let attribute = self.attribute_node(element)?;
-        let items: Vec<Value> = match self.node(list)? {
-            Node::Literal(Value::List(items)) => items.to_vec(),
-            Node::List(items) => items
-                .iter()
-                .map(|item| match self.node(*item) {
-                    Ok(Node::Literal(value)) => Ok(value.clone()),
-                    _ => Err("its list is not made of literals".to_owned()),
-                })
-                .collect::<Result<_, _>>()?,
-            _ => return Err("its list is not made of literals".to_owned()),
-        };
-        let (read, ty) = self.attribute(attribute)?;
-        Ok(Box::new(move |value| {
-            let lent = read(value);
-            if !lent_conforms(lent, &ty) {
-                return Err(attribute);
-            }
-            let found = match lent {
-                ValueRef::Null | ValueRef::Value(Value::Null) => false,
-                ValueRef::String(text) => items.iter().any(|item| item.as_str() == Some(text)),
-                ValueRef::Value(element) => {
-                    items.iter().any(|item| operators::equal(item, element))
-                }
-                other => lent_scalar(other).is_some_and(|element| {
-                    items.iter().any(|item| operators::equal(item, &element))
-                }),
-            };
-            Ok(found != negated)
+    /// The test `test` of `attribute`, compiled by the view's lens of it.
+    fn leaf(&self, attribute: AttrId, ty: Type, test: Check) -> Result<Test<'v, T>, String> {
+        let lens: &'v Accessor<T> = self
+            .view
+            .accessor(attribute)
+            .ok_or_else(|| format!("the view does not read `{}`", self.name(attribute)))?;
+        Ok(lens.compile(Leaf {
+            attribute,
+            ty,
+            test,
         }))
     }
 
@@ -315,19 +251,12 @@ impl<'v, T> Closures<'_, 'v, T> {
         }
     }
 
-    /// The view's accessor of `attribute` and the attribute's type.
-    fn attribute(&self, attribute: AttrId) -> Result<(&'v Accessor<T>, Type), String> {
-        let read = self
-            .view
-            .accessor(attribute)
-            .ok_or_else(|| format!("the view does not read `{}`", self.name(attribute)))?;
-        let ty = self
-            .program
+    fn attribute_type(&self, attribute: AttrId) -> Result<Type, String> {
+        self.program
             .schema()
             .attribute_type(attribute)
             .cloned()
-            .ok_or_else(|| format!("the schema has no attribute #{}", attribute.0))?;
-        Ok((read, ty))
+            .ok_or_else(|| format!("the schema has no attribute #{}", attribute.0))
     }
 
     fn name(&self, attribute: AttrId) -> &str {
@@ -335,9 +264,124 @@ impl<'v, T> Closures<'_, 'v, T> {
     }
 }
 
+/// A test of one attribute, to compile around the view's function that reads it.
+pub(crate) struct Leaf {
+    attribute: AttrId,
+    ty: Type,
+    test: Check,
+}
+
+/// What a [`Leaf`] tests.
+enum Check {
+    /// A bool attribute as a condition: true only for `true`.
+    Truthy,
+    /// Ordered against a number or text literal.
+    Constant(Orderings, Constant),
+    /// Compared with a literal without text.
+    Compare(CompareOp, Value),
+    /// `is null`, or `is not null` when negated.
+    IsNull(bool),
+    /// `in` a list of literals, or `not in` when negated.
+    In(Box<[Value]>, bool),
+}
+
+impl Leaf {
+    /// The test, calling `read` (a concrete function, so called directly) for the
+    /// attribute of each value tested.
+    pub(crate) fn compile<'v, T, F>(self, read: &'v F) -> Test<'v, T>
+    where
+        F: for<'r> Fn(&'r T) -> ValueRef<'r> + Send + Sync,
+        T: 'v,
+    {
+        let Leaf {
+            attribute,
+            ty,
+            test,
+        } = self;
+        let optional = ty.is_optional();
+        match test {
+            Check::Constant(accepts, Constant::Number(literal)) => {
+                Box::new(move |value| match read(value) {
+                    ValueRef::Number(n) => {
+                        Ok(accepts.contain(operators::compare_numbers(&n, &literal)))
+                    }
+                    ValueRef::Null if optional => Ok(accepts.with_null()),
+                    other => {
+                        shared_compare(other, &ty, attribute, accepts, &Constant::Number(literal))
+                    }
+                })
+            }
+            Check::Constant(accepts, Constant::Text(literal)) => {
+                Box::new(move |value| match read(value) {
+                    ValueRef::String(text) => {
+                        Ok(accepts.contain(operators::text_order(accepts, text, &literal)))
+                    }
+                    ValueRef::Null if optional => Ok(accepts.with_null()),
+                    other => {
+                        let constant = Constant::Text(literal.clone());
+                        shared_compare(other, &ty, attribute, accepts, &constant)
+                    }
+                })
+            }
+            Check::Truthy => Box::new(move |value| {
+                let lent = checked(read(value), &ty, attribute)?;
+                Ok(matches!(
+                    lent,
+                    ValueRef::Bool(true) | ValueRef::Value(Value::Bool(true))
+                ))
+            }),
+            Check::Compare(op, literal) => Box::new(move |value| {
+                let lent = checked(read(value), &ty, attribute)?;
+                let scalar = lent_scalar(lent).ok_or(attribute)?;
+                Ok(operators::compare(op, &scalar, &literal))
+            }),
+            Check::IsNull(negated) => Box::new(move |value| {
+                let lent = checked(read(value), &ty, attribute)?;
+                let null = matches!(lent, ValueRef::Null | ValueRef::Value(Value::Null));
+                Ok(null != negated)
+            }),
+            Check::In(items, negated) => {
+                // Texts compared without reading them out of values.
+                let texts: Box<[std::sync::Arc<str>]> = items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(text) => Some(std::sync::Arc::clone(text)),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()
+                    .unwrap_or_default();
+                Box::new(move |value| {
+                    let found = match checked(read(value), &ty, attribute)? {
+                        ValueRef::Null | ValueRef::Value(Value::Null) => false,
+                        ValueRef::String(text) if !texts.is_empty() => {
+                            texts.iter().any(|item| operators::same_text(item, text))
+                        }
+                        ValueRef::Value(element) => {
+                            items.iter().any(|item| operators::equal(item, element))
+                        }
+                        other => lent_scalar(other).is_some_and(|element| {
+                            items.iter().any(|item| operators::equal(item, &element))
+                        }),
+                    };
+                    Ok(found != negated)
+                })
+            }
+        }
+    }
+}
+
+/// `lent`, when it has the attribute's type.
+fn checked<'r>(lent: ValueRef<'r>, ty: &Type, attribute: AttrId) -> Result<ValueRef<'r>, AttrId> {
+    if lent_conforms(lent, ty) {
+        Ok(lent)
+    } else {
+        Err(attribute)
+    }
+}
+
 /// A comparison with a constant of a lent value that is not of the common form: a
 /// shared [`Value`], or a value of the wrong type.
-fn lent_compare(
+fn shared_compare(
     lent: ValueRef<'_>,
     ty: &Type,
     attribute: AttrId,

@@ -14,9 +14,41 @@ use super::error::{ContactError, ContactErrorKind};
 use super::ids::AttrId;
 use super::schema::Schema;
 use super::value::Value;
+use crate::eval::predicate::{Leaf, Test};
+
+/// How a view reads one attribute of a `T`: the caller's function, behind which
+/// its type is known, so that the tests compiled from it call it directly.
+pub(crate) trait Lens<T>: Send + Sync {
+    /// The attribute of `value`.
+    fn lend<'r>(&self, value: &'r T) -> ValueRef<'r>;
+
+    /// The test `leaf` of the attribute, calling the function without a dispatch.
+    fn compile<'v>(&'v self, leaf: Leaf) -> Test<'v, T>
+    where
+        T: 'v;
+}
+
+/// A [`Lens`] made of the caller's function `F`.
+struct Read<F>(F);
+
+impl<T, F> Lens<T> for Read<F>
+where
+    F: for<'r> Fn(&'r T) -> ValueRef<'r> + Send + Sync,
+{
+    fn lend<'r>(&self, value: &'r T) -> ValueRef<'r> {
+        (self.0)(value)
+    }
+
+    fn compile<'v>(&'v self, leaf: Leaf) -> Test<'v, T>
+    where
+        T: 'v,
+    {
+        leaf.compile(&self.0)
+    }
+}
 
 /// How a view reads one attribute of a `T`.
-pub(crate) type Accessor<T> = Box<dyn for<'r> Fn(&'r T) -> ValueRef<'r> + Send + Sync>;
+pub(crate) type Accessor<T> = Box<dyn Lens<T>>;
 
 /// How a view reads the id of a `T`.
 type IdAccessor<T> = Box<dyn for<'r> Fn(&'r T) -> &'r str + Send + Sync>;
@@ -109,7 +141,7 @@ impl<T> View<T> {
                 "not declared in the schema",
             ));
         };
-        *slot = Some(Box::new(read));
+        *slot = Some(Box::new(Read(read)));
         Ok(self)
     }
 
@@ -148,7 +180,7 @@ impl<T> View<T> {
         let mut refill = buffer.refill(id);
         for (index, read) in (0_u32..).zip(&self.attributes) {
             if let Some(read) = read {
-                refill.attribute(AttrId(index), read(value));
+                refill.attribute(AttrId(index), read.lend(value));
             }
         }
         if let Some(events) = &self.events {
@@ -168,7 +200,7 @@ impl<T> View<T> {
         let name = self.names.get(attribute.index()).map_or("", String::as_str);
         let found = self.accessor(attribute).map_or_else(
             || describe_ref(ValueRef::Null),
-            |read| describe_ref(read(value)),
+            |read| describe_ref(read.lend(value)),
         );
         let id = self.id.as_ref().map(|id| id(value));
         let error = ContactError::new(
