@@ -248,6 +248,38 @@ fn refilling_a_buffer_from_the_callers_rows_and_evaluating_allocates_nothing() {
 }
 
 #[test]
+fn testing_a_predicate_over_the_callers_rows_allocates_nothing() {
+    // The quickstart's segments that test only attributes, compiled over a view
+    // of the rows, and the reference predicate's kind of rule.
+    let source = format!(
+        "{QUICKSTART}\nsegment lusophone_leads {{ (country == \"BR\" or country == \"PT\") \
+         and stage != \"customer\" and total_spent >= 100 and owner is null }}\n"
+    );
+    let program = funil::compile(&source).unwrap();
+    let view = rows::view(&program);
+    let predicates: Vec<_> = program
+        .items()
+        .filter_map(|(name, _)| program.segment_id(name).ok())
+        .filter_map(|segment| program.predicate(segment, &view).ok())
+        .collect();
+    assert!(predicates.len() >= 2, "{} predicates", predicates.len());
+    let rows: Vec<rows::Row> = contacts(&program)
+        .iter()
+        .map(|contact| rows::row_of(contact, rows::SHUFFLED))
+        .collect();
+    let mut members = 0;
+    let count = allocations_in(|| {
+        for predicate in &predicates {
+            for row in &rows {
+                members += usize::from(predicate.test(row).unwrap());
+            }
+        }
+    });
+    assert_eq!(count, 0);
+    assert!(members > 0);
+}
+
+#[test]
 fn decisions_making_new_values_allocate_only_those_values() {
     let program = funil::compile(QUICKSTART).unwrap();
     let contacts = contacts(&program);

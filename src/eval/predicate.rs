@@ -157,8 +157,10 @@ impl<'v, T> Closures<'_, 'v, T> {
             }
             Node::Compare { op, lhs, rhs } => {
                 let (op, attribute, literal) = match (self.node(*lhs)?, self.node(*rhs)?) {
-                    (Node::Attribute(a), Node::Literal(v)) => (*op, *a, v.clone()),
-                    (Node::Literal(v), Node::Attribute(a)) => (op.swapped(), *a, v.clone()),
+                    (Node::Attribute(a), _) if let Some(v) = self.literal(*rhs) => (*op, *a, v),
+                    (_, Node::Attribute(a)) if let Some(v) = self.literal(*lhs) => {
+                        (op.swapped(), *a, v)
+                    }
                     _ => return Err("it compares more than an attribute with a literal".to_owned()),
                 };
                 if matches!(literal, Value::String(_) | Value::List(_)) {
@@ -182,9 +184,9 @@ impl<'v, T> Closures<'_, 'v, T> {
                     Node::Literal(Value::List(items)) => items.to_vec(),
                     Node::List(items) => items
                         .iter()
-                        .map(|item| match self.node(*item) {
-                            Ok(Node::Literal(value)) => Ok(value.clone()),
-                            _ => Err("its list is not made of literals".to_owned()),
+                        .map(|item| {
+                            self.literal(*item)
+                                .ok_or_else(|| "its list is not made of literals".to_owned())
                         })
                         .collect::<Result<_, _>>()?,
                     _ => return Err("its list is not made of literals".to_owned()),
@@ -235,6 +237,18 @@ impl<'v, T> Closures<'_, 'v, T> {
             ty,
             test,
         }))
+    }
+
+    /// The value of a literal, or of a negated number literal (`-1`).
+    fn literal(&self, id: NodeId) -> Option<Value> {
+        match self.node(id).ok()? {
+            Node::Literal(value) => Some(value.clone()),
+            Node::Negate(operand) => match self.node(*operand).ok()? {
+                Node::Literal(value @ Value::Number(_)) => Some(operators::negate(value)),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn node(&self, id: NodeId) -> Result<&Node, String> {
@@ -332,8 +346,13 @@ impl Leaf {
             }),
             Check::Compare(op, literal) => Box::new(move |value| {
                 let lent = checked(read(value), &ty, attribute)?;
-                let scalar = lent_scalar(lent).ok_or(attribute)?;
-                Ok(operators::compare(op, &scalar, &literal))
+                match lent_scalar(lent) {
+                    Some(scalar) => Ok(operators::compare(op, &scalar, &literal)),
+                    // A text or a list (never null) against the only literal of
+                    // another type the checker lets through: null.
+                    None if literal.is_null() => Ok(op == CompareOp::Ne),
+                    None => Err(attribute),
+                }
             }),
             Check::IsNull(negated) => Box::new(move |value| {
                 let lent = checked(read(value), &ty, attribute)?;

@@ -193,3 +193,30 @@ pub fn build(program: &funil::Program, row: &Row) -> Contact {
     }
     builder.build().unwrap()
 }
+
+impl Row {
+    /// The attribute `id` lent, null when the row leaves it out.
+    pub fn lend(&self, id: AttrId) -> ValueRef<'_> {
+        self.attributes
+            .iter()
+            .find(|(attribute, _)| *attribute == id)
+            .map_or(ValueRef::Null, |(_, field)| field.lend())
+    }
+}
+
+/// A [`funil::View`] of rows for `program`: the id, every attribute, the events.
+pub fn view(program: &funil::Program) -> funil::View<Row> {
+    let schema = program.schema();
+    let mut view = funil::View::new(schema).id(|row: &Row| &row.id);
+    for (id, name, _) in schema.attributes() {
+        view = view.attribute(name, move |row: &Row| row.lend(id)).unwrap();
+    }
+    view.events(|row: &Row, refill| {
+        for event in &row.events {
+            refill.event(event.kind, event.at);
+            for (slot, field) in &event.props {
+                refill.prop(*slot, field.lend());
+            }
+        }
+    })
+}
