@@ -114,7 +114,7 @@ proptest! {
             .collect();
         let mut buffer = ContactBuffer::new(program.schema());
         let mut workspace = Workspace::new();
-        for i in 0..conditions.len() {
+        for (i, condition) in conditions.iter().enumerate() {
             let segment = program.segment_id(&format!("s{i}")).unwrap();
             let predicate = program.predicate(segment, &view).unwrap();
             for row in &rows {
@@ -124,7 +124,7 @@ proptest! {
                 prop_assert_eq!(
                     predicate.test(row).ok(),
                     expected.ok(),
-                    "segment {} on {:?}", &conditions[i], row
+                    "segment {} on {:?}", condition, row
                 );
             }
         }
