@@ -66,6 +66,59 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn a_batch_of_the_callers_rows_evaluates_as_a_batch_of_built_contacts(
+        set in rules::rule_set(5),
+        json in vec(rules::contact(), 1..30),
+    ) {
+        // A ranked segment, and one that reads it, so the rows are read at
+        // several passes.
+        let source = format!(
+            "{}\nsegment ranked_top {{ top 30% by n }}\n\
+             segment ranked_reader {{ segment(ranked_top) and s != \"BR\" }}\n",
+            set.with_schema()
+        );
+        let program = compile(&source);
+        let context = Context::new(rules::now()).with_time_zone(Tz::UTC);
+        let rows: Vec<Row> = json
+            .iter()
+            .map(|text| rows::row_of(&program.contact_from_json(text).unwrap(), rows::SHUFFLED))
+            .collect();
+        let built: Vec<Contact> = rows.iter().map(|row| rows::build(&program, row)).collect();
+        let view = rows::view(&program);
+        prop_assert_eq!(
+            program.evaluate_batch_of(&rows, &view, &context).unwrap(),
+            program.evaluate_batch(&built, &context).unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_batch_stops_at_the_first_row_the_view_cannot_read() {
+    let (program, contacts) = quickstart();
+    let mut rows: Vec<Row> = contacts
+        .iter()
+        .map(|c| rows::row_of(c, rows::SHUFFLED))
+        .collect();
+    let total_spent = program.schema().attribute("total_spent").unwrap();
+    for (id, field) in &mut rows[3].attributes {
+        if *id == total_spent {
+            *field = rows::Field::Text("lots".to_owned());
+        }
+    }
+    let view = rows::view(&program);
+    let context = Context::new(rules::now());
+    let err = program
+        .evaluate_batch_of(&rows, &view, &context)
+        .unwrap_err();
+    assert_eq!(err.kind(), ContactErrorKind::WrongType);
+    assert_eq!(err.contact_id(), Some(rows[3].id.as_str()));
+    assert_eq!(err.field(), "attributes.total_spent");
+}
+
 fn quickstart() -> (Program, Vec<Contact>) {
     let program = compile(QUICKSTART);
     let contacts = QUICKSTART_CONTACTS

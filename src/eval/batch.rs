@@ -19,8 +19,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::api::{EvalError, Evaluation};
+use super::source::{Built, Source, Viewed};
 use super::{Context, Evaluator, Workspace};
-use crate::model::{Contact, Value};
+use crate::model::{Contact, ContactError, Value, View};
 use crate::program::{ItemBody, ItemId, ItemKind, Program, Ranking, Take};
 
 impl Program {
@@ -57,31 +58,85 @@ impl Program {
         for contact in &contacts {
             self.check_contact(contact)?;
         }
-        let resolved = self.resolve_rankings(&contacts, context, false);
-        Ok(for_each(&contacts, |workspace, position, contact| {
+        let source = Built(&contacts);
+        let Ok(evaluations) = self.evaluate_source(&source, context);
+        Ok(evaluations)
+    }
+
+    /// [`Program::evaluate_batch`] over the caller's own values, each read through
+    /// `view` into a buffer refilled in place (one per thread), so no
+    /// [`Contact`] is kept: each pass over the batch (one per ranked segment, one
+    /// for everything) reads every value again. The evaluations are those of
+    /// `evaluate_batch` over the contacts [`View::fill`] makes, in input order.
+    ///
+    /// ```
+    /// use funil::View;
+    ///
+    /// struct Lead { id: String, spent: u32 }
+    ///
+    /// let program = funil::compile(r#"
+    ///     schema { contact { spent: number } }
+    ///     segment best { top 1 by spent }
+    /// "#)?;
+    /// let view = View::new(program.schema())
+    ///     .id(|lead: &Lead| &lead.id)
+    ///     .attribute("spent", |lead: &Lead| lead.spent.into())?;
+    /// let leads = [("a", 10), ("b", 30), ("c", 30)].map(|(id, spent)| Lead { id: id.into(), spent });
+    /// let context = funil::Context::new("2026-11-22T12:00:00Z".parse()?);
+    /// let evaluations = program.evaluate_batch_of(&leads, &view, &context)?;
+    /// let best: Vec<bool> = evaluations.iter().map(|e| e.segments() == ["best"]).collect();
+    /// assert_eq!(best, [false, true, false]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first value that the view cannot read as a contact ([`View::fill`]).
+    pub fn evaluate_batch_of<T: Sync>(
+        &self,
+        values: &[T],
+        view: &View<T>,
+        context: &Context,
+    ) -> Result<Vec<Evaluation>, ContactError> {
+        let source = Viewed {
+            values,
+            view,
+            schema: &self.schema,
+        };
+        self.evaluate_source(&source, context)
+    }
+
+    /// Every item of every contact of `source`, rankings resolved first.
+    fn evaluate_source<S: Source + ?Sized>(
+        &self,
+        source: &S,
+        context: &Context,
+    ) -> Result<Vec<Evaluation>, S::Error> {
+        let resolved = self.resolve_rankings(source, context, false)?;
+        for_each(source, |workspace, position, contact| {
             let mut evaluator = Evaluator::new(self, contact, context, workspace);
             evaluator.remember_rankings(&resolved, position);
             evaluator.evaluation(true)
-        }))
+        })
     }
 
     /// Every ranked segment the program's segments, scores and decisions need (and
     /// its metrics', `with_metrics`), resolved over the batch, dependencies first.
-    pub(super) fn resolve_rankings(
+    pub(super) fn resolve_rankings<S: Source + ?Sized>(
         &self,
-        contacts: &[&Contact],
+        source: &S,
         context: &Context,
         with_metrics: bool,
-    ) -> Vec<Resolved> {
+    ) -> Result<Vec<Resolved>, S::Error> {
         let mut resolved: Vec<Resolved> = Vec::new();
         for (item, offset) in self.rankings_in_dependency_order(with_metrics) {
             if let Some(ItemBody::Ranked(ranking)) = self.items.get(item.index()).map(|i| &i.body) {
-                let keys = for_each(contacts, |workspace, position, contact| {
+                let keys = for_each(source, |workspace, position, contact| {
                     let mut evaluator = Evaluator::new(self, contact, context, workspace);
                     evaluator.remember_rankings(&resolved, position);
                     evaluator.ranking_key(ranking, offset)
-                });
-                let members = rank(ranking, keys, contacts);
+                })?;
+                let members = rank(ranking, keys, source);
                 resolved.push(Resolved {
                     item,
                     offset,
@@ -89,7 +144,7 @@ impl Program {
                 });
             }
         }
-        resolved
+        Ok(resolved)
     }
 
     /// The ranked segments the program's items need (metrics included when
@@ -147,7 +202,12 @@ pub(super) struct Resolved {
 }
 
 /// Which contacts a ranking takes, by position in the batch, given their keys.
-fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) -> Vec<bool> {
+fn rank<S: Source + ?Sized>(
+    ranking: &Ranking,
+    keys: Vec<Option<Decimal>>,
+    source: &S,
+) -> Vec<bool> {
+    let items = source.items();
     let mut ranked: Vec<(Decimal, usize)> = keys
         .into_iter()
         .enumerate()
@@ -160,7 +220,7 @@ fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) ->
             .and_then(|share| share.ceil().to_usize())
             .unwrap_or(ranked.len()),
     };
-    let mut members = vec![false; contacts.len()];
+    let mut members = vec![false; items.len()];
     let mut take = |position: usize| {
         if let Some(member) = members.get_mut(position) {
             *member = true;
@@ -191,7 +251,7 @@ fn rank(ranking: &Ranking, keys: Vec<Option<Decimal>>, contacts: &[&Contact]) ->
     }
     let wanted = taken.saturating_sub(above);
     if wanted < tied.len() {
-        let id = |position: usize| contacts.get(position).map(|c| c.id());
+        let id = |position: usize| items.get(position).and_then(|item| source.id(item));
         tied.select_nth_unstable_by(wanted, |a, b| id(*a).cmp(&id(*b)).then(a.cmp(b)));
         tied.truncate(wanted);
     }
@@ -225,31 +285,36 @@ impl Evaluator<'_> {
     }
 }
 
-/// `work` applied to every contact with its position in the batch, results in batch
-/// order: on rayon's pool with the `parallel` feature, in this thread without it.
-/// Each thread works in one workspace for all its contacts.
-pub(super) fn for_each<T: Send>(
-    contacts: &[&Contact],
+/// `work` applied to every contact of `source` with its position in the batch,
+/// results in batch order: on rayon's pool with the `parallel` feature, in this
+/// thread without it. Each thread works in one workspace (and one scratch of the
+/// source's) for all its contacts; the first item that cannot be read ends it.
+pub(super) fn for_each<S: Source + ?Sized, T: Send>(
+    source: &S,
     work: impl Fn(&mut Workspace, usize, &Contact) -> T + Send + Sync,
-) -> Vec<T> {
+) -> Result<Vec<T>, S::Error> {
+    let one = |(workspace, scratch): &mut (Workspace, S::Scratch), (position, item)| {
+        let contact = source.contact(item, scratch)?;
+        Ok(work(workspace, position, contact))
+    };
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        contacts
+        source
+            .items()
             .par_iter()
             .enumerate()
-            .map_init(Workspace::new, |workspace, (position, contact)| {
-                work(workspace, position, contact)
-            })
+            .map_init(|| (Workspace::new(), source.scratch()), one)
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let mut workspace = Workspace::new();
-        contacts
+        let mut state = (Workspace::new(), source.scratch());
+        source
+            .items()
             .iter()
             .enumerate()
-            .map(|(position, contact)| work(&mut workspace, position, contact))
+            .map(|entry| one(&mut state, entry))
             .collect()
     }
 }

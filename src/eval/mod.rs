@@ -29,6 +29,7 @@ pub(crate) mod probe;
 mod query;
 mod reward;
 mod segment;
+mod source;
 mod workflow;
 mod workspace;
 

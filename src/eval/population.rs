@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use super::api::{EvalError, EvalErrorKind, Evaluation};
 use super::batch::for_each;
 use super::metric::{Contributions, Key, metric_value};
+use super::source::Built;
 use super::{Context, Evaluator};
 use crate::model::{Contact, Value, write_json};
 use crate::program::{Grouping, ItemBody, Metric, PopulationAggregate, Program};
@@ -265,8 +266,9 @@ impl Program {
             })
             .collect();
         let bodies: Vec<&Metric> = metrics.iter().map(|(_, metric)| *metric).collect();
-        let resolved = self.resolve_rankings(&contacts, context, true);
-        let passes = for_each(&contacts, |workspace, position, contact| {
+        let source = Built(&contacts);
+        let Ok(resolved) = self.resolve_rankings(&source, context, true);
+        let Ok(passes) = for_each(&source, |workspace, position, contact| {
             let mut evaluator = Evaluator::new(self, contact, context, workspace);
             evaluator.remember_rankings(&resolved, position);
             let evaluation = evaluator.evaluation(true);

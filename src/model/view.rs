@@ -176,7 +176,7 @@ impl<T> View<T> {
                 "the buffer is for another schema than the view",
             ));
         }
-        let id = self.id.as_ref().map_or("", |id| id(value));
+        let id = self.read_id(value).unwrap_or("");
         let mut refill = buffer.refill(id);
         for (index, read) in (0_u32..).zip(&self.attributes) {
             if let Some(read) = read {
@@ -187,6 +187,11 @@ impl<T> View<T> {
             events(value, &mut refill);
         }
         refill.finish()
+    }
+
+    /// The id of `value`, when the view reads ids.
+    pub(crate) fn read_id<'r>(&self, value: &'r T) -> Option<&'r str> {
+        self.id.as_ref().map(|id| id(value))
     }
 
     /// The accessor of `attribute`, when the view reads it.
@@ -202,7 +207,7 @@ impl<T> View<T> {
             || describe_ref(ValueRef::Null),
             |read| describe_ref(read.lend(value)),
         );
-        let id = self.id.as_ref().map(|id| id(value));
+        let id = self.read_id(value);
         let error = ContactError::new(
             ContactErrorKind::WrongType,
             format!("attributes.{name}"),
