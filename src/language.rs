@@ -1647,6 +1647,85 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Evaluating the caller's own data
+//!
+//! A service usually holds its contacts in structs of its own. Building a
+//! [`Contact`](crate::Contact) for each through the builder copies every text and
+//! allocates its lists and events, which costs far more than testing a segment.
+//! Three ways avoid it; all check every value against the schema, as the builder
+//! does, and give exactly the answers the builder's contact would.
+//!
+//! * **A [`ContactBuffer`](crate::ContactBuffer) refilled in place.** One buffer
+//!   serves every contact in turn: [`refill`](crate::ContactBuffer::refill) takes
+//!   the id, then attributes by [`AttrId`](crate::model::AttrId), events by
+//!   [`KindId`](crate::model::KindId) and props by slot, all resolved once from the
+//!   [`Schema`](crate::Schema), each value lent as a [`ValueRef`](crate::ValueRef)
+//!   (a `&str`, a number, a date…); [`finish`](crate::model::Refill::finish) lends
+//!   the contact, good for every evaluation: segments, scores, decisions, rewards,
+//!   workflows, explanations. Once the buffer has held its largest contact, a refill
+//!   allocates nothing, with one exception: a text that is not among the last
+//!   sixteen its slot held is copied, once. Codes, stages and countries repeat and
+//!   are shared; an e-mail address that changes with every contact costs one
+//!   allocation when it is given. Lists are given as shared
+//!   [`Value`](crate::Value)s, never copied. Events given out of time order are
+//!   sorted in place; events at the same instant keep the order they were given in,
+//!   as with the builder.
+//! * **A [`View`](crate::View) of the caller's type.** The functions that read the
+//!   id, each attribute (by name, checked against the schema when the view is made)
+//!   and the events of a `T`, given once. [`View::fill`](crate::View::fill) refills
+//!   a buffer from a `T`; [`Program::evaluate_batch_of`](crate::Program::evaluate_batch_of)
+//!   evaluates a slice of `T`s as [`evaluate_batch`](crate::Program::evaluate_batch)
+//!   does (ranked segments included), reading each value again at each pass over the
+//!   batch into one buffer per thread instead of keeping a contact per value.
+//! * **A [`Predicate`](crate::Predicate).** [`Program::predicate`](crate::Program::predicate)
+//!   compiles a segment into closures that call the view's functions directly: no
+//!   contact, no buffer, no allocation. It takes segments whose condition is made
+//!   only of tests of attributes the view reads: comparisons of an attribute with a
+//!   literal (a negative number included), `is null` and `is not null`, `in` and
+//!   `not in` a list of literals, a `bool` attribute as a condition, `true` and
+//!   `false`, joined by `and`, `or` and `not`, nested up to 64 levels. Anything else
+//!   (events, functions, other items, `now`, interpolation, comparisons of two
+//!   attributes) is refused with
+//!   [`EvalErrorKind::NotAPredicate`](crate::EvalErrorKind::NotAPredicate) and a
+//!   sentence saying why; evaluate such a segment over a filled buffer.
+//!
+//! A view's function may lend a value of the wrong type: a text for a `number`, or
+//! a null for an attribute that is not optional. That is never read as a null or
+//! coerced: it is a [`ContactError`](crate::ContactError) of kind `WrongType`
+//! naming the contact (when the view reads ids), the attribute and its declared
+//! type, from the predicate's [`test`](crate::Predicate::test), from
+//! [`View::fill`](crate::View::fill) and from a refill.
+//!
+//! ```
+//! use funil::{ContactBuffer, View};
+//!
+//! struct Lead { id: String, stage: &'static str, spent: i64 }
+//!
+//! let program = funil::compile(r#"
+//!     schema { contact { stage: string, spent: number } }
+//!     segment big { stage != "customer" and spent > 100 }
+//!     segment shouting { upper(stage) == stage }
+//! "#)?;
+//! let view = View::new(program.schema())
+//!     .id(|lead: &Lead| &lead.id)
+//!     .attribute("stage", |lead: &Lead| lead.stage.into())?
+//!     .attribute("spent", |lead: &Lead| lead.spent.into())?;
+//! let lead = Lead { id: "c-1".into(), stage: "lead", spent: 250 };
+//!
+//! let big = program.predicate(program.segment_id("big")?, &view)?;
+//! assert_eq!(big.test(&lead), Ok(true));
+//!
+//! let shouting = program.segment_id("shouting")?;
+//! let refused = program.predicate(shouting, &view).unwrap_err();
+//! assert_eq!(refused.kind(), funil::EvalErrorKind::NotAPredicate);
+//! let mut buffer = ContactBuffer::new(program.schema());
+//! let context = funil::Context::new("2026-11-22T12:00:00Z".parse()?);
+//! let mut workspace = funil::Workspace::new();
+//! let contact = view.fill(&lead, &mut buffer)?;
+//! assert!(!program.segment_with(shouting, contact, &context, &mut workspace)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # SQL push-down
 //!
 //! [`Program::to_sql`](crate::Program::to_sql) writes a segment as one PostgreSQL

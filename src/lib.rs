@@ -38,6 +38,12 @@
 //!    the caller keeps (one per thread), and then allocates nothing; to test one
 //!    segment over many contacts, [`Program::segment_id`] finds it once and
 //!    [`Program::segment_with`] tests it in a kept workspace.
+//!    Contacts the caller holds in its own structs need no builder: a
+//!    [`ContactBuffer`] is refilled in place from borrowed values, a [`View`] says
+//!    once how to read a caller's type (and fills the buffer, or evaluates a whole
+//!    batch with [`Program::evaluate_batch_of`]), and [`Program::predicate`] compiles
+//!    a segment of attribute tests into a [`Predicate`] that reads the caller's
+//!    fields directly (see [the language reference](language#evaluating-the-callers-own-data)).
 //!    For a population, [`Program::evaluate_population`] evaluates every contact of a
 //!    batch (ranked segments included) and, in the same pass, the rules' metrics — open
 //!    rate, conversion rate, ROI… — per group: a [`Population`] of [`Evaluation`]s and
