@@ -8,6 +8,9 @@
 
 use std::fmt;
 
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
 use super::EvalError;
 use super::api::EvalErrorKind;
 use super::operators;
@@ -315,7 +318,13 @@ impl Leaf {
         let optional = ty.is_optional();
         match test {
             Check::Constant(accepts, Constant::Number(literal)) => {
+                // A whole literal that fits compares with integers as an integer.
+                let whole = literal.is_integer().then(|| literal.to_i64()).flatten();
                 Box::new(move |value| match read(value) {
+                    ValueRef::Integer(n) => Ok(accepts.contain(match whole {
+                        Some(whole) => n.cmp(&whole),
+                        None => operators::compare_numbers(&Decimal::from(n), &literal),
+                    })),
                     ValueRef::Number(n) => {
                         Ok(accepts.contain(operators::compare_numbers(&n, &literal)))
                     }

@@ -254,7 +254,7 @@ pub(crate) fn lent_conforms(value: ValueRef<'_>, ty: &super::types::Type) -> boo
     match (value, ty.non_optional()) {
         (ValueRef::Null, _) => ty.is_optional(),
         (ValueRef::Bool(_), Type::Bool)
-        | (ValueRef::Number(_), Type::Number)
+        | (ValueRef::Number(_) | ValueRef::Integer(_), Type::Number)
         | (ValueRef::String(_), Type::String)
         | (ValueRef::Date(_), Type::Date)
         | (ValueRef::DateTime(_), Type::DateTime)
@@ -271,6 +271,7 @@ pub(crate) fn lent_scalar(value: ValueRef<'_>) -> Option<Value> {
         ValueRef::Null => Value::Null,
         ValueRef::Bool(b) => Value::Bool(b),
         ValueRef::Number(n) => Value::Number(n),
+        ValueRef::Integer(n) => Value::Number(n.into()),
         ValueRef::Date(d) => Value::Date(d),
         ValueRef::DateTime(at) => Value::DateTime(at),
         ValueRef::Duration(d) => Value::Duration(d),

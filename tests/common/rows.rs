@@ -45,6 +45,11 @@ impl Field {
         match self {
             Field::Null => ValueRef::Null,
             Field::Bool(b) => ValueRef::Bool(*b),
+            // Whole numbers written without places are lent as integers, as a
+            // service's integer fields are; the others as decimals.
+            Field::Number(n) if n.scale() == 0 && i64::try_from(*n).is_ok() => {
+                ValueRef::Integer(i64::try_from(*n).unwrap_or_default())
+            }
             Field::Number(n) => ValueRef::Number(*n),
             Field::Text(s) => ValueRef::String(s),
             Field::Date(d) => ValueRef::Date(*d),

@@ -27,7 +27,7 @@ const RECENT_TEXTS: usize = 16;
 
 /// A value lent to a [`ContactBuffer`]: what a [`Value`] holds, with texts borrowed.
 ///
-/// Conversions exist from the plain Rust types (`&str`, `bool`, the integers,
+/// Conversions exist from the plain Rust types (`&str`, `bool`, `i64`, `i32`, `u32`,
 /// [`Decimal`], the chrono types), from `Option` of each (`None` is null) and from
 /// `&Value` (shared, not copied: lists are given this way).
 ///
@@ -36,9 +36,11 @@ const RECENT_TEXTS: usize = 16;
 ///
 /// assert_eq!(ValueRef::from("BR"), ValueRef::String("BR"));
 /// assert_eq!(ValueRef::from(None::<&str>), ValueRef::Null);
-/// assert_eq!(ValueRef::from(12_i64), ValueRef::Number(12.into()));
+/// assert_eq!(ValueRef::from(12_i64), ValueRef::Integer(12));
+/// assert_eq!(ValueRef::from(funil::Decimal::new(125, 1)), ValueRef::Number("12.5".parse()?));
 /// let tags = Value::from(vec!["vip"]);
 /// assert_eq!(ValueRef::from(&tags), ValueRef::Value(&tags));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ValueRef<'a> {
@@ -48,6 +50,9 @@ pub enum ValueRef<'a> {
     Bool(bool),
     /// A `number`.
     Number(Decimal),
+    /// A `number` that is a whole number, as the integer types give it: compared
+    /// with whole literals without making a [`Decimal`].
+    Integer(i64),
     /// A `string`, borrowed.
     String(&'a str),
     /// A `date`.
@@ -92,9 +97,9 @@ macro_rules! value_ref_from {
 value_ref_from!(
     bool => Bool,
     Decimal => Number,
-    i64 => Number via Decimal::from,
-    i32 => Number via Decimal::from,
-    u32 => Number via Decimal::from,
+    i64 => Integer,
+    i32 => Integer via i64::from,
+    u32 => Integer via i64::from,
     u64 => Number via Decimal::from,
     NaiveDate => Date,
     DateTime<Utc> => DateTime,
@@ -526,6 +531,7 @@ fn store(
         (ValueRef::Null, _) if ty.is_optional() => *place = Value::Null,
         (ValueRef::Bool(b), Type::Bool) => *place = Value::Bool(b),
         (ValueRef::Number(n), Type::Number) => *place = Value::Number(n),
+        (ValueRef::Integer(n), Type::Number) => *place = Value::Number(n.into()),
         (ValueRef::String(text), Type::String) => {
             if place.as_str() != Some(text) {
                 *place = Value::String(texts.share(text));
@@ -563,6 +569,7 @@ pub(crate) fn describe_ref(value: ValueRef<'_>) -> String {
         ValueRef::Null => describe_value(&Value::Null),
         ValueRef::Bool(b) => describe_value(&Value::Bool(b)),
         ValueRef::Number(n) => describe_value(&Value::Number(n)),
+        ValueRef::Integer(n) => describe_value(&Value::Number(n.into())),
         ValueRef::String(text) => super::describe_string(text),
         ValueRef::Date(date) => describe_value(&Value::Date(date)),
         ValueRef::DateTime(at) => describe_value(&Value::DateTime(at)),
