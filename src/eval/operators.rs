@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+pub(crate) use crate::model::same_text;
 use crate::model::{Value, calendar};
 use crate::program::{ArithmeticOp, CompareOp, Constant, Function, Orderings, TextOp};
 
@@ -127,31 +128,6 @@ pub(crate) fn equal(lhs: &Value, rhs: &Value) -> bool {
         }
         _ => lhs == rhs,
     }
-}
-
-/// Byte equality; the short strings rules mostly compare (codes, stages, kinds) are
-/// compared in at most two machine words each, which is faster than a call to
-/// `memcmp`.
-pub(crate) fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    match a.len() {
-        // Two words that overlap when shorter than 16 bytes.
-        8..=16 => same_ends::<8>(a, b),
-        4..=7 => same_ends::<4>(a, b),
-        2..=3 => same_ends::<2>(a, b),
-        0..=1 => a.first() == b.first(),
-        _ => a == b,
-    }
-}
-
-/// Whether two slices of the same length, at least `N` bytes and at most `2N`, have
-/// the same first `N` and last `N` bytes: then they are equal. Both halves are
-/// compared, without a branch between them.
-fn same_ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
-    (a.first_chunk::<N>() == b.first_chunk::<N>()) & (a.last_chunk::<N>() == b.last_chunk::<N>())
 }
 
 fn order(lhs: &Value, rhs: &Value) -> Option<Ordering> {

@@ -34,4 +34,5 @@ pub use ids::{ActionId, AttrId, GroupId, KindId};
 pub use schema::{Schema, SchemaBuilder};
 pub use types::Type;
 pub use value::Value;
+pub(crate) use value::same_text;
 pub use view::View;

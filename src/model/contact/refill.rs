@@ -20,7 +20,7 @@ use crate::model::error::{ContactError, ContactErrorKind};
 use crate::model::ids::{AttrId, KindId};
 use crate::model::schema::Schema;
 use crate::model::types::Type;
-use crate::model::value::Value;
+use crate::model::value::{Value, same_text};
 
 /// How many recent texts each string slot keeps for sharing.
 const RECENT_TEXTS: usize = 16;
@@ -426,14 +426,6 @@ impl<'s> ContactBuffer<'s> {
         }
         Ok(&self.contact)
     }
-
-    fn record(&mut self, result: Result<(), ContactError>) {
-        if let Err(err) = result
-            && self.first_error.is_none()
-        {
-            self.first_error = Some(err);
-        }
-    }
 }
 
 /// One contact being refilled: see [`ContactBuffer`].
@@ -450,9 +442,10 @@ pub struct Refill<'b, 's> {
 impl<'b> Refill<'b, '_> {
     /// Gives the attribute `id` (from [`Schema::attribute`]).
     pub fn attribute<'v>(&mut self, id: AttrId, value: impl Into<ValueRef<'v>>) -> &mut Self {
-        if self.buffer.first_error.is_none() {
-            let result = self.buffer.set_attribute(id, value.into());
-            self.buffer.record(result);
+        if self.buffer.first_error.is_none()
+            && let Err(err) = self.buffer.set_attribute(id, value.into())
+        {
+            self.buffer.first_error = Some(err);
         }
         self
     }
@@ -461,18 +454,20 @@ impl<'b> Refill<'b, '_> {
     /// [`prop`](Self::prop) calls that follow give its props. Events may come in any
     /// order: they are sorted by time (stable for ties).
     pub fn event(&mut self, kind: KindId, at: DateTime<Utc>) -> &mut Self {
-        if self.buffer.first_error.is_none() {
-            let result = self.buffer.add_event(kind, at);
-            self.buffer.record(result);
+        if self.buffer.first_error.is_none()
+            && let Err(err) = self.buffer.add_event(kind, at)
+        {
+            self.buffer.first_error = Some(err);
         }
         self
     }
 
     /// Gives the prop in `slot` (from [`Schema::prop`]) of the last event added.
     pub fn prop<'v>(&mut self, slot: usize, value: impl Into<ValueRef<'v>>) -> &mut Self {
-        if self.buffer.first_error.is_none() {
-            let result = self.buffer.set_prop(slot, value.into());
-            self.buffer.record(result);
+        if self.buffer.first_error.is_none()
+            && let Err(err) = self.buffer.set_prop(slot, value.into())
+        {
+            self.buffer.first_error = Some(err);
         }
         self
     }
@@ -500,7 +495,7 @@ struct RecentTexts {
 impl RecentTexts {
     /// `text` as a shared text: an equal recent one, or a new one remembered.
     fn share(&mut self, text: &str) -> Arc<str> {
-        if let Some(found) = self.texts.iter().find(|recent| ***recent == *text) {
+        if let Some(found) = self.texts.iter().find(|recent| same_text(recent, text)) {
             return Arc::clone(found);
         }
         let shared: Arc<str> = Arc::from(text);
