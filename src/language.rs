@@ -1689,6 +1689,16 @@
 //!   [`EvalErrorKind::NotAPredicate`](crate::EvalErrorKind::NotAPredicate) and a
 //!   sentence saying why; evaluate such a segment over a filled buffer.
 //!
+//! Why these, rather than a trait through which the interpreter would read the
+//! caller's type: the interpreter, its explanations and its next-change analysis
+//! all read one representation, the [`Contact`](crate::Contact), whose events are
+//! indexed by kind and sorted, so that a window is two binary searches; a trait
+//! would make every caller rebuild those indexes, or make every reader generic over
+//! it. A buffer keeps one representation and removes its cost (the allocations),
+//! at the price of copying the values read into it, and of one allocation for a
+//! text not seen lately in its slot. The predicate removes the copy too, for the
+//! segments that can do without a contact: those that test attributes only.
+//!
 //! A view's function may lend a value of the wrong type: a text for a `number`, or
 //! a null for an attribute that is not optional. That is never read as a null or
 //! coerced: it is a [`ContactError`](crate::ContactError) of kind `WrongType`
