@@ -1,23 +1,32 @@
 //! Lints: warnings about rules that compile but cannot do what they seem to.
 //!
-//! This stage reads the syntax trees of a compile that checked without errors and
-//! gives warnings (`W0004`…, see the language reference, "Lints"); it changes nothing
-//! and the program is built the same with or without them. Each lint looks at one
-//! item at a time with bounded work ([`intervals`] caps what a condition may hold),
-//! and walks nested workflow blocks with a stack guard.
+//! This stage reads the syntax trees of a compile that checked without errors, and the
+//! references between the checked items, and gives warnings (`W0004`…, see the
+//! language reference, "Lints"); it changes nothing and the program is built the same
+//! with or without them. Each lint looks at one item at a time with bounded work
+//! ([`intervals`] caps what a condition may hold), and walks nested expressions and
+//! workflow blocks with a stack guard.
 //!
 //! - `W0004`: a decision arm that no value can reach, because an earlier arm is
 //!   `when true` or the earlier arms' comparisons of the same value cover its own.
-//! - `W0005`: a condition that is never true: comparisons of one value with number
-//!   literals whose sets do not meet (`x > 5 and x < 3`).
+//! - `W0005`: a condition, wherever it stands, that is never true: comparisons of one
+//!   value with number literals whose sets do not meet (`x > 5 and x < 3`).
 //! - `W0006`: a score's `per` rule whose `max` is below its per-event points.
-//! - `W0007`: a workflow statement after `stop` in the same block.
+//! - `W0007`: a workflow statement that is never run ([`workflow`]).
+//! - `W0008`: a helper (a name starting with `_`) that nothing uses ([`helpers`]).
+//! - `W0009`: a query window that selects no event ([`windows`]).
 
+mod helpers;
 mod intervals;
+mod walk;
+mod windows;
+mod workflow;
+
+pub(crate) use helpers::unused_helpers;
 
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
 use crate::syntax::ast::{
-    Block, Decision, Expr, ExprKind, ItemKind, Module, ScoreRuleKind, SegmentBody, StmtKind,
+    Decision, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind,
 };
 
 /// The lints of `modules`, each module with the file it was read from, in source order.
@@ -43,17 +52,12 @@ struct Lints<'a> {
 
 impl Lints<'_> {
     fn item(&mut self, item: &ItemKind) {
+        walk::item(item, self);
         match item {
-            ItemKind::Segment(segment) => {
-                if let SegmentBody::Condition(condition) = &segment.body {
-                    self.never_true(condition);
-                }
-            }
             ItemKind::Decision(decision) => self.decision(decision),
             ItemKind::Score(score) => {
                 for rule in &score.rules {
                     match &rule.node {
-                        ScoreRuleKind::When { condition, .. } => self.never_true(condition),
                         ScoreRuleKind::Per {
                             points,
                             max: Some(max),
@@ -83,35 +87,12 @@ impl Lints<'_> {
                     }
                 }
             }
-            ItemKind::Reward(reward) => {
-                for arm in &reward.arms {
-                    self.never_true(&arm.condition);
-                }
-            }
-            ItemKind::Workflow(workflow) => self.block(&workflow.body),
+            ItemKind::Workflow(workflow) => self.workflow(workflow),
             _ => {}
         }
     }
 
-    /// `W0005` on a condition whose comparisons of one value select no number.
-    fn never_true(&mut self, condition: &Expr) {
-        if let Some((subject, set)) = intervals::cover(condition)
-            && set.is_empty()
-        {
-            self.out.push(
-                Diagnostic::warning(
-                    codes::NEVER_TRUE,
-                    format!("this condition is never true: no value of `{subject}` satisfies it"),
-                    self.file,
-                    condition.span,
-                )
-                .with_help("check the bounds; `and` needs every comparison to hold at once"),
-            );
-        }
-    }
-
-    /// `W0004` on the arms of a first-match decision that no value reaches, and
-    /// `W0005` on any arm that is never true.
+    /// `W0004` on the arms of a first-match decision that no value reaches.
     fn decision(&mut self, decision: &Decision) {
         let mut unconditional = false;
         // The values of each compared expression that earlier arms already take.
@@ -121,7 +102,7 @@ impl Lints<'_> {
             if let Some((_, set)) = &cover
                 && set.is_empty()
             {
-                self.never_true(&arm.condition);
+                // `W0005` already says so.
                 continue;
             }
             if !decision.collect {
@@ -168,53 +149,45 @@ impl Lints<'_> {
             }
         }
     }
+}
 
-    /// `W0007` on the first statement after `stop` in each block, and the blocks
-    /// inside statements.
-    fn block(&mut self, block: &Block) {
-        crate::stack::with_headroom(|| {
-            let mut stopped = false;
-            for stmt in block {
-                let mut inner = stmt;
-                while let StmtKind::Step { stmt, .. } = &inner.node {
-                    inner = stmt;
-                }
-                if stopped {
-                    self.out.push(
-                        Diagnostic::warning(
-                            codes::UNREACHABLE_STATEMENT,
-                            "this statement is never run: `stop` comes before it",
-                            self.file,
-                            stmt.span,
-                        )
-                        .with_help(
-                            "`stop` ends the run; remove what follows it or move the `stop`",
-                        ),
-                    );
-                    // One warning per block.
-                    return;
-                }
-                match &inner.node {
-                    StmtKind::Stop => stopped = true,
-                    StmtKind::If {
-                        branches,
-                        otherwise,
-                    } => {
-                        for branch in branches {
-                            self.block(&branch.body);
-                        }
-                        if let Some(otherwise) = otherwise {
-                            self.block(otherwise);
-                        }
-                    }
-                    StmtKind::Split(arms) => {
-                        for arm in arms {
-                            self.block(&arm.body);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        });
+/// `W0005` on the conditions, wherever they stand, that are never true (the outermost
+/// one only: the parts of a condition reported are not read again), and `W0009` on
+/// query windows that select no event.
+impl walk::Visitor for Lints<'_> {
+    fn expr(&mut self, expr: &Expr) -> bool {
+        if !matches!(
+            expr.node,
+            ExprKind::And(_) | ExprKind::Or(_) | ExprKind::Binary { .. }
+        ) {
+            return true;
+        }
+        let Some((subject, set)) = intervals::cover(expr) else {
+            return true;
+        };
+        if !set.is_empty() {
+            return true;
+        }
+        self.out.push(
+            Diagnostic::warning(
+                codes::NEVER_TRUE,
+                format!("this condition is never true: no value of `{subject}` satisfies it"),
+                self.file,
+                expr.span,
+            )
+            .with_help("check the bounds; `and` needs every comparison to hold at once"),
+        );
+        false
+    }
+
+    fn query(&mut self, query: &Query) {
+        if let Some(window) = &query.window
+            && let Some((message, help)) = windows::selects_nothing(&window.node)
+        {
+            self.out.push(
+                Diagnostic::warning(codes::EMPTY_WINDOW, message, self.file, window.span)
+                    .with_help(help),
+            );
+        }
     }
 }
