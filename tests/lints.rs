@@ -115,15 +115,22 @@ fn rendered(source: &str) -> Vec<String> {
 fn a_helper_nothing_uses() {
     assert_eq!(
         rendered("segment _young { age < 30 }\n"),
-        ["warning[W0008]: the helper `_young` is never used: nothing references it\n --> rules.funil:5:9\n  |\n5 | segment _young { age < 30 }\n  |         ^^^^^^ help: a name starting with `_` marks a helper, not an output; remove it, or drop the leading `_` to make it an output"]
+        [
+            "warning[W0008]: the helper `_young` is never used: nothing references it\n --> rules.funil:5:9\n  |\n5 | segment _young { age < 30 }\n  |         ^^^^^^ help: a name starting with `_` marks a helper, not an output; remove it, or drop the leading `_` to make it an output"
+        ]
     );
     // Used by an output, or not a helper: nothing to say.
     assert_eq!(
-        lints("segment _young { age < 30 }\nsegment target { segment(_young) and plan == \"pro\" }\n"),
+        lints(
+            "segment _young { age < 30 }\nsegment target { segment(_young) and plan == \"pro\" }\n"
+        ),
         [] as [&str; 0]
     );
     assert_eq!(lints("segment young { age < 30 }\n"), [] as [&str; 0]);
-    for kind in ["score _s { when age > 3 => 1 }\n", "decide _d { else => 1 }\n"] {
+    for kind in [
+        "score _s { when age > 3 => 1 }\n",
+        "decide _d { else => 1 }\n",
+    ] {
         assert_eq!(lints(kind), ["W0008"], "{kind}");
     }
 }
@@ -161,7 +168,9 @@ fn a_helper_used_by_a_workflow_a_reward_or_a_time_travel_is_used() {
 fn a_window_with_reversed_bounds_selects_nothing() {
     assert_eq!(
         rendered("segment s { exists(purchase between now - 7d and now - 30d) }\n"),
-        ["warning[W0009]: this window selects no event: it does not start before it ends\n --> rules.funil:5:29\n  |\n5 | segment s { exists(purchase between now - 7d and now - 30d) }\n  |                             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ help: `between A and B` selects `A <= at < B`; write the earlier bound first"]
+        [
+            "warning[W0009]: this window selects no event: it does not start before it ends\n --> rules.funil:5:29\n  |\n5 | segment s { exists(purchase between now - 7d and now - 30d) }\n  |                             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ help: `between A and B` selects `A <= at < B`; write the earlier bound first"
+        ]
     );
     assert_eq!(
         lints("segment s { exists(purchase between now - 30d and now - 7d) }\n"),
@@ -272,7 +281,9 @@ fn a_statement_after_a_split_whose_every_arm_stops_is_never_run() {
 #[test]
 fn every_statement_of_a_workflow_that_exits_at_once_is_never_run() {
     for clause in ["exit", "goal"] {
-        let source = format!("workflow w {{\n  enter when true\n  {clause} when true\n\n  email(template: \"x\")\n  wait 1d\n}}\n");
+        let source = format!(
+            "workflow w {{\n  enter when true\n  {clause} when true\n\n  email(template: \"x\")\n  wait 1d\n}}\n"
+        );
         let program = funil::compile(&format!("{SCHEMA}{source}")).unwrap();
         let [lint] = program.lints() else {
             panic!("one lint expected: {:?}", program.lints())
@@ -286,7 +297,10 @@ fn every_statement_of_a_workflow_that_exits_at_once_is_never_run() {
                 9
             )
         );
-        let near = source.replace(&format!("{clause} when true"), &format!("{clause} when age > 3"));
+        let near = source.replace(
+            &format!("{clause} when true"),
+            &format!("{clause} when age > 3"),
+        );
         assert_eq!(lints(&near), [] as [&str; 0]);
     }
 }
@@ -298,7 +312,9 @@ fn funil_check_prints_the_lints() {
         &format!("{SCHEMA}segment _young {{ age < 30 }}\n"),
     );
     let out = harness::run(&["check", &rules]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    out.assert_stderr_has("warning[W0008]: the helper `_young` is never used: nothing references it");
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    out.assert_stderr_has(
+        "warning[W0008]: the helper `_young` is never used: nothing references it",
+    );
     out.assert_stderr_has(&format!("--> {rules}:5:9"));
 }

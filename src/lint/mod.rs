@@ -25,9 +25,7 @@ mod workflow;
 pub(crate) use helpers::unused_helpers;
 
 use crate::diagnostic::{Diagnostic, SourceFile, codes};
-use crate::syntax::ast::{
-    Decision, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind,
-};
+use crate::syntax::ast::{Decision, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind};
 
 /// The lints of `modules`, each module with the file it was read from, in source order.
 pub(crate) fn lint(modules: &[(&SourceFile, &Module)]) -> Vec<Diagnostic> {

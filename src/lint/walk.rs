@@ -5,8 +5,8 @@
 //! here is bounded too, and it keeps stack headroom at every level.
 
 use crate::syntax::ast::{
-    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, ItemKind, MetricGrouping,
-    Query, QueryWindow, ScoreRuleKind, SegmentBody, StmtKind, StringPart,
+    Arg, Block, ExperimentClauseKind, Expr, ExprKind, HeaderKind, ItemKind, MetricGrouping, Query,
+    QueryWindow, ScoreRuleKind, SegmentBody, StmtKind, StringPart,
 };
 
 /// What a lint does at each expression and query it is shown.
@@ -33,7 +33,9 @@ pub(super) fn item(item: &ItemKind, visitor: &mut impl Visitor) {
         ItemKind::Score(score) => {
             for rule in &score.rules {
                 match &rule.node {
-                    ScoreRuleKind::Per { query: q, points, .. } => {
+                    ScoreRuleKind::Per {
+                        query: q, points, ..
+                    } => {
                         query(q, visitor);
                         expr(points, visitor);
                     }

@@ -20,15 +20,18 @@ enum Ended {
 
 impl Lints<'_> {
     pub(super) fn workflow(&mut self, workflow: &Workflow) {
-        let ended_at_once = workflow.header.iter().find_map(|header| match &header.node {
-            HeaderKind::Exit(condition) if matches!(condition.node, ExprKind::Bool(true)) => {
-                Some("exit")
-            }
-            HeaderKind::Goal(condition) if matches!(condition.node, ExprKind::Bool(true)) => {
-                Some("goal")
-            }
-            _ => None,
-        });
+        let ended_at_once = workflow
+            .header
+            .iter()
+            .find_map(|header| match &header.node {
+                HeaderKind::Exit(condition) if matches!(condition.node, ExprKind::Bool(true)) => {
+                    Some("exit")
+                }
+                HeaderKind::Goal(condition) if matches!(condition.node, ExprKind::Bool(true)) => {
+                    Some("goal")
+                }
+                _ => None,
+            });
         match (ended_at_once, workflow.body.first()) {
             (Some(clause), Some(first)) => self.out.push(
                 Diagnostic::warning(
