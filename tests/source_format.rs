@@ -318,6 +318,9 @@ fn with_blank_lines(text: &str, picks: &[(usize, usize)]) -> String {
     out
 }
 
+/// A module, where to put comments and where to put blank lines.
+type BlankLinesCase = (Module, Vec<(usize, bool)>, Vec<(usize, usize)>);
+
 /// Blank lines inserted at random line breaks (runs of one to three) of a source with
 /// comments: formatting still keeps the meaning and every comment and is a fixed
 /// point, writes no run of blank lines, and differs from formatting the source
@@ -333,11 +336,7 @@ fn blank_lines_are_kept_one_for_each_run() {
     };
     run_property(
         strategy,
-        |(module, comment_picks, blank_picks): (
-            Module,
-            Vec<(usize, bool)>,
-            Vec<(usize, usize)>,
-        )| {
+        |(module, comment_picks, blank_picks): BlankLinesCase| {
             let (plain, inserted) = with_comments(&print(&module), &comment_picks);
             let source = with_blank_lines(&plain, &blank_picks);
             prop_assume!(parse(&source).is_ok_and(|reread| reread == module));

@@ -55,33 +55,31 @@ impl Lints<'_> {
             ItemKind::Decision(decision) => self.decision(decision),
             ItemKind::Score(score) => {
                 for rule in &score.rules {
-                    match &rule.node {
-                        ScoreRuleKind::Per {
-                            points,
-                            max: Some(max),
-                            ..
-                        } => {
-                            if let ExprKind::Number {
-                                value,
-                                percent: false,
-                            } = &points.node
-                                && value.abs() > max.node
-                            {
-                                self.out.push(
-                                    Diagnostic::warning(
-                                        codes::MAX_BELOW_POINTS,
-                                        format!(
-                                            "`max {}` is below the {} points of one event",
-                                            max.node, value
-                                        ),
-                                        self.file,
-                                        max.span,
-                                    )
-                                    .with_help("the first event already reaches the cap; raise `max` or lower the points"),
-                                );
-                            }
-                        }
-                        _ => {}
+                    if let ScoreRuleKind::Per {
+                        points,
+                        max: Some(max),
+                        ..
+                    } = &rule.node
+                        && let ExprKind::Number {
+                            value,
+                            percent: false,
+                        } = &points.node
+                        && value.abs() > max.node
+                    {
+                        self.out.push(
+                            Diagnostic::warning(
+                                codes::MAX_BELOW_POINTS,
+                                format!(
+                                    "`max {}` is below the {} points of one event",
+                                    max.node, value
+                                ),
+                                self.file,
+                                max.span,
+                            )
+                            .with_help(
+                                "the first event already reaches the cap; raise `max` or lower the points",
+                            ),
+                        );
                     }
                 }
             }
