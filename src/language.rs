@@ -1868,9 +1868,10 @@
 //! not true, so a condition is never reported as always true (`x > 5 or x <= 5` is
 //! not true for a null `x`).
 //!
-//! `W0004`: a decision arm that is never taken, because an earlier arm is `when true`
-//! or the earlier arms comparing the same expression already take every value it
-//! would. `decide all` collects every arm that holds, so its arms are not linted.
+//! `W0004`: a decision's or a reward's arm that is never taken, because an earlier
+//! arm is `when true` or the earlier arms comparing the same expression already take
+//! every value it would; and an `else` after `when true`. `decide all` collects every
+//! arm that holds, so its arms are not linted.
 //!
 //! ```
 //! let program = funil::compile(r#"
@@ -2051,7 +2052,7 @@
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
-//! | `W0004` | lint: a decision arm that is never taken (see [Lints](#lints)) |
+//! | `W0004` | lint: a decision's or reward's arm, or an `else`, that is never taken (see [Lints](#lints)) |
 //! | `W0005` | lint: a condition that is never true |
 //! | `W0006` | lint: a score's `max` below the points of one event |
 //! | `W0007` | lint: a workflow statement that never runs (after `stop`, after an `if` or `split` whose every branch stops, in a workflow whose `exit when` or `goal when` is `true`) |

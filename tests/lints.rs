@@ -42,6 +42,40 @@ fn an_arm_after_when_true_is_never_taken() {
 }
 
 #[test]
+fn a_reward_arm_covered_by_earlier_arms_is_never_taken() {
+    let reward = "reward r on purchase {\n  when amount >= 100 => 5\n  when amount >= 200 => 9\n  else => 1\n}\n";
+    assert_eq!(lints(reward), ["W0004"]);
+    assert_eq!(
+        lints(&reward.replace("amount >= 100", "amount >= 300")),
+        [] as [&str; 0]
+    );
+}
+
+#[test]
+fn an_else_after_when_true_is_never_taken() {
+    let program = funil::compile(&format!(
+        "{SCHEMA}decide d {{\n  when true => 1\n  else => 0\n}}\n"
+    ))
+    .unwrap();
+    let messages: Vec<(&str, &str)> = program
+        .lints()
+        .iter()
+        .map(|l| (l.code(), l.message()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "W0004",
+            "the `else` is never taken: an earlier arm is `when true`"
+        )]
+    );
+    assert_eq!(
+        lints("decide d {\n  when age > 3 => 1\n  else => 0\n}\n"),
+        [] as [&str; 0]
+    );
+}
+
+#[test]
 fn decide_all_takes_every_arm_that_holds() {
     let all = "decide all d {\n  when age >= 40 => 1\n  when age >= 50 => 2\n}\n";
     assert_eq!(lints(all), [] as [&str; 0]);

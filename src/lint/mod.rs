@@ -7,8 +7,9 @@
 //! ([`intervals`] caps what a condition may hold), and walks nested expressions and
 //! workflow blocks with a stack guard.
 //!
-//! - `W0004`: a decision arm that no value can reach, because an earlier arm is
-//!   `when true` or the earlier arms' comparisons of the same value cover its own.
+//! - `W0004`: a decision's or reward's arm that no value can reach, because an
+//!   earlier arm is `when true` or the earlier arms' comparisons of the same value
+//!   cover its own; an `else` after `when true`.
 //! - `W0005`: a condition, wherever it stands, that is never true: comparisons of one
 //!   value with number literals whose sets do not meet (`x > 5 and x < 3`).
 //! - `W0006`: a score's `per` rule whose `max` is below its per-event points.
@@ -24,8 +25,8 @@ mod workflow;
 
 pub(crate) use helpers::unused_helpers;
 
-use crate::diagnostic::{Diagnostic, SourceFile, codes};
-use crate::syntax::ast::{Decision, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind};
+use crate::diagnostic::{Diagnostic, SourceFile, Span, codes};
+use crate::syntax::ast::{Arm, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind};
 
 /// The lints of `modules`, each module with the file it was read from, in source order.
 pub(crate) fn lint(modules: &[(&SourceFile, &Module)]) -> Vec<Diagnostic> {
@@ -52,7 +53,11 @@ impl Lints<'_> {
     fn item(&mut self, item: &ItemKind) {
         walk::item(item, self);
         match item {
-            ItemKind::Decision(decision) => self.decision(decision),
+            // `decide all` collects every arm that holds.
+            ItemKind::Decision(decision) if !decision.collect => {
+                self.first_match(&decision.arms, decision.otherwise.as_ref());
+            }
+            ItemKind::Reward(reward) => self.first_match(&reward.arms, reward.otherwise.as_ref()),
             ItemKind::Score(score) => {
                 for rule in &score.rules {
                     if let ScoreRuleKind::Per {
@@ -88,12 +93,13 @@ impl Lints<'_> {
         }
     }
 
-    /// `W0004` on the arms of a first-match decision that no value reaches.
-    fn decision(&mut self, decision: &Decision) {
+    /// `W0004` on the arms of a first-match decision or reward that no value reaches,
+    /// and on an `else` after `when true`.
+    fn first_match(&mut self, arms: &[Arm], otherwise: Option<&Expr>) {
         let mut unconditional = false;
         // The values of each compared expression that earlier arms already take.
         let mut taken: Vec<(String, intervals::Set)> = Vec::new();
-        for arm in &decision.arms {
+        for arm in arms {
             let cover = intervals::cover(&arm.condition);
             if let Some((_, set)) = &cover
                 && set.is_empty()
@@ -101,34 +107,25 @@ impl Lints<'_> {
                 // `W0005` already says so.
                 continue;
             }
-            if !decision.collect {
-                let covered = match &cover {
-                    Some((subject, set)) => taken
-                        .iter()
-                        .any(|(earlier, so_far)| earlier == subject && set.within(so_far)),
-                    None => false,
+            let covered = match &cover {
+                Some((subject, set)) => taken
+                    .iter()
+                    .any(|(earlier, so_far)| earlier == subject && set.within(so_far)),
+                None => false,
+            };
+            if unconditional || covered {
+                let why = if unconditional {
+                    "an earlier arm is `when true`".to_string()
+                } else {
+                    format!(
+                        "earlier arms take every value of `{}` it would",
+                        cover.as_ref().map_or("", |(subject, _)| subject.as_str())
+                    )
                 };
-                if unconditional || covered {
-                    let why = if unconditional {
-                        "an earlier arm is `when true`".to_string()
-                    } else {
-                        format!(
-                            "earlier arms take every value of `{}` it would",
-                            cover.as_ref().map_or("", |(subject, _)| subject.as_str())
-                        )
-                    };
-                    self.out.push(
-                        Diagnostic::warning(
-                            codes::UNREACHABLE_ARM,
-                            format!("this arm is never taken: {why}"),
-                            self.file,
-                            arm.condition.span,
-                        )
-                        .with_help(
-                            "the first arm that holds is taken; move this arm up or remove it",
-                        ),
-                    );
-                }
+                self.never_taken(
+                    format!("this arm is never taken: {why}"),
+                    arm.condition.span,
+                );
             }
             if matches!(arm.condition.node, ExprKind::Bool(true)) {
                 unconditional = true;
@@ -144,6 +141,19 @@ impl Lints<'_> {
                 }
             }
         }
+        if unconditional && let Some(otherwise) = otherwise {
+            self.never_taken(
+                "the `else` is never taken: an earlier arm is `when true`".to_string(),
+                otherwise.span,
+            );
+        }
+    }
+
+    fn never_taken(&mut self, message: String, span: Span) {
+        self.out.push(
+            Diagnostic::warning(codes::UNREACHABLE_ARM, message, self.file, span)
+                .with_help("the first arm that holds is taken; move this arm up or remove it"),
+        );
     }
 }
 
