@@ -1865,12 +1865,13 @@
 //! Conditions are read as sets of numbers when they are made only of comparisons of
 //! one expression with number literals (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in [1, 2]`,
 //! either side), joined by `and` and `or`. A null value makes every such comparison
-//! not true, so a condition is never reported as always true (`x > 5 or x <= 5` is
-//! not true for a null `x`).
+//! not true, so a condition is reported as always true only when it compares a
+//! contact attribute that is never null (`W0010`): `x > 5 or x <= 5` is not true for
+//! a null `x`.
 //!
 //! `W0004`: a decision's or a reward's arm that is never taken, because an earlier
-//! arm is `when true` or the earlier arms comparing the same expression already take
-//! every value it would; and an `else` after `when true`. `decide all` collects every
+//! arm is `when true` (or always true, `W0010`) or the earlier arms comparing the same
+//! expression already take every value it would; and an `else` after such an arm. `decide all` collects every
 //! arm that holds, so its arms are not linted.
 //!
 //! ```
@@ -1997,6 +1998,25 @@
 //! # Ok::<(), funil::CompileError>(())
 //! ```
 //!
+//! `W0010`: a condition that is always true: comparisons of a contact attribute that
+//! is never null (its type is not optional), which every number satisfies (`age > 5
+//! or age <= 5`, `age != 3 or age in [3]`). It is read where bare names are contact
+//! attributes: segments, score `when` rules, decision arms, and a workflow's `enter
+//! when`, `exit when`, `goal when`, `if` and `wait until` (not a reward's arms, nor
+//! `enter on … where`, whose bare names are event props first); `contact.NAME` is
+//! read the same. The literal `true` is taken as meant and not reported.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number  visits: number? } }
+//!     segment everyone { age > 5 or age <= 5 }
+//!     segment with_visits { visits > 5 or visits <= 5 }
+//! "#)?;
+//! let lints = program.lints();
+//! assert_eq!((lints.len(), lints[0].code(), lints[0].line()), (1, "W0010", 3));
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
 //! # Diagnostics
 //!
 //! Every compile error and warning has a code, a message, a file name, a 1-based line
@@ -2058,6 +2078,7 @@
 //! | `W0007` | lint: a workflow statement that never runs (after `stop`, after an `if` or `split` whose every branch stops, in a workflow whose `exit when` or `goal when` is `true`) |
 //! | `W0008` | lint: a helper (a segment, score or decision named with a leading `_`) that nothing uses |
 //! | `W0009` | lint: an event query window that selects no event (`between` bounds reversed, a start after `now`) |
+//! | `W0010` | lint: a condition that is always true (comparisons of a never-null attribute that every number satisfies) |
 //!
 //! # Limits
 //!

@@ -352,3 +352,79 @@ fn funil_check_prints_the_lints() {
     );
     out.assert_stderr_has(&format!("--> {rules}:5:9"));
 }
+
+#[test]
+fn a_condition_every_value_of_a_never_null_attribute_satisfies_is_always_true() {
+    assert_eq!(
+        rendered("segment s { age > 5 or age <= 5 }\n"),
+        [
+            "warning[W0010]: this condition is always true: every value of `age` satisfies it\n --> rules.funil:5:13\n  |\n5 | segment s { age > 5 or age <= 5 }\n  |             ^^^^^^^^^^^^^^^^^^^ help: `age` is never null, so this holds for every contact; check the bounds (`or` needs only one comparison to hold)"
+        ]
+    );
+    assert_eq!(lints("segment s { age > 5 or age < 5 }\n"), [] as [&str; 0]);
+    assert_eq!(
+        lints("segment s { contact.age != 3 or contact.age in [3] }\n"),
+        ["W0010"]
+    );
+    // An optional attribute is null for some contacts, where no comparison holds.
+    let optional = "schema { contact { age: number? } }\nsegment s { age > 5 or age <= 5 }\n";
+    assert_eq!(funil::compile(optional).unwrap().lints().len(), 0);
+    // A reward's bare names are the trigger's props first.
+    assert_eq!(
+        lints("reward r on purchase {\n  when amount > 5 or amount <= 5 => 1\n}\n"),
+        [] as [&str; 0]
+    );
+}
+
+#[test]
+fn an_arm_after_one_that_is_always_true_is_never_taken() {
+    let program = funil::compile(&format!(
+        "{SCHEMA}decide d {{\n  when age >= 0 or age < 0 => 1\n  when plan == \"pro\" => 2\n  else => 0\n}}\n"
+    ))
+    .unwrap();
+    let lints: Vec<(&str, &str)> = program
+        .lints()
+        .iter()
+        .map(|l| (l.code(), l.message()))
+        .collect();
+    assert_eq!(
+        lints,
+        [
+            (
+                "W0010",
+                "this condition is always true: every value of `age` satisfies it"
+            ),
+            (
+                "W0004",
+                "this arm is never taken: an earlier arm is always true"
+            ),
+            (
+                "W0004",
+                "the `else` is never taken: an earlier arm is always true"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn workflow_conditions_that_are_always_true() {
+    let workflow = |body: &str| format!("workflow w {{\n  enter when true\n\n{body}\n}}\n");
+    assert_eq!(
+        lints(&workflow(
+            "  if age > 3 or age <= 3 {\n    email(template: \"x\")\n  }"
+        )),
+        ["W0010"]
+    );
+    assert_eq!(
+        lints(&workflow("  wait until age < 9 or age >= 9 max 1d")),
+        ["W0010"]
+    );
+    assert_eq!(
+        lints("workflow w {\n  enter when age >= 1 or age < 2\n\n  stop\n}\n"),
+        ["W0010"]
+    );
+    assert_eq!(
+        lints("workflow w {\n  enter when age >= 1 or age < 0\n\n  stop\n}\n"),
+        [] as [&str; 0]
+    );
+}

@@ -93,3 +93,6 @@ pub const UNREACHABLE_STATEMENT: &str = "W0007";
 pub const UNUSED_HELPER: &str = "W0008";
 /// An event query window that selects no event.
 pub const EMPTY_WINDOW: &str = "W0009";
+/// A condition that is always true: comparisons of a value that is never null which
+/// every number satisfies.
+pub const ALWAYS_TRUE: &str = "W0010";

@@ -16,6 +16,10 @@
 //! - `W0007`: a workflow statement that is never run ([`workflow`]).
 //! - `W0008`: a helper (a name starting with `_`) that nothing uses ([`helpers`]).
 //! - `W0009`: a query window that selects no event ([`windows`]).
+//! - `W0010`: a condition that is always true: comparisons of a contact attribute
+//!   that is never null which every number satisfies (`x > 5 or x <= 5`), read where
+//!   bare names are attributes (segments, score `when` rules, decision arms, workflow
+//!   conditions but `enter on … where`).
 
 mod helpers;
 mod intervals;
@@ -26,14 +30,19 @@ mod workflow;
 pub(crate) use helpers::unused_helpers;
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span, codes};
-use crate::syntax::ast::{Arm, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind};
+use crate::model::Schema;
+use crate::syntax::ast::{
+    Arm, Expr, ExprKind, ItemKind, Module, Query, ScoreRuleKind, SegmentBody,
+};
 
-/// The lints of `modules`, each module with the file it was read from, in source order.
-pub(crate) fn lint(modules: &[(&SourceFile, &Module)]) -> Vec<Diagnostic> {
+/// The lints of `modules`, each module with the file it was read from, checked
+/// against `schema`, in source order.
+pub(crate) fn lint(modules: &[(&SourceFile, &Module)], schema: &Schema) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (file, module) in modules {
         let mut lints = Lints {
             file,
+            schema,
             out: &mut out,
         };
         for item in &module.items {
@@ -46,6 +55,8 @@ pub(crate) fn lint(modules: &[(&SourceFile, &Module)]) -> Vec<Diagnostic> {
 /// The warnings found so far, for items of `file`.
 struct Lints<'a> {
     file: &'a SourceFile,
+    /// The program's schema: which attributes are never null.
+    schema: &'a Schema,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -53,13 +64,29 @@ impl Lints<'_> {
     fn item(&mut self, item: &ItemKind) {
         walk::item(item, self);
         match item {
-            // `decide all` collects every arm that holds.
-            ItemKind::Decision(decision) if !decision.collect => {
-                self.first_match(&decision.arms, decision.otherwise.as_ref());
+            ItemKind::Segment(segment) => {
+                if let SegmentBody::Condition(condition) = &segment.body {
+                    self.always_true(condition);
+                }
             }
-            ItemKind::Reward(reward) => self.first_match(&reward.arms, reward.otherwise.as_ref()),
+            ItemKind::Decision(decision) => {
+                for arm in &decision.arms {
+                    self.always_true(&arm.condition);
+                }
+                // `decide all` collects every arm that holds.
+                if !decision.collect {
+                    self.first_match(&decision.arms, decision.otherwise.as_ref(), true);
+                }
+            }
+            // A reward's bare names are the trigger's props first, which may be null.
+            ItemKind::Reward(reward) => {
+                self.first_match(&reward.arms, reward.otherwise.as_ref(), false);
+            }
             ItemKind::Score(score) => {
                 for rule in &score.rules {
+                    if let ScoreRuleKind::When { condition, .. } = &rule.node {
+                        self.always_true(condition);
+                    }
                     if let ScoreRuleKind::Per {
                         points,
                         max: Some(max),
@@ -94,9 +121,11 @@ impl Lints<'_> {
     }
 
     /// `W0004` on the arms of a first-match decision or reward that no value reaches,
-    /// and on an `else` after `when true`.
-    fn first_match(&mut self, arms: &[Arm], otherwise: Option<&Expr>) {
+    /// and on an `else` after an arm that always holds (`when true`, or, when bare
+    /// names are attributes, `contact_scope`, one `W0010` reports).
+    fn first_match(&mut self, arms: &[Arm], otherwise: Option<&Expr>, contact_scope: bool) {
         let mut unconditional = false;
+        let mut why_unconditional = "`when true`";
         // The values of each compared expression that earlier arms already take.
         let mut taken: Vec<(String, intervals::Set)> = Vec::new();
         for arm in arms {
@@ -115,7 +144,7 @@ impl Lints<'_> {
             };
             if unconditional || covered {
                 let why = if unconditional {
-                    "an earlier arm is `when true`".to_string()
+                    format!("an earlier arm is {why_unconditional}")
                 } else {
                     format!(
                         "earlier arms take every value of `{}` it would",
@@ -127,8 +156,17 @@ impl Lints<'_> {
                     arm.condition.span,
                 );
             }
-            if matches!(arm.condition.node, ExprKind::Bool(true)) {
+            let always = match &cover {
+                Some((subject, set)) => contact_scope && self.never_null(subject) && set.is_full(),
+                None => matches!(arm.condition.node, ExprKind::Bool(true)),
+            };
+            if always && !unconditional {
                 unconditional = true;
+                why_unconditional = if matches!(arm.condition.node, ExprKind::Bool(true)) {
+                    "`when true`"
+                } else {
+                    "always true"
+                };
             }
             if let Some((subject, set)) = cover {
                 match taken.iter_mut().find(|(earlier, _)| *earlier == subject) {
@@ -143,10 +181,41 @@ impl Lints<'_> {
         }
         if unconditional && let Some(otherwise) = otherwise {
             self.never_taken(
-                "the `else` is never taken: an earlier arm is `when true`".to_string(),
+                format!("the `else` is never taken: an earlier arm is {why_unconditional}"),
                 otherwise.span,
             );
         }
+    }
+
+    /// `W0010` on a condition, in contact scope, that every value of a never-null
+    /// attribute satisfies.
+    fn always_true(&mut self, condition: &Expr) {
+        if let Some((subject, set)) = intervals::cover(condition)
+            && set.is_full()
+            && self.never_null(&subject)
+        {
+            self.out.push(
+                Diagnostic::warning(
+                    codes::ALWAYS_TRUE,
+                    format!("this condition is always true: every value of `{subject}` satisfies it"),
+                    self.file,
+                    condition.span,
+                )
+                .with_help(format!(
+                    "`{subject}` is never null, so this holds for every contact; check the bounds (`or` needs only one comparison to hold)"
+                )),
+            );
+        }
+    }
+
+    /// True when `subject` (canonical text) names a contact attribute that is never
+    /// null: `contact.NAME`, or a bare `NAME` where bare names are attributes.
+    fn never_null(&self, subject: &str) -> bool {
+        let name = subject.strip_prefix("contact.").unwrap_or(subject);
+        self.schema
+            .attribute(name)
+            .and_then(|id| self.schema.attribute_type(id))
+            .is_some_and(|ty| !ty.is_optional())
     }
 
     fn never_taken(&mut self, message: String, span: Span) {

@@ -5,6 +5,9 @@
 //! per block, on the first such statement); and every statement of a workflow whose
 //! `exit when` or `goal when` is `true` is never run, since both are checked before
 //! any statement, at every instant (one warning, on the first statement).
+//!
+//! The workflow's conditions are also read for `W0010` (always true): bare names in
+//! them are contact attributes.
 
 use super::Lints;
 use crate::diagnostic::{Diagnostic, codes};
@@ -20,6 +23,14 @@ enum Ended {
 
 impl Lints<'_> {
     pub(super) fn workflow(&mut self, workflow: &Workflow) {
+        for header in &workflow.header {
+            if let HeaderKind::EnterWhen(condition)
+            | HeaderKind::Exit(condition)
+            | HeaderKind::Goal(condition) = &header.node
+            {
+                self.always_true(condition);
+            }
+        }
         let ended_at_once = workflow
             .header
             .iter()
@@ -89,6 +100,7 @@ impl Lints<'_> {
                 }
                 match &inner.node {
                     StmtKind::Stop => ended = Some(Ended::Stop),
+                    StmtKind::WaitUntil { condition, .. } => self.always_true(condition),
                     StmtKind::If {
                         branches,
                         otherwise,
@@ -96,6 +108,7 @@ impl Lints<'_> {
                         // Every block is linted, so no short circuit.
                         let mut every = true;
                         for branch in branches {
+                            self.always_true(&branch.condition);
                             every &= self.block(&branch.body);
                         }
                         every &= match otherwise {
