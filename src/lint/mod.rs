@@ -3,13 +3,15 @@
 //! This stage reads the syntax trees of a compile that checked without errors, and the
 //! references between the checked items, and gives warnings (`W0004`…, see the
 //! language reference, "Lints"); it changes nothing and the program is built the same
-//! with or without them. Each lint looks at one item at a time with bounded work
-//! ([`intervals`] caps what a condition may hold), and walks nested expressions and
-//! workflow blocks with a stack guard.
+//! with or without them. Each lint but `W0008` looks at one item at a time with
+//! bounded work ([`intervals`] caps what a condition may hold), and walks nested
+//! expressions and workflow blocks with a stack guard; `W0008` follows the checked
+//! items' references once.
 //!
 //! - `W0004`: a decision's or reward's arm that no value can reach, because an
-//!   earlier arm is `when true` or the earlier arms' comparisons of the same value
-//!   cover its own; an `else` after `when true`.
+//!   earlier arm always holds (`when true`, or `W0010`) or the earlier arms'
+//!   comparisons of the same value cover its own; an `else` after an arm that always
+//!   holds.
 //! - `W0005`: a condition, wherever it stands, that is never true: comparisons of one
 //!   value with number literals whose sets do not meet (`x > 5 and x < 3`).
 //! - `W0006`: a score's `per` rule whose `max` is below its per-event points.
