@@ -1912,7 +1912,10 @@
 //! [`format`](crate::format) (and `funil fmt [--check] FILES...`) rewrites rules in the
 //! canonical layout: two-space indentation, one declaration, rule, arm, header clause or
 //! statement per line, one space around operators, a blank line between items, and no
-//! redundant parentheses. A condition that would pass 100 columns is wrapped before
+//! redundant parentheses. Where the source has blank lines between two schema
+//! declarations, score rules, decision or reward arms, workflow header clauses or
+//! statements, or experiment clauses, one is kept (a run of them becomes one), before
+//! the comments that stood between them; none is added elsewhere. A condition that would pass 100 columns is wrapped before
 //! each `or` (and each `and` when still too long), one operand per line, indented one
 //! level. Every comment is kept where it was written: a comment on a line of its own
 //! stays on a line of its own above what followed it; a comment at the end of a line
@@ -1944,18 +1947,21 @@
 //! and help like every diagnostic. The lints are warnings: they are in
 //! [`Program::warnings`](crate::Program::warnings) in source order with the others (so
 //! `funil check` prints them), and alone in [`Program::lints`](crate::Program::lints).
-//! They never change the program. Each reads one item with bounded work: a condition
-//! is read when it holds at most 64 comparisons nested at most 16 deep.
+//! They never change the program. Each reads one item with bounded work (but `W0008`,
+//! which follows the references between items once): a condition is read when it
+//! holds at most 64 comparisons nested at most 16 deep.
 //!
 //! Conditions are read as sets of numbers when they are made only of comparisons of
 //! one expression with number literals (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in [1, 2]`,
 //! either side), joined by `and` and `or`. A null value makes every such comparison
-//! not true, so a condition is never reported as always true (`x > 5 or x <= 5` is
-//! not true for a null `x`).
+//! not true, so a condition is reported as always true only when it compares a
+//! contact attribute that is never null (`W0010`): `x > 5 or x <= 5` is not true for
+//! a null `x`.
 //!
-//! `W0004`: a decision arm that is never taken, because an earlier arm is `when true`
-//! or the earlier arms comparing the same expression already take every value it
-//! would. `decide all` collects every arm that holds, so its arms are not linted.
+//! `W0004`: a decision's or a reward's arm that is never taken, because an earlier
+//! arm is `when true` (or always true, `W0010`) or the earlier arms comparing the same
+//! expression already take every value it would; and an `else` after such an arm. `decide all` collects every
+//! arm that holds, so its arms are not linted.
 //!
 //! ```
 //! let program = funil::compile(r#"
@@ -1970,8 +1976,12 @@
 //! # Ok::<(), funil::CompileError>(())
 //! ```
 //!
-//! `W0005`: a condition of a segment, a score's `when` rule, a decision's or a reward's
-//! arm that no value satisfies.
+//! `W0005`: a condition that no value satisfies, wherever it stands: a segment, a
+//! score's `when` rule, a decision's or a reward's arm, a workflow's `enter`, `exit
+//! when`, `goal when`, `if` and `wait until`, an experiment's clauses, a query's
+//! `where`, or a part of a larger condition (`plan == "pro" or (age > 5 and age < 3)`
+//! warns on the part in parentheses). The outermost condition that is never true is
+//! reported, not its parts again.
 //!
 //! ```
 //! let program = funil::compile(r#"
@@ -1997,8 +2007,13 @@
 //! # Ok::<(), funil::CompileError>(())
 //! ```
 //!
-//! `W0007`: a workflow statement after `stop` in the same block, which never runs
-//! (one warning per block, on the first such statement).
+//! `W0007`: a workflow statement that never runs: in the same block after `stop`,
+//! after an `if` with an `else` whose every branch stops, or after a `split` whose
+//! every arm stops (one warning per block, on the first such statement); and the
+//! first statement of a workflow whose `exit when` or `goal when` is `true`, since
+//! both are checked before any statement at every instant. (`exit when` and `goal
+//! when` are the only other ways a run ends: they are header clauses, not
+//! statements.)
 //!
 //! ```
 //! let program = funil::compile(r#"
@@ -2013,8 +2028,83 @@
 //! # Ok::<(), funil::CompileError>(())
 //! ```
 //!
-//! Not linted yet: items that nothing uses, and a `between` window whose literal
-//! bounds are reversed.
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number } action email(template: string) }
+//!     workflow w {
+//!         enter when true
+//!         if age > 3 { stop } else { email(template: "young") stop }
+//!         email(template: "never sent")
+//!     }
+//! "#)?;
+//! assert_eq!(program.lints()[0].code(), "W0007");
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! `W0008`: a helper that nothing uses. A segment, score or decision whose name
+//! starts with `_` declares itself a helper: a part of other rules, not an output the
+//! host reads. It is reported, on its name, when no item references it, or only
+//! helpers that are themselves unused do (through `segment(…)`, `score(…)` and
+//! `decision(…)`, time travel included, from any item: a workflow, a reward, an
+//! experiment or a metric uses what it references). Items without the leading `_`
+//! are outputs and never reported; rewards, workflows, experiments, metrics and
+//! frequency caps are always outputs, whatever their names. The `_` changes nothing
+//! else: helpers are compiled, evaluated and reported like every item (the
+//! evaluation results, `funil eval`'s lines and the API's item lists include them),
+//! and the host may still ask for one by name.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number  plan: string } }
+//!     segment _adult { age >= 18 }
+//!     segment _young { age < 30 }
+//!     segment target { segment(_adult) and plan == "pro" }
+//! "#)?;
+//! let lints = program.lints();
+//! assert_eq!(lints.len(), 1);
+//! assert_eq!(lints[0].message(), "the helper `_young` is never used: nothing references it");
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! `W0009`: a query window that selects no event, whatever the contact and `now`. A
+//! bound is read as a datetime literal, or any other expression (`now`, `entered_at`,
+//! `at`, `last(cart.abandoned).at`), plus or minus duration literals; two bounds are
+//! compared when both are literals or both offsets of the same expression, which has
+//! one value in one evaluation. `between A and B` selects `A <= at < B`, so nothing
+//! when `A` is not before `B` (`between now - 7d and now - 30d`); `between` and
+//! `since` select nothing when they start after `now` (`since now + 1d`). A bound of
+//! a literal and one relative to `now` depends on `now` and is not reported. (`within`
+//! a duration that is not longer than zero is an error, `E0022`.)
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { event purchase { } }
+//!     segment lately { exists(purchase between now - 7d and now - 30d) }
+//!     segment earlier { exists(purchase between now - 30d and now - 7d) }
+//! "#)?;
+//! let lints = program.lints();
+//! assert_eq!((lints.len(), lints[0].code(), lints[0].line()), (1, "W0009", 3));
+//! # Ok::<(), funil::CompileError>(())
+//! ```
+//!
+//! `W0010`: a condition that is always true: comparisons of a contact attribute that
+//! is never null (its type is not optional), which every number satisfies (`age > 5
+//! or age <= 5`, `age != 3 or age in [3]`). It is read where bare names are contact
+//! attributes: segments, score `when` rules, decision arms, and a workflow's `enter
+//! when`, `exit when`, `goal when`, `if` and `wait until` (not a reward's arms, nor
+//! `enter on … where`, whose bare names are event props first); `contact.NAME` is
+//! read the same. The literal `true` is taken as meant and not reported.
+//!
+//! ```
+//! let program = funil::compile(r#"
+//!     schema { contact { age: number  visits: number? } }
+//!     segment everyone { age > 5 or age <= 5 }
+//!     segment with_visits { visits > 5 or visits <= 5 }
+//! "#)?;
+//! let lints = program.lints();
+//! assert_eq!((lints.len(), lints[0].code(), lints[0].line()), (1, "W0010", 3));
+//! # Ok::<(), funil::CompileError>(())
+//! ```
 //!
 //! # Diagnostics
 //!
@@ -2071,10 +2161,13 @@
 //! | `W0001` | comparing a value that is never null with `null` |
 //! | `W0002` | `is null` or `is not null` on a value that is never null |
 //! | `W0003` | `??` after a value that is never null |
-//! | `W0004` | lint: a decision arm that is never taken (see [Lints](#lints)) |
+//! | `W0004` | lint: a decision's or reward's arm, or an `else`, that is never taken (see [Lints](#lints)) |
 //! | `W0005` | lint: a condition that is never true |
 //! | `W0006` | lint: a score's `max` below the points of one event |
-//! | `W0007` | lint: a workflow statement after `stop` |
+//! | `W0007` | lint: a workflow statement that never runs (after `stop`, after an `if` or `split` whose every branch stops, in a workflow whose `exit when` or `goal when` is `true`) |
+//! | `W0008` | lint: a helper (a segment, score or decision named with a leading `_`) that nothing uses |
+//! | `W0009` | lint: an event query window that selects no event (`between` bounds reversed, a start after `now`) |
+//! | `W0010` | lint: a condition that is always true (comparisons of a never-null attribute that every number satisfies) |
 //!
 //! # Limits
 //!

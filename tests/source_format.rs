@@ -297,3 +297,82 @@ fn deep_and_long_sources_format_without_overflowing() {
     assert_eq!(formatted.lines().count(), 20_002);
     assert!(formatted.contains("\n    or a19999 # c19999\n"));
 }
+
+/// `text` with `count` more line breaks after the line breaks the picks choose.
+fn with_blank_lines(text: &str, picks: &[(usize, usize)]) -> String {
+    let breaks: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
+    let mut extra = vec![0; breaks.len()];
+    for (index, count) in picks {
+        if !breaks.is_empty() {
+            extra[index % breaks.len()] = *count;
+        }
+    }
+    let mut out = String::new();
+    let mut last = 0;
+    for (at, count) in breaks.iter().zip(extra) {
+        out.push_str(&text[last..=*at]);
+        out.push_str(&"\n".repeat(count));
+        last = at + 1;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// A module, where to put comments and where to put blank lines.
+type BlankLinesCase = (Module, Vec<(usize, bool)>, Vec<(usize, usize)>);
+
+/// Blank lines inserted at random line breaks (runs of one to three) of a source with
+/// comments: formatting still keeps the meaning and every comment and is a fixed
+/// point, writes no run of blank lines, and differs from formatting the source
+/// without them only by empty lines.
+#[test]
+fn blank_lines_are_kept_one_for_each_run() {
+    let strategy = || {
+        (
+            ast_strategy::module(),
+            proptest::collection::vec((any::<usize>(), any::<bool>()), 0..12),
+            proptest::collection::vec((any::<usize>(), 1usize..4), 0..12),
+        )
+    };
+    run_property(
+        strategy,
+        |(module, comment_picks, blank_picks): BlankLinesCase| {
+            let (plain, inserted) = with_comments(&print(&module), &comment_picks);
+            let source = with_blank_lines(&plain, &blank_picks);
+            prop_assume!(parse(&source).is_ok_and(|reread| reread == module));
+            let formatted = check_format(&source, &inserted).map_err(|failure| {
+                TestCaseError::fail(format!("{failure}\n--- input ---\n{source}"))
+            })?;
+            prop_assert!(!formatted.contains("\n\n\n"), "{}", formatted);
+            let without = format(&plain).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let lines = |text: &str| {
+                text.lines()
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(
+                lines(&formatted),
+                lines(&without),
+                "with blank lines:\n{}",
+                source
+            );
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn a_blank_line_between_statements_is_kept_before_the_comments_after_it() {
+    let source =
+        "workflow w {\n  enter when true\n  a()\n  # note\n\n\n  b() # trailing\n\n  c()\n}\n";
+    assert_eq!(
+        format(source).unwrap(),
+        "workflow w {\n  enter when true\n\n  a()\n\n  # note\n  b() # trailing\n\n  c()\n}\n"
+    );
+    // Without blank lines, none is added.
+    assert_eq!(
+        format("workflow w {\n  enter when true\n  a()\n  b()\n}\n").unwrap(),
+        "workflow w {\n  enter when true\n\n  a()\n  b()\n}\n"
+    );
+}

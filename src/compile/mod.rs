@@ -132,7 +132,12 @@ impl Compiler {
             sort_by_position(&mut diagnostics, &self.sources);
             return Err(CompileError::new(diagnostics));
         }
-        let mut lints = crate::lint::lint(&modules);
+        let mut lints = crate::lint::lint(&modules, &checked.schema);
+        lints.extend(crate::lint::unused_helpers(
+            &checked.items,
+            &checked.item_sources,
+            &self.sources,
+        ));
         sort_by_position(&mut lints, &self.sources);
         diagnostics.extend(lints.iter().cloned());
         sort_by_position(&mut diagnostics, &self.sources);

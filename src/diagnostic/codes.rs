@@ -86,5 +86,13 @@ pub const UNREACHABLE_ARM: &str = "W0004";
 pub const NEVER_TRUE: &str = "W0005";
 /// A score's `max` below the points one event gives.
 pub const MAX_BELOW_POINTS: &str = "W0006";
-/// A workflow statement after `stop`.
+/// A workflow statement that is never run: after `stop`, after an `if` or `split`
+/// whose every branch stops, or in a workflow with `exit when true` or `goal when true`.
 pub const UNREACHABLE_STATEMENT: &str = "W0007";
+/// A helper (a segment, score or decision named with a leading `_`) that nothing uses.
+pub const UNUSED_HELPER: &str = "W0008";
+/// An event query window that selects no event.
+pub const EMPTY_WINDOW: &str = "W0009";
+/// A condition that is always true: comparisons of a value that is never null which
+/// every number satisfies.
+pub const ALWAYS_TRUE: &str = "W0010";

@@ -111,6 +111,15 @@ impl Set {
         self.pieces.is_empty()
     }
 
+    /// True when every number is in it.
+    pub(super) fn is_full(&self) -> bool {
+        Set::of(Interval {
+            low: None,
+            high: None,
+        })
+        .within(self)
+    }
+
     fn of(interval: Interval) -> Set {
         let pieces = if interval.is_empty() {
             Vec::new()
@@ -373,5 +382,8 @@ mod tests {
         assert!(!set("x >= 3").within(&set("x > 3")));
         assert!(cover(&cond("x > 1 and y < 2")).is_none());
         assert!(cover(&cond("x > y")).is_none());
+        assert!(set("x > 5 or x <= 5").is_full());
+        assert!(set("x != 5 or x in [5]").is_full());
+        assert!(!set("x > 5 or x < 5").is_full());
     }
 }

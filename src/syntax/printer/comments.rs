@@ -34,6 +34,9 @@ pub(super) struct Trivia {
     next: usize,
     /// The line width that `and`/`or` chains wrap at.
     pub(super) width: usize,
+    /// Where the line after the last empty line kept from the source starts in the
+    /// printed text.
+    kept_blank: Option<usize>,
 }
 
 impl Printer {
@@ -46,6 +49,7 @@ impl Printer {
                 comments,
                 next: 0,
                 width,
+                kept_blank: None,
             }),
             ..Printer::default()
         }
@@ -95,6 +99,25 @@ impl Printer {
     pub(super) fn lead(&mut self, next: usize, text: &str) {
         self.before(next);
         self.text(text);
+    }
+
+    /// Writes an empty line when the source has one or more between the end of the
+    /// previous line's construct (`previous_end`) and the start of the next one
+    /// (`next`): blank lines that group lines are kept, a run of them as one. The empty
+    /// line comes before the comments that stood between them.
+    pub(super) fn keep_blank_line(&mut self, previous_end: usize, next: usize) {
+        let blank = self
+            .trivia
+            .as_ref()
+            .and_then(|trivia| trivia.source.get(previous_end..next))
+            .is_some_and(has_blank_line);
+        if blank {
+            self.text("\n");
+            let at = self.out.len();
+            if let Some(trivia) = self.trivia.as_mut() {
+                trivia.kept_blank = Some(at);
+            }
+        }
     }
 
     /// True when a comment starts inside `span`.
@@ -213,15 +236,15 @@ impl Printer {
         let line_indent = line.len() - line.trim_start_matches(' ').len();
         if line_indent == line.len() {
             // At the start of a line: a trailing comment goes back to the end of the
-            // previous line when that line holds code and no comment yet.
-            if !own_line && self.previous_line_takes_comment(line_start) {
-                let indent = line.to_string();
-                self.out.truncate(line_start.saturating_sub(1));
+            // previous line of code (past an empty line kept from the source) when
+            // that line holds no comment yet.
+            if !own_line && let Some(code_end) = self.previous_line_taking_comment(line_start) {
+                let rest = self.out.get(code_end..).unwrap_or("").to_string();
+                self.out.truncate(code_end);
                 self.out.push(' ');
                 self.out.push_str(text);
                 self.last_comment_end = Some(self.out.len());
-                self.out.push('\n');
-                self.out.push_str(&indent);
+                self.out.push_str(&rest);
                 return;
             }
             let mut indent = line_indent;
@@ -252,21 +275,45 @@ impl Printer {
         self.pending_break = true;
     }
 
-    /// True when the line before the one starting at `line_start` holds code and does
-    /// not end with a comment.
-    fn previous_line_takes_comment(&self, line_start: usize) -> bool {
-        let Some(previous_end) = line_start.checked_sub(1) else {
-            return false;
-        };
-        if self.last_comment_end == Some(previous_end) {
-            return false;
+    /// Where the line of code before the one starting at `line_start` ends, when it
+    /// does not end with a comment: the line just before, or the one before an empty
+    /// line kept from the source just before.
+    fn previous_line_taking_comment(&self, line_start: usize) -> Option<usize> {
+        let mut end = line_start.checked_sub(1)?;
+        let before = self.out.get(..end)?;
+        if before.ends_with('\n') {
+            // An empty line kept from the source: the code is on the line before it.
+            // (Other empty lines, between items, separate what the comment would join.)
+            let kept = self.trivia.as_ref().and_then(|trivia| trivia.kept_blank);
+            if kept != Some(line_start) {
+                return None;
+            }
+            end = end.checked_sub(1)?;
         }
-        let previous = self.out.get(..previous_end).unwrap_or("");
+        if self.last_comment_end == Some(end) {
+            return None;
+        }
+        let previous = self.out.get(..end)?;
         let previous_start = previous.rfind('\n').map_or(0, |newline| newline + 1);
         previous
             .get(previous_start..)
             .is_some_and(|line| !line.trim().is_empty())
+            .then_some(end)
     }
+}
+
+/// True when a line of `gap` that both starts and ends inside it holds only whitespace
+/// (the first and last pieces are the ends of the lines around it).
+fn has_blank_line(gap: &str) -> bool {
+    let mut lines = gap.split('\n');
+    lines.next();
+    let mut inner = lines.peekable();
+    while let Some(line) = inner.next() {
+        if inner.peek().is_some() && line.trim().is_empty() {
+            return true;
+        }
+    }
+    false
 }
 
 /// The offset of the first character at or after `offset` that is neither whitespace

@@ -43,7 +43,12 @@ impl Printer {
     fn schema(&mut self, schema: &Schema, close: Option<usize>) {
         self.text("schema");
         self.braced(schema.decls.is_empty(), close, |printer| {
+            let mut previous: Option<usize> = None;
             for decl in &schema.decls {
+                if let Some(end) = previous {
+                    printer.keep_blank_line(end, decl.span.start);
+                }
+                previous = Some(decl.span.end);
                 printer.before(decl.span.start);
                 printer.line_start();
                 let close = printer.close_of(decl.span);
@@ -151,7 +156,12 @@ impl Printer {
     fn score(&mut self, score: &Score, close: Option<usize>) {
         self.item_head("score", &score.name, score.title.as_ref());
         self.braced(score.rules.is_empty(), close, |printer| {
+            let mut previous: Option<usize> = None;
             for rule in &score.rules {
+                if let Some(end) = previous {
+                    printer.keep_blank_line(end, rule.span.start);
+                }
+                previous = Some(rule.span.end);
                 printer.before(rule.span.start);
                 printer.line_start();
                 printer.score_rule(&rule.node);
@@ -295,15 +305,24 @@ impl Printer {
         });
     }
 
-    /// Writes `when COND => VALUE` lines, then `else => VALUE`.
+    /// Writes `when COND => VALUE` lines, then `else => VALUE`, with an empty line
+    /// where the source has one or more between two of them.
     fn arms(&mut self, arms: &[Arm], otherwise: Option<&Expr>) {
+        let mut previous: Option<usize> = None;
         for arm in arms {
+            if let Some(end) = previous {
+                self.keep_blank_line(end, arm.condition.span.start);
+            }
+            previous = Some(arm.value.span.end);
             self.before(arm.condition.span.start);
             self.line_start();
             self.arm_line(&arm.condition, &arm.value);
             self.text("\n");
         }
         if let Some(value) = otherwise {
+            if let Some(end) = previous {
+                self.keep_blank_line(end, value.span.start);
+            }
             self.before(value.span.start);
             self.line_start();
             self.text("else => ");
@@ -324,7 +343,12 @@ impl Printer {
     fn experiment(&mut self, experiment: &Experiment, close: Option<usize>) {
         self.item_head("experiment", &experiment.name, experiment.title.as_ref());
         self.braced(experiment.clauses.is_empty(), close, |printer| {
+            let mut previous: Option<usize> = None;
             for clause in &experiment.clauses {
+                if let Some(end) = previous {
+                    printer.keep_blank_line(end, clause.span.start);
+                }
+                previous = Some(clause.span.end);
                 printer.before(clause.span.start);
                 printer.line_start();
                 match &clause.node {

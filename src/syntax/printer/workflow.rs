@@ -4,12 +4,18 @@ use super::Printer;
 use crate::syntax::ast::{Block, HeaderKind, NamedArg, Reentry, Stmt, StmtKind, Workflow};
 
 impl Printer {
-    /// Writes a workflow: its header clauses, a blank line, then its statements.
+    /// Writes a workflow: its header clauses, a blank line, then its statements (and
+    /// the source's blank lines between clauses and between statements, one each).
     pub(super) fn workflow(&mut self, workflow: &Workflow, close: Option<usize>) {
         self.item_head("workflow", &workflow.name, workflow.title.as_ref());
         let empty = workflow.header.is_empty() && workflow.body.is_empty();
         self.braced(empty, close, |printer| {
+            let mut previous: Option<usize> = None;
             for header in &workflow.header {
+                if let Some(end) = previous {
+                    printer.keep_blank_line(end, header.span.start);
+                }
+                previous = Some(header.span.end);
                 printer.before(header.span.start);
                 printer.line_start();
                 printer.header(&header.node);
@@ -65,9 +71,15 @@ impl Printer {
         }
     }
 
-    /// Writes statements one per line at the current indentation.
+    /// Writes statements one per line at the current indentation, with an empty line
+    /// where the source has one or more between two statements.
     fn statements(&mut self, block: &Block) {
+        let mut previous: Option<usize> = None;
         for stmt in block {
+            if let Some(end) = previous {
+                self.keep_blank_line(end, stmt.span.start);
+            }
+            previous = Some(stmt.span.end);
             self.before(stmt.span.start);
             self.line_start();
             self.stmt(stmt);
