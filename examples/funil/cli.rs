@@ -1,7 +1,8 @@
 //! The command-line example of spec §11: `check`, `eval`, `batch`, `reward` and
 //! `simulate` (in `simulate.rs`), the analyses beside evaluation: `deps`,
 //! `explain` and `next` (each in its own file), and the SQL push-down: `sql` and
-//! `sql-schema` (in `sql.rs`), and the formatter: `fmt` (in `fmt.rs`).
+//! `sql-schema` (in `sql.rs`), the formatter: `fmt` (in `fmt.rs`), and, with the
+//! feature `arrow`, `batch` over Parquet files and `to-parquet` (in `parquet_files.rs`).
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
