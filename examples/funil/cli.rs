@@ -1,7 +1,8 @@
 //! The command-line example of spec §11: `check`, `eval`, `batch`, `reward` and
 //! `simulate` (in `simulate.rs`), the analyses beside evaluation: `deps`,
 //! `explain` and `next` (each in its own file), and the SQL push-down: `sql` and
-//! `sql-schema` (in `sql.rs`), and the formatter: `fmt` (in `fmt.rs`).
+//! `sql-schema` (in `sql.rs`), the formatter: `fmt` (in `fmt.rs`), and, with the
+//! feature `arrow`, `batch` over Parquet files and `to-parquet` (in `parquet_files.rs`).
 //!
 //! The logic lives here, apart from `main`, so that the integration tests can run it
 //! with their own arguments and output buffers (`tests/cli.rs` includes this file).
@@ -26,6 +27,9 @@ mod fmt;
 mod metrics;
 #[path = "next.rs"]
 mod next;
+#[cfg(feature = "arrow")]
+#[path = "parquet_files.rs"]
+mod parquet_files;
 #[path = "simulate.rs"]
 mod simulate;
 #[path = "sql.rs"]
@@ -43,6 +47,7 @@ const USAGE: &str = "usage:
   funil fmt [--check] RULES...
   funil eval RULES... --contacts FILE.jsonl --now T [--tz ZONE]
   funil batch RULES... --contacts FILE.jsonl --now T [--tz ZONE]
+  funil batch RULES... --contacts FILE.parquet [--events FILE.parquet] --now T [--tz ZONE]
   funil reward RULES... --contacts FILE.jsonl --reward NAME --now T [--tz ZONE]
   funil simulate RULES... --contacts FILE.jsonl --workflow NAME --from T0 --until T1 [--tz ZONE]
   funil deps RULES...
@@ -51,7 +56,12 @@ const USAGE: &str = "usage:
   funil experiment RULES... --contacts FILE.jsonl --experiment NAME --now T [--tz ZONE]
   funil metrics RULES... --contacts FILE.jsonl --now T [--tz ZONE] [--param NAME=VALUE]...
   funil sql RULES... --item NAME
-  funil sql-schema RULES...";
+  funil sql-schema RULES...
+  funil to-parquet RULES... --contacts FILE.jsonl --out-contacts FILE.parquet \
+                   [--out-events FILE.parquet] [--rows-per-group N]
+
+Parquet files (`batch` on a `--contacts` file named `*.parquet`, and `to-parquet`, which
+writes JSON contacts in that layout) need the example built with `--features arrow`.";
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `stdout` and diagnostics to `stderr`; returns the exit code.
@@ -73,6 +83,7 @@ pub fn run(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) ->
         "metrics" => metrics::run(rest, stdout, stderr),
         "sql" => sql::run(rest, stdout, stderr),
         "sql-schema" => sql::schema(rest, stdout, stderr),
+        "to-parquet" => to_parquet(rest, stdout, stderr),
         "help" | "--help" | "-h" => {
             let _ = writeln!(stdout, "{USAGE}");
             OK
@@ -115,9 +126,36 @@ fn eval(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i3
 
 /// `batch RULES... --contacts FILE --now T [--tz ZONE]`: the contacts evaluated
 /// together, ranked segments included; one JSON line per contact, in input order.
+/// A contacts file named `*.parquet` (with `--events FILE.parquet`, optional) is read
+/// as Arrow record batches and evaluated by `Program::evaluate_arrow`, the lines the
+/// same.
 fn batch(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
-    let setup = match Setup::read("batch", args, &[], stderr) {
-        Ok(setup) => setup,
+    let prepared = match Prepared::read("batch", args, &["--events"], stderr) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    if is_parquet(prepared.options.contacts_path()) {
+        return parquet_batch(&prepared, stdout, stderr);
+    }
+    if prepared.options.value("--events").is_some() {
+        return usage(
+            stderr,
+            "`--events FILE.parquet` goes with `--contacts FILE.parquet`: \
+             each JSON contact holds its own events",
+        );
+    }
+    let Prepared {
+        options,
+        program,
+        context,
+    } = prepared;
+    let setup = match read_text(options.contacts_path(), stderr) {
+        Ok(contacts) => Setup {
+            options,
+            program,
+            context,
+            contacts,
+        },
         Err(code) => return code,
     };
     let (lines, contacts) = setup.read_contacts();
@@ -140,6 +178,43 @@ fn batch(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i
         }
     }
     output.finish(stderr)
+}
+
+/// Whether `path` names a Parquet file (by its extension, `.parquet`).
+fn is_parquet(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("parquet"))
+}
+
+/// What `batch` and `to-parquet` say of Parquet files when built without the feature.
+#[cfg(not(feature = "arrow"))]
+const NEEDS_ARROW: &str = "reading and writing Parquet files needs the example built with \
+     `--features arrow` (`cargo run --features arrow --example funil -- …`)";
+
+/// `batch` over Parquet files.
+#[cfg(feature = "arrow")]
+fn parquet_batch(prepared: &Prepared, stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    parquet_files::batch(prepared, stdout, stderr)
+}
+
+/// `batch` over Parquet files, without the feature that reads them.
+#[cfg(not(feature = "arrow"))]
+fn parquet_batch(_: &Prepared, _: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    fail(stderr, NEEDS_ARROW)
+}
+
+/// `to-parquet RULES... --contacts FILE.jsonl --out-contacts FILE [--out-events FILE]
+/// [--rows-per-group N]`: the contacts written as Parquet files for `batch`.
+#[cfg(feature = "arrow")]
+fn to_parquet(args: &[String], stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    parquet_files::to_parquet(args, stdout, stderr)
+}
+
+/// `to-parquet`, without the feature that writes Parquet files.
+#[cfg(not(feature = "arrow"))]
+fn to_parquet(_: &[String], _: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    fail(stderr, NEEDS_ARROW)
 }
 
 /// `reward RULES... --contacts FILE --reward NAME --now T [--tz ZONE]`: one JSON line
@@ -196,25 +271,73 @@ struct Setup {
 }
 
 impl Setup {
-    /// Reads `RULES... --contacts FILE --now T [--tz ZONE]` plus the `extra` options;
-    /// on failure, reports it and gives the exit code.
+    /// Reads `RULES... --contacts FILE --now T [--tz ZONE]` plus the `extra` options,
+    /// and the contacts file; on failure, reports it and gives the exit code.
     fn read(
         command: &str,
         args: &[String],
         extra: &[&str],
         stderr: &mut impl Write,
     ) -> Result<Setup, i32> {
+        let Prepared {
+            options,
+            program,
+            context,
+        } = Prepared::read(command, args, extra, stderr)?;
+        let contacts = read_text(options.contacts_path(), stderr)?;
+        Ok(Setup {
+            options,
+            program,
+            context,
+            contacts,
+        })
+    }
+
+    /// Every line of the contacts file with the contact read from it (or why not),
+    /// for the commands that work on the whole file at once.
+    fn read_contacts(&self) -> (Vec<Line<'_>>, Vec<Result<Contact, String>>) {
+        let lines: Vec<Line<'_>> = self.lines().collect();
+        let contacts = lines
+            .iter()
+            .map(|line| line.contact(&self.program))
+            .collect();
+        (lines, contacts)
+    }
+
+    /// The contacts file's non-blank lines, numbered from 1 (blank lines count).
+    fn lines(&self) -> impl Iterator<Item = Line<'_>> {
+        lines(&self.contacts)
+    }
+}
+
+/// What the commands over contacts share before the contacts are read: the options
+/// (`--contacts` among them), the compiled rules and the context.
+struct Prepared {
+    options: Options,
+    program: Program,
+    context: Context,
+}
+
+impl Prepared {
+    /// Reads `RULES... --contacts FILE --now T [--tz ZONE]` plus the `extra` options,
+    /// and compiles the rules; on failure, reports it and gives the exit code.
+    fn read(
+        command: &str,
+        args: &[String],
+        extra: &[&str],
+        stderr: &mut impl Write,
+    ) -> Result<Prepared, i32> {
         let known: Vec<&str> = ["--contacts", "--now", "--tz"]
             .into_iter()
             .chain(extra.iter().copied())
             .collect();
         let options = Options::parse(args, &known).map_err(|message| usage(stderr, &message))?;
-        let Some(contacts_path) = options.value("--contacts") else {
+        if options.value("--contacts").is_none() {
             return Err(usage(
                 stderr,
                 &format!("`{command}` needs `--contacts FILE.jsonl`"),
             ));
-        };
+        }
         let Some(now) = options.value("--now") else {
             return Err(usage(
                 stderr,
@@ -237,38 +360,28 @@ impl Setup {
             context = context.with_time_zone(tz);
         }
         let program = compile(&options.rules, stderr).ok_or(FAILURE)?;
-        let contacts = std::fs::read_to_string(contacts_path)
-            .map_err(|e| fail(stderr, format!("cannot read `{contacts_path}`: {e}")))?;
-        Ok(Setup {
+        Ok(Prepared {
             options,
             program,
             context,
-            contacts,
         })
     }
+}
 
-    /// Every line of the contacts file with the contact read from it (or why not),
-    /// for the commands that work on the whole file at once.
-    fn read_contacts(&self) -> (Vec<Line<'_>>, Vec<Result<Contact, String>>) {
-        let lines: Vec<Line<'_>> = self.lines().collect();
-        let contacts = lines
-            .iter()
-            .map(|line| line.contact(&self.program))
-            .collect();
-        (lines, contacts)
-    }
+/// The text of the file at `path`; on failure, reports it and gives the exit code.
+fn read_text(path: &str, stderr: &mut impl Write) -> Result<String, i32> {
+    std::fs::read_to_string(path).map_err(|e| fail(stderr, format!("cannot read `{path}`: {e}")))
+}
 
-    /// The contacts file's non-blank lines, numbered from 1 (blank lines count).
-    fn lines(&self) -> impl Iterator<Item = Line<'_>> {
-        self.contacts
-            .lines()
-            .enumerate()
-            .filter(|(_, text)| !text.trim().is_empty())
-            .map(|(index, text)| Line {
-                number: index + 1,
-                text,
-            })
-    }
+/// The non-blank lines of a contacts file, numbered from 1 (blank lines count).
+fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(index, text)| Line {
+            number: index + 1,
+            text,
+        })
 }
 
 /// One line of the contacts file.
@@ -423,5 +536,10 @@ impl Options {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `--contacts`, which [`Prepared::read`] makes sure is given.
+    fn contacts_path(&self) -> &str {
+        self.value("--contacts").unwrap_or_default()
     }
 }

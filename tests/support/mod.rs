@@ -2,7 +2,14 @@
 //! and one-liners that compile a condition or an expression and evaluate it.
 //!
 //! Each test file includes this module with `mod support;` and uses part of it.
+//!
+//! With the feature `arrow`, every segment, score and decision these helpers evaluate
+//! is also evaluated by `Program::evaluate_arrow` and asserted identical
+//! ([`cross_check`]).
 #![allow(dead_code, unreachable_pub)]
+
+#[cfg(feature = "arrow")]
+pub mod cross_check;
 
 use chrono::{DateTime, Utc};
 use funil::{
@@ -212,9 +219,21 @@ impl ContactJson {
 /// Whether `contact` is in segment `name` of `program` at `now` (UTC).
 pub fn in_segment(program: &Program, name: &str, contact: &ContactJson, now: &str) -> bool {
     let built = contact.build(program);
-    program
-        .segment(name, &built, &ctx(now))
-        .unwrap_or_else(|e| panic!("segment {name} failed: {e}"))
+    let context = ctx(now);
+    let answer = program
+        .segment(name, &built, &context)
+        .unwrap_or_else(|e| panic!("segment {name} failed: {e}"));
+    #[cfg(feature = "arrow")]
+    cross_check::assert_same(
+        program,
+        "segment",
+        name,
+        &built,
+        &contact.json(),
+        &context,
+        &Value::Bool(answer),
+    );
+    answer
 }
 
 /// Whether the condition `cond` holds for `contact` at [`NOW`], in UTC.
@@ -231,9 +250,20 @@ pub fn holds_at(cond: &str, contact: &ContactJson, now: &str) -> bool {
 pub fn holds_in(cond: &str, contact: &ContactJson, context: &Context) -> bool {
     let program = compile(&format!("segment under_test {{\n  {cond}\n}}\n"));
     let built = contact.build(&program);
-    program
+    let answer = program
         .segment("under_test", &built, context)
-        .unwrap_or_else(|e| panic!("evaluating `{cond}` failed: {e}"))
+        .unwrap_or_else(|e| panic!("evaluating `{cond}` failed: {e}"));
+    #[cfg(feature = "arrow")]
+    cross_check::assert_same(
+        &program,
+        "segment",
+        "under_test",
+        &built,
+        &contact.json(),
+        context,
+        &Value::Bool(answer),
+    );
+    answer
 }
 
 /// Whether the condition `cond` holds for the minimal [`contact()`] at [`NOW`].
@@ -251,25 +281,60 @@ pub fn value_of(expr: &str, contact: &ContactJson) -> Value {
 pub fn value_in(expr: &str, contact: &ContactJson, context: &Context) -> Value {
     let program = compile(&format!("decide under_test {{\n  else => {expr}\n}}\n"));
     let built = contact.build(&program);
-    program
+    let answer = program
         .decision("under_test", &built, context)
-        .unwrap_or_else(|e| panic!("evaluating `{expr}` failed: {e}"))
+        .unwrap_or_else(|e| panic!("evaluating `{expr}` failed: {e}"));
+    #[cfg(feature = "arrow")]
+    cross_check::assert_same(
+        &program,
+        "decision",
+        "under_test",
+        &built,
+        &contact.json(),
+        context,
+        &answer,
+    );
+    answer
 }
 
 /// The value of score `name` of the spec program for `contact` at `now`.
 pub fn spec_score(name: &str, contact: &ContactJson, now: &str) -> Value {
     let program = spec_program();
     let built = contact.build(&program);
-    program
-        .score(name, &built, &ctx(now))
-        .unwrap_or_else(|e| panic!("score {name} failed: {e}"))
+    let context = ctx(now);
+    let answer = program
+        .score(name, &built, &context)
+        .unwrap_or_else(|e| panic!("score {name} failed: {e}"));
+    #[cfg(feature = "arrow")]
+    cross_check::assert_same(
+        &program,
+        "score",
+        name,
+        &built,
+        &contact.json(),
+        &context,
+        &answer,
+    );
+    answer
 }
 
 /// The value of decision `name` of the spec program for `contact` at `now`.
 pub fn spec_decision(name: &str, contact: &ContactJson, now: &str) -> Value {
     let program = spec_program();
     let built = contact.build(&program);
-    program
-        .decision(name, &built, &ctx(now))
-        .unwrap_or_else(|e| panic!("decision {name} failed: {e}"))
+    let context = ctx(now);
+    let answer = program
+        .decision(name, &built, &context)
+        .unwrap_or_else(|e| panic!("decision {name} failed: {e}"));
+    #[cfg(feature = "arrow")]
+    cross_check::assert_same(
+        &program,
+        "decision",
+        name,
+        &built,
+        &contact.json(),
+        &context,
+        &answer,
+    );
+    answer
 }
