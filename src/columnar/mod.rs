@@ -10,23 +10,32 @@
 //! batches, so that every answer is the one the row interpreter gives. The layout of
 //! the batches is described in the [language reference](crate::language#arrow-batches).
 
+mod env;
 mod error;
+mod events;
+mod fallback;
+mod items;
 mod kernels;
 mod layout;
+mod numbers;
+mod rank;
 mod read;
 mod write;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, RecordBatch, StringArray};
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::SchemaRef;
+use chrono::TimeDelta;
 
 pub use error::{ColumnarError, ColumnarErrorKind};
 
-use crate::eval::{Context, Evaluation};
+use crate::eval::Context;
 use crate::model::{Contact, Value, write_json};
-use crate::program::{ItemBody, Program};
+use crate::program::{ItemBody, ItemId, ItemKind, Program};
+use env::{Column, Env};
 use layout::{CONTACT, DECIMAL_PRECISION, Output, SCORE_SCALE};
 
 impl Program {
@@ -141,44 +150,99 @@ impl Program {
         events: &RecordBatch,
         context: &Context,
     ) -> Result<RecordBatch, ColumnarError> {
+        self.evaluate_arrow_traced(contacts, events, context)
+            .map(|(results, _)| results)
+    }
+
+    /// [`Program::evaluate_arrow`], with, for each column of the results, whether it
+    /// was computed column-wise (`false`: by the row interpreter). For tests and
+    /// benchmarks that check how much of a program has a columnar form.
+    #[doc(hidden)]
+    pub fn evaluate_arrow_traced(
+        &self,
+        contacts: &RecordBatch,
+        events: &RecordBatch,
+        context: &Context,
+    ) -> Result<(RecordBatch, Vec<bool>), ColumnarError> {
         let prop_columns = layout::prop_columns(&self.schema);
         let contacts = read::contacts(self, contacts)?;
         let events = read::events(self, events, contacts.len(), &prop_columns)?;
         let outputs: Vec<(usize, &str, Output)> = layout::outputs(self).collect();
-        let columnar: Vec<Option<BooleanBuffer>> = outputs
-            .iter()
-            .map(|(index, _, _)| self.columnar_segment(*index, &contacts))
-            .collect();
-        let evaluations = if columnar.iter().all(Option::is_some) {
-            Vec::new()
-        } else {
-            let built = read::all_contacts(self, &contacts, &events)?;
-            self.evaluate_batch(&built, context).map_err(|err| {
-                ColumnarError::contacts(ColumnarErrorKind::InvalidContact, CONTACT, err.to_string())
-            })?
-        };
-        let mut scores = evaluations
-            .iter()
-            .map(|e| e.scores().map(|(_, v)| v))
-            .collect::<Vec<_>>();
-        let mut decisions = evaluations
-            .iter()
-            .map(|e| e.decisions().map(|(_, v)| v))
-            .collect::<Vec<_>>();
+        let mut env = Env::new(self, &contacts, &events, context.now());
+        let mut built: Option<Vec<Contact>> = None;
+        let mut resolved: fallback::Resolved = Vec::new();
+        let mut fallbacks: Vec<ItemId> = Vec::new();
+        let mut columnar = vec![false; self.items.len()];
+        let whole = ranks_in_the_past(self);
+        for index in dependency_order(self) {
+            let Some(item) = self.items.get(index) else {
+                continue;
+            };
+            let id = ItemId::from_index(index);
+            if let ItemBody::Ranked(ranking) = &item.body {
+                let keys = match items::plan_ranking(self, &env.columns, ranking)
+                    .filter(|_| !whole)
+                    .and_then(|plan| plan.keys(&env))
+                {
+                    Some(keys) => {
+                        columnar[index] = true;
+                        keys
+                    }
+                    None => {
+                        let people = built_contacts(self, &contacts, &events, &mut built)?;
+                        fallback::for_each(self, people, context, &resolved, |probe| {
+                            fallback::ranking_key(probe, ranking)
+                        })
+                    }
+                };
+                let members = rank::members(ranking.take, keys, contacts.ids);
+                env.columns[index] = Some(Column::Bool(members.clone()));
+                resolved.push((id, members));
+                continue;
+            }
+            if !matches!(item.body.kind(), ItemKind::Segment | ItemKind::Score | ItemKind::Decision) {
+                continue;
+            }
+            let column = items::plan(self, &env.columns, index)
+                .filter(|_| !whole)
+                .and_then(|plan| plan.evaluate(&env));
+            match column {
+                Some(column) => {
+                    env.columns[index] = Some(column);
+                    columnar[index] = true;
+                }
+                None => fallbacks.push(id),
+            }
+        }
+        if !fallbacks.is_empty() {
+            let people = built_contacts(self, &contacts, &events, &mut built)?;
+            let values = fallback::for_each(self, people, context, &resolved, |probe| {
+                fallback::item_values(probe, &fallbacks)
+            });
+            for (position, id) in fallbacks.iter().enumerate() {
+                let column = values.iter().map(|values| values.get(position));
+                env.columns[id.index()] = Some(row_column(self, *id, column));
+            }
+        }
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(outputs.len());
-        for ((_, name, output), columnar) in outputs.iter().zip(columnar) {
-            columns.push(match (output, columnar) {
-                (_, Some(answers)) => Arc::new(BooleanArray::new(answers, None)),
-                (Output::Segment, None) => segment_column(&evaluations, name),
-                (Output::Score, None) => score_column(&mut scores)?,
-                (Output::Decision, None) => decision_column(&mut decisions),
+        let mut traced = Vec::with_capacity(outputs.len());
+        for (index, _, _) in &outputs {
+            traced.push(columnar.get(*index).copied().unwrap_or(false));
+            columns.push(match env.columns.get_mut(*index).and_then(Option::take) {
+                Some(Column::Bool(answers)) => Arc::new(BooleanArray::new(answers, None)),
+                Some(Column::Number(scores)) => score_column(&scores)?,
+                Some(Column::Json(texts)) => Arc::new(StringArray::from(texts)),
+                None => {
+                    return Err(ColumnarError::contacts(
+                        ColumnarErrorKind::InvalidContact,
+                        CONTACT,
+                        "an item could not be evaluated",
+                    ));
+                }
             });
         }
-        write::batch(
-            self.arrow_results_schema(),
-            columns,
-            ColumnarError::contacts,
-        )
+        let results = write::batch(self.arrow_results_schema(), columns, ColumnarError::contacts)?;
+        Ok((results, traced))
     }
 
     /// `contacts` as the two record batches [`Program::evaluate_arrow`] reads, in the
@@ -222,45 +286,107 @@ impl Program {
         ))
     }
 
-    /// The answers of the item at `index` for the whole batch, when it is a segment
-    /// with a columnar form that references no other item.
-    fn columnar_segment(
-        &self,
-        index: usize,
-        contacts: &read::Contacts<'_>,
-    ) -> Option<BooleanBuffer> {
-        let item = self.items.get(index)?;
-        match item.body {
-            ItemBody::Segment(condition) if item.dependencies.is_empty() && !item.batch_only => {
-                kernels::evaluate(&kernels::plan(self, condition)?, contacts)
+}
+
+/// Every contact of the batches, built once, when the row interpreter is first needed.
+fn built_contacts<'c>(
+    program: &Program,
+    contacts: &read::Contacts<'_>,
+    events: &read::Events<'_>,
+    built: &'c mut Option<Vec<Contact>>,
+) -> Result<&'c [Contact], ColumnarError> {
+    if built.is_none() {
+        *built = Some(read::all_contacts(program, contacts, events)?);
+    }
+    Ok(built.as_deref().unwrap_or_default())
+}
+
+/// The items reachable from the segments, scores and decisions, each after the items
+/// it references (whatever the offset).
+fn dependency_order(program: &Program) -> Vec<usize> {
+    let mut done = vec![false; program.items.len()];
+    let mut order = Vec::new();
+    for root in layout::outputs(program).map(|(index, _, _)| index) {
+        let mut stack = vec![(root, false)];
+        while let Some((index, expanded)) = stack.pop() {
+            if done.get(index).copied().unwrap_or(true) {
+                continue;
             }
-            _ => None,
+            if expanded {
+                if let Some(done) = done.get_mut(index) {
+                    *done = true;
+                }
+                order.push(index);
+                continue;
+            }
+            stack.push((index, true));
+            if let Some(item) = program.items.get(index) {
+                for (dependency, _) in item.dependencies.iter() {
+                    stack.push((dependency.index(), false));
+                }
+            }
         }
+    }
+    order
+}
+
+/// Whether a ranked segment is needed as of another instant than `now` (through a
+/// reference with `at:`): then the whole program is left to the row interpreter.
+fn ranks_in_the_past(program: &Program) -> bool {
+    let mut seen: HashSet<(usize, TimeDelta)> = HashSet::new();
+    let mut stack: Vec<(usize, TimeDelta)> = layout::outputs(program)
+        .map(|(index, _, _)| (index, TimeDelta::zero()))
+        .collect();
+    while let Some((index, at)) = stack.pop() {
+        if !seen.insert((index, at)) {
+            continue;
+        }
+        let Some(item) = program.items.get(index) else {
+            continue;
+        };
+        if matches!(item.body, ItemBody::Ranked(_)) && !at.is_zero() {
+            return true;
+        }
+        for (dependency, extra) in item.dependencies.iter() {
+            stack.push((dependency.index(), at.checked_add(extra).unwrap_or(at)));
+        }
+    }
+    false
+}
+
+/// The column of the item `id` from the row interpreter's values, one per contact.
+fn row_column<'v>(
+    program: &Program,
+    id: ItemId,
+    values: impl Iterator<Item = Option<&'v Value>>,
+) -> Column {
+    match program.items.get(id.index()).map(|item| item.body.kind()) {
+        Some(ItemKind::Segment) => Column::Bool(BooleanBuffer::from_iter(
+            values.map(|value| matches!(value, Some(Value::Bool(true)))),
+        )),
+        Some(ItemKind::Score) => Column::Number(
+            values
+                .map(|value| value.and_then(Value::as_number))
+                .collect(),
+        ),
+        _ => Column::Json(
+            values
+                .map(|value| match value {
+                    Some(Value::Null) | None => None,
+                    Some(value) => {
+                        let mut text = String::new();
+                        write_json(value, &mut text);
+                        Some(text)
+                    }
+                })
+                .collect(),
+        ),
     }
 }
 
-/// A segment's column from the row interpreter's evaluations.
-fn segment_column(evaluations: &[Evaluation], name: &str) -> ArrayRef {
-    let member = |e: &Evaluation| {
-        e.segments()
-            .binary_search_by(|segment| segment.as_str().cmp(name))
-            .is_ok()
-    };
-    Arc::new(BooleanArray::new(
-        BooleanBuffer::from_iter(evaluations.iter().map(member)),
-        None,
-    ))
-}
-
-/// The next score of every evaluation, as a column (scores come in declaration
-/// order, as their columns do).
-fn score_column<'e>(
-    scores: &mut [impl Iterator<Item = &'e Value>],
-) -> Result<ArrayRef, ColumnarError> {
-    let cents: Vec<Option<i128>> = scores
-        .iter_mut()
-        .map(|scores| scores.next().and_then(Value::as_number).and_then(cents))
-        .collect();
+/// A score column.
+fn score_column(scores: &[Option<rust_decimal::Decimal>]) -> Result<ArrayRef, ColumnarError> {
+    let cents: Vec<Option<i128>> = scores.iter().map(|score| score.and_then(cents)).collect();
     let column = Decimal128Array::from(cents)
         .with_precision_and_scale(DECIMAL_PRECISION, SCORE_SCALE)
         .map_err(|err| {
@@ -277,22 +403,6 @@ fn cents(score: rust_decimal::Decimal) -> Option<i128> {
     score.mantissa().checked_mul(10_i128.checked_pow(places)?)
 }
 
-/// The next decision of every evaluation, as a column of JSON texts.
-fn decision_column<'e>(decisions: &mut [impl Iterator<Item = &'e Value>]) -> ArrayRef {
-    let texts: Vec<Option<String>> = decisions
-        .iter_mut()
-        .map(|decisions| match decisions.next() {
-            Some(Value::Null) | None => None,
-            Some(value) => {
-                let mut text = String::new();
-                write_json(value, &mut text);
-                Some(text)
-            }
-        })
-        .collect();
-    Arc::new(StringArray::from(texts))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,7 +414,7 @@ mod tests {
         );
         let program = crate::compile(&source).unwrap_or_else(|e| panic!("{e}"));
         program.items.iter().all(|item| match item.body {
-            ItemBody::Segment(condition) => kernels::plan(&program, condition).is_some(),
+            ItemBody::Segment(condition) => kernels::plan(&program, &[], condition).is_some(),
             _ => false,
         })
     }
@@ -327,7 +437,6 @@ mod tests {
 
     #[test]
     fn other_constructs_are_left_to_the_row_interpreter() {
-        assert!(!all_columnar("segment a { n + 1 > 10 }"));
         assert!(!all_columnar("segment a { s == t }"));
         assert!(!all_columnar(r#"segment a { lower(s) == "br" }"#));
         assert!(!all_columnar(

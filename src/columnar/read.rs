@@ -113,12 +113,39 @@ pub(super) fn contacts<'b>(
 
 /// The events of an events batch, checked, by contact.
 pub(super) struct Events<'b> {
-    kinds: Vec<KindId>,
+    /// The kind of each event.
+    pub kinds: Vec<KindId>,
     at: Column<'b>,
     /// The prop columns, each with the kind and slot it holds.
-    props: Vec<(KindId, usize, Column<'b>)>,
+    pub props: Vec<(KindId, usize, Column<'b>)>,
     /// The row in the contacts batch of each event's contact.
-    owners: Vec<usize>,
+    pub owners: Vec<usize>,
+}
+
+impl Events<'_> {
+    /// How many events the batch holds.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// The instant of every event, in row order (checked to be one a contact holds).
+    pub fn instants(&self) -> Vec<DateTime<Utc>> {
+        (0..self.len())
+            .map(|row| {
+                instant(self.at.array.as_ref(), row)
+                    .flatten()
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// The column of the prop in `slot` of events of `kind`.
+    pub fn prop(&self, kind: KindId, slot: usize) -> Option<&Column<'_>> {
+        self.props
+            .iter()
+            .find(|(k, s, _)| *k == kind && *s == slot)
+            .map(|(_, _, column)| column)
+    }
 }
 
 /// Checks an events batch against the program's schema and the contacts batch it
