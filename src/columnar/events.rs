@@ -15,6 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
 use super::env::{Column, Env};
+use super::numbers::{self, Number, Values};
 use super::kernels::{self, Plan, flip, numbers_in, order_numbers, order_texts, texts_in, with_nulls};
 use crate::model::{AttrId, KindId, Type, Value};
 use crate::program::{
@@ -93,6 +94,8 @@ pub(super) struct Aggregated {
 pub(super) enum Points {
     Constant(Option<Decimal>),
     Prop(PropSlot),
+    /// A number expression of the contact alone (`-5`, `n / 10`).
+    Contact(Number),
 }
 
 /// The columnar form of `query`, if it has one.
@@ -147,14 +150,19 @@ pub(super) fn plan_aggregate(
 }
 
 /// The columnar form of a `per` rule's points, if it has one.
-pub(super) fn plan_points(program: &Program, query: &Query, points: NodeId) -> Option<Points> {
+pub(super) fn plan_points(
+    program: &Program,
+    columns: &[Option<Column>],
+    query: &Query,
+    points: NodeId,
+) -> Option<Points> {
     match program.nodes.get(points)? {
         Node::Literal(Value::Number(n)) => Some(Points::Constant(Some(*n))),
         Node::Literal(Value::Null) => Some(Points::Constant(None)),
         Node::Prop(slot) if number_prop(program, &query.kinds, slot) => {
             Some(Points::Prop(slot.clone()))
         }
-        _ => None,
+        _ => numbers::plan(program, columns, points).map(Points::Contact),
     }
 }
 
@@ -522,7 +530,11 @@ pub(super) fn per_rule(
 ) -> Option<Vec<Decimal>> {
     let reader = match points {
         Points::Prop(slot) => Some(PropReader::new(env, &query.kinds, slot)?),
-        Points::Constant(_) => None,
+        _ => None,
+    };
+    let of_contact = match points {
+        Points::Contact(number) => number.evaluate(env)?,
+        _ => Values::Constant(None),
     };
     let history = env.history();
     let kinds = &env.events.kinds;
@@ -531,6 +543,7 @@ pub(super) fn per_rule(
     query.visit(env, |contact, row| {
         let value = match (points, &reader) {
             (Points::Constant(value), _) => *value,
+            (Points::Contact(_), _) => of_contact.get(contact),
             (_, Some(reader)) => kinds.get(row).and_then(|kind| reader.value(*kind, row)),
             _ => None,
         };

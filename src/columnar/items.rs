@@ -77,7 +77,7 @@ fn plan_score(program: &Program, columns: &[Option<Column>], score: &ScoreRules)
                 },
                 ScoreRule::Per { query, points, max } => RulePlan::Per {
                     query: events::plan_query(program, columns, query)?,
-                    points: events::plan_points(program, query, *points)?,
+                    points: events::plan_points(program, columns, query, *points)?,
                     max: *max,
                 },
             })
