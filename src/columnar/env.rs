@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use arrow_array::StringArray;
 use arrow_buffer::BooleanBuffer;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -19,7 +20,7 @@ pub(super) enum Column {
     /// A score's values (never null).
     Number(Vec<Option<Decimal>>),
     /// A decision's values, as their JSON texts (null when it has none).
-    Json(Vec<Option<String>>),
+    Json(StringArray),
 }
 
 /// The batches being evaluated, as of one instant.

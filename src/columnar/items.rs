@@ -2,6 +2,9 @@
 //! caps, decay, clamp and rounding), decisions whose values are literals or
 //! attributes, and the keys of ranked segments.
 
+use std::borrow::Cow;
+
+use arrow_array::StringArray;
 use arrow_buffer::BooleanBuffer;
 use rust_decimal::Decimal;
 
@@ -217,7 +220,7 @@ impl ScorePlan {
 }
 
 impl DecisionPlan {
-    fn evaluate(&self, env: &Env<'_>) -> Option<Vec<Option<String>>> {
+    fn evaluate(&self, env: &Env<'_>) -> Option<StringArray> {
         let arms: Vec<BooleanBuffer> = self
             .arms
             .iter()
@@ -253,8 +256,8 @@ impl DecisionPlan {
             }
         };
         let text = |index: usize, outcome: &Outcome, row: usize| match outcome {
-            Outcome::Literal(_) => texts.get(index).cloned().flatten(),
-            Outcome::Attribute(_) => json(&value(outcome, row)),
+            Outcome::Literal(_) => texts.get(index).and_then(|t| t.as_deref()).map(Cow::Borrowed),
+            Outcome::Attribute(_) => json(&value(outcome, row)).map(Cow::Owned),
         };
         let otherwise = self.arms.len();
         Some(
@@ -271,7 +274,7 @@ impl DecisionPlan {
                         {
                             values.push(value(outcome, row));
                         }
-                        return json(&Value::List(values.into()));
+                        return json(&Value::List(values.into())).map(Cow::Owned);
                     }
                     let mut held = held;
                     match held.next() {
@@ -285,7 +288,7 @@ impl DecisionPlan {
                             .and_then(|outcome| text(otherwise, outcome, row)),
                     }
                 })
-                .collect(),
+                .collect::<StringArray>(),
         )
     }
 }

@@ -381,27 +381,50 @@ fn each(values: &[i128], test: impl Fn(i128) -> bool) -> BooleanBuffer {
 /// which is code point order); null slots get any answer.
 pub(super) fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffer {
     if accepts.is_equality() {
-        // Straight from the offsets and the bytes: equal lengths first.
-        let when_equal = accepts.contain(Ordering::Equal);
-        let (offsets, bytes, wanted) = (array.value_offsets(), array.value_data(), s.as_bytes());
-        return BooleanBuffer::collect_bool(array.len(), |row| {
-            let start = offsets.get(row).and_then(|o| usize::try_from(*o).ok());
-            let end = offsets.get(row + 1).and_then(|o| usize::try_from(*o).ok());
-            let equal = match (start, end) {
-                // Byte by byte, inlined: the strings rules compare are short, shorter
-                // than what a call to `memcmp` costs.
-                (Some(start), Some(end)) => {
-                    end.wrapping_sub(start) == wanted.len()
-                        && bytes
-                            .get(start..end)
-                            .is_some_and(|value| value.iter().zip(wanted).all(|(a, b)| a == b))
-                }
-                _ => false,
-            };
-            equal == when_equal
-        });
+        let equal = equal_texts(array, s.as_bytes());
+        return flip(equal, !accepts.contain(Ordering::Equal));
     }
     BooleanBuffer::collect_bool(array.len(), |row| accepts.contain(array.value(row).cmp(s)))
+}
+
+/// Whether each value of a string column is `wanted`, straight from the offsets and
+/// the bytes: equal lengths first, then (for the short strings rules compare) the
+/// first and last few bytes as two words, which is cheaper than a call to `memcmp`.
+fn equal_texts(array: &StringArray, wanted: &[u8]) -> BooleanBuffer {
+    match wanted.len() {
+        0 => same_texts::<0>(array, wanted),
+        1 => same_texts::<1>(array, wanted),
+        2..=3 => same_texts::<2>(array, wanted),
+        4..=7 => same_texts::<4>(array, wanted),
+        8..=16 => same_texts::<8>(array, wanted),
+        _ => {
+            let (offsets, bytes) = (array.value_offsets(), array.value_data());
+            BooleanBuffer::collect_bool(array.len(), |row| {
+                value_at(offsets, bytes, row, wanted.len()) == Some(wanted)
+            })
+        }
+    }
+}
+
+/// [`equal_texts`] for a `wanted` of `N` to `2N` bytes.
+fn same_texts<const N: usize>(array: &StringArray, wanted: &[u8]) -> BooleanBuffer {
+    let (offsets, bytes) = (array.value_offsets(), array.value_data());
+    let (head, tail) = (wanted.first_chunk::<N>(), wanted.last_chunk::<N>());
+    BooleanBuffer::collect_bool(array.len(), |row| {
+        value_at(offsets, bytes, row, wanted.len())
+            .is_some_and(|value| (value.first_chunk::<N>() == head) & (value.last_chunk::<N>() == tail))
+    })
+}
+
+/// The bytes of the value in `row`, when it is `length` bytes long.
+#[inline(always)]
+fn value_at<'a>(offsets: &[i32], bytes: &'a [u8], row: usize, length: usize) -> Option<&'a [u8]> {
+    let start = *offsets.get(row)? as usize;
+    let end = *offsets.get(row + 1)? as usize;
+    if end.wrapping_sub(start) != length {
+        return None;
+    }
+    bytes.get(start..end)
 }
 
 /// Whether each value of a decimal column equals a number of `list`.
@@ -426,7 +449,11 @@ pub(super) fn numbers_in(array: &PrimitiveArray<Decimal128Type>, list: &[Value])
 pub(super) fn texts_in(array: &StringArray, list: &[Value]) -> BooleanBuffer {
     let wanted: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
     if wanted.len() <= SHORT_LIST {
-        return BooleanBuffer::collect_bool(array.len(), |row| wanted.contains(&array.value(row)));
+        let mut found = BooleanBuffer::new_unset(array.len());
+        for text in wanted {
+            found = &found | &equal_texts(array, text.as_bytes());
+        }
+        return found;
     }
     let wanted: HashSet<&str> = wanted.into_iter().collect();
     BooleanBuffer::collect_bool(array.len(), |row| wanted.contains(array.value(row)))

@@ -231,7 +231,7 @@ impl Program {
             columns.push(match env.columns.get_mut(*index).and_then(Option::take) {
                 Some(Column::Bool(answers)) => Arc::new(BooleanArray::new(answers, None)),
                 Some(Column::Number(scores)) => score_column(&scores)?,
-                Some(Column::Json(texts)) => Arc::new(StringArray::from(texts)),
+                Some(Column::Json(texts)) => Arc::new(texts),
                 None => {
                     return Err(ColumnarError::contacts(
                         ColumnarErrorKind::InvalidContact,
@@ -369,25 +369,20 @@ fn row_column<'v>(
                 .map(|value| value.and_then(Value::as_number))
                 .collect(),
         ),
-        _ => Column::Json(
-            values
-                .map(|value| match value {
-                    Some(Value::Null) | None => None,
-                    Some(value) => {
-                        let mut text = String::new();
-                        write_json(value, &mut text);
-                        Some(text)
-                    }
-                })
-                .collect(),
-        ),
+        _ => Column::Json(StringArray::from_iter(values.map(|value| match value {
+            Some(Value::Null) | None => None,
+            Some(value) => {
+                let mut text = String::new();
+                write_json(value, &mut text);
+                Some(text)
+            }
+        }))),
     }
 }
 
 /// A score column.
 fn score_column(scores: &[Option<rust_decimal::Decimal>]) -> Result<ArrayRef, ColumnarError> {
-    let cents: Vec<Option<i128>> = scores.iter().map(|score| score.and_then(cents)).collect();
-    let column = Decimal128Array::from(cents)
+    let column = Decimal128Array::from_iter(scores.iter().map(|score| score.and_then(cents)))
         .with_precision_and_scale(DECIMAL_PRECISION, SCORE_SCALE)
         .map_err(|err| {
             ColumnarError::contacts(ColumnarErrorKind::OutOfRange, "", err.to_string())
