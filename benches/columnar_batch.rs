@@ -118,7 +118,10 @@ fn bench(c: &mut Criterion) {
     let (results, columnar) = program
         .evaluate_arrow_traced(&people, &events, &context)
         .unwrap_or_else(|error| panic!("the batch does not evaluate: {error}"));
-    assert!(columnar.iter().all(|c| *c), "every item is computed column-wise");
+    assert!(
+        columnar.iter().all(|c| *c),
+        "every item is computed column-wise"
+    );
     let top = results.column(1).as_boolean().true_count();
     assert_eq!(top, CONTACTS / 100, "top 1% of the contacts that rank");
     let evaluations = program
@@ -126,7 +129,10 @@ fn bench(c: &mut Criterion) {
         .unwrap_or_else(|error| panic!("the batch does not evaluate: {error}"));
     let channels = results.column(3).as_string::<i32>();
     for (row, evaluation) in evaluations.iter().enumerate() {
-        let (_, channel) = evaluation.decisions().next().unwrap_or_else(|| panic!("a decision"));
+        let (_, channel) = evaluation
+            .decisions()
+            .next()
+            .unwrap_or_else(|| panic!("a decision"));
         assert_eq!(
             channel.as_str().map(|c| format!("\"{c}\"")).as_deref(),
             Some(channels.value(row)),
@@ -145,22 +151,28 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(CONTACTS as u64));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
-    group.bench_function(format!("evaluate_arrow 1,000,000 contacts ({threads})"), |b| {
-        b.iter(|| {
-            program
-                .evaluate_arrow(black_box(&people), &events, &context)
-                .map(|results| results.num_rows())
-                .unwrap_or(0)
-        })
-    });
-    group.bench_function(format!("evaluate_batch 1,000,000 contacts ({threads})"), |b| {
-        b.iter(|| {
-            program
-                .evaluate_batch(black_box(&contacts), &context)
-                .map(|evaluations| evaluations.len())
-                .unwrap_or(0)
-        })
-    });
+    group.bench_function(
+        format!("evaluate_arrow 1,000,000 contacts ({threads})"),
+        |b| {
+            b.iter(|| {
+                program
+                    .evaluate_arrow(black_box(&people), &events, &context)
+                    .map(|results| results.num_rows())
+                    .unwrap_or(0)
+            })
+        },
+    );
+    group.bench_function(
+        format!("evaluate_batch 1,000,000 contacts ({threads})"),
+        |b| {
+            b.iter(|| {
+                program
+                    .evaluate_batch(black_box(&contacts), &context)
+                    .map(|evaluations| evaluations.len())
+                    .unwrap_or(0)
+            })
+        },
+    );
     group.finish();
 }
 

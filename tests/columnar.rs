@@ -46,7 +46,10 @@ fn assert_same(program: &Program, contacts: &[Contact], context: &Context) -> Ve
     let (results, columnar) = program
         .evaluate_arrow_traced(&people, &events, context)
         .unwrap();
-    assert_eq!(results, program.evaluate_arrow(&people, &events, context).unwrap());
+    assert_eq!(
+        results,
+        program.evaluate_arrow(&people, &events, context).unwrap()
+    );
     let rows = program.evaluate_batch(contacts, context).unwrap();
     assert_eq!(results.num_rows(), rows.len());
     assert_eq!(results.schema(), program.arrow_results_schema());
@@ -129,16 +132,35 @@ fn columnar_condition() -> impl Strategy<Value = String> {
 fn columnar_query(kinds: Vec<&'static str>) -> impl Strategy<Value = String> {
     let filter = |kind: &str| -> Vec<&'static str> {
         match kind {
-            "view" => vec!["", " where path starts_with \"/p\"", " where path == \"/home\""],
-            "click" => vec!["", " where amount > 50", " where url != \"/x\" and amount <= 100"],
-            "buy" => vec!["", " where category in [\"books\", \"A\"]", " where not (amount >= 12.5)"],
+            "view" => vec![
+                "",
+                " where path starts_with \"/p\"",
+                " where path == \"/home\"",
+            ],
+            "click" => vec![
+                "",
+                " where amount > 50",
+                " where url != \"/x\" and amount <= 100",
+            ],
+            "buy" => vec![
+                "",
+                " where category in [\"books\", \"A\"]",
+                " where not (amount >= 12.5)",
+            ],
             "mail.sent" => vec!["", " where campaign == \"A\""],
             _ => vec!["", " where contact.s == \"BR\"", " where at > now - 3d"],
         }
     };
     let window = select(vec![
-        "", "", " within 7d", " within 30d", " within 1d", " since now - 14d",
-        " since @2026-10-01T00:00:00Z", " since c", " between now - 30d and now - 1d",
+        "",
+        "",
+        " within 7d",
+        " within 30d",
+        " within 1d",
+        " since now - 14d",
+        " since @2026-10-01T00:00:00Z",
+        " since c",
+        " between now - 30d and now - 1d",
         " between @2026-09-01T00:00:00Z and @2026-11-22T12:00:00Z",
     ]);
     select(kinds).prop_flat_map(move |kind| {

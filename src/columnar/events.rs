@@ -15,8 +15,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
 use super::env::{Column, Env};
+use super::kernels::{
+    self, Plan, flip, numbers_in, order_numbers, order_texts, texts_in, with_nulls,
+};
 use super::numbers::{self, Number, Values};
-use super::kernels::{self, Plan, flip, numbers_in, order_numbers, order_texts, texts_in, with_nulls};
 use crate::model::{AttrId, KindId, Type, Value};
 use crate::program::{
     Aggregate, ArithmeticOp, CompareOp, Constant, Node, NodeId, Orderings, Program, PropSlot,
@@ -45,7 +47,10 @@ enum WindowPlan {
 enum Bound {
     Instant(DateTime<Utc>),
     /// `now`, `now + D` (`add`) or `now - D`.
-    Now { shift: TimeDelta, add: bool },
+    Now {
+        shift: TimeDelta,
+        add: bool,
+    },
     Attribute(AttrId),
 }
 
@@ -75,7 +80,10 @@ enum EventCondition {
         text: Arc<str>,
     },
     /// `at op bound`.
-    At { op: CompareOp, bound: Bound },
+    At {
+        op: CompareOp,
+        bound: Bound,
+    },
     Not(Box<EventCondition>),
     And(Box<[EventCondition]>),
     Or(Box<[EventCondition]>),
@@ -198,10 +206,9 @@ fn plan_bound(program: &Program, node: NodeId) -> Option<Bound> {
                 _ => return None,
             };
             match (program.nodes.get(*lhs)?, program.nodes.get(*rhs)?) {
-                (Node::Now, Node::Literal(Value::Duration(shift))) => Bound::Now {
-                    shift: *shift,
-                    add,
-                },
+                (Node::Now, Node::Literal(Value::Duration(shift))) => {
+                    Bound::Now { shift: *shift, add }
+                }
                 _ => return None,
             }
         }
@@ -229,9 +236,8 @@ fn plan_condition(
             EventCondition::Or(operands.iter().map(nested).collect::<Option<_>>()?)
         }
         Node::Compare { op, lhs, rhs } => {
-            let is_event = |id: NodeId| {
-                matches!(program.nodes.get(id), Some(Node::Prop(_) | Node::EventAt))
-            };
+            let is_event =
+                |id: NodeId| matches!(program.nodes.get(id), Some(Node::Prop(_) | Node::EventAt));
             let (op, prop, other) = if is_event(*lhs) {
                 (*op, *lhs, *rhs)
             } else if is_event(*rhs) {
@@ -283,16 +289,14 @@ fn plan_condition(
             },
             _ => return kernels::plan(program, columns, node).map(EventCondition::Contact),
         },
-        Node::Text { op, lhs, rhs } => {
-            match (program.nodes.get(*lhs)?, program.nodes.get(*rhs)?) {
-                (Node::Prop(slot), Node::Literal(Value::String(text))) => EventCondition::Text {
-                    op: *op,
-                    slot: slot.clone(),
-                    text: text.clone(),
-                },
-                _ => return kernels::plan(program, columns, node).map(EventCondition::Contact),
-            }
-        }
+        Node::Text { op, lhs, rhs } => match (program.nodes.get(*lhs)?, program.nodes.get(*rhs)?) {
+            (Node::Prop(slot), Node::Literal(Value::String(text))) => EventCondition::Text {
+                op: *op,
+                slot: slot.clone(),
+                text: text.clone(),
+            },
+            _ => return kernels::plan(program, columns, node).map(EventCondition::Contact),
+        },
         Node::Literal(value) => EventCondition::Constant(matches!(value, Value::Bool(true))),
         _ => return kernels::plan(program, columns, node).map(EventCondition::Contact),
     })
@@ -301,7 +305,12 @@ fn plan_condition(
 impl Bound {
     /// The bound as of `now` for the contact in `row` (`values` holds an attribute
     /// bound's values).
-    fn at(&self, now: DateTime<Utc>, values: &[Option<DateTime<Utc>>], row: usize) -> Option<DateTime<Utc>> {
+    fn at(
+        &self,
+        now: DateTime<Utc>,
+        values: &[Option<DateTime<Utc>>],
+        row: usize,
+    ) -> Option<DateTime<Utc>> {
         match self {
             Bound::Instant(t) => Some(*t),
             Bound::Now { shift, add: true } => now.checked_add_signed(*shift),
@@ -391,7 +400,11 @@ impl QueryPlan {
                     };
                     Range {
                         from: Some((from, true)),
-                        until: if until <= now { (until, false) } else { (now, true) },
+                        until: if until <= now {
+                            (until, false)
+                        } else {
+                            (now, true)
+                        },
                     }
                 }
             };

@@ -8,12 +8,14 @@ use arrow_array::StringArray;
 use arrow_buffer::BooleanBuffer;
 use rust_decimal::Decimal;
 
-use super::env::{Column, Env};
+use super::env::{Column, Env, each_row};
 use super::events::{self, Points, QueryPlan};
 use super::kernels::{self, Plan};
 use super::numbers::{self, Number, Values};
 use crate::model::{AttrId, Value, write_json};
-use crate::program::{DecisionArms, ItemBody, Node, NodeId, Program, Ranking, ScoreRule, ScoreRules};
+use crate::program::{
+    DecisionArms, ItemBody, Node, NodeId, Program, Ranking, ScoreRule, ScoreRules,
+};
 
 /// At most this many `when` rules with literal points are answered through a table of
 /// every combination of them.
@@ -33,7 +35,10 @@ pub(super) struct ScorePlan {
 }
 
 enum RulePlan {
-    When { condition: Plan, points: Number },
+    When {
+        condition: Plan,
+        points: Number,
+    },
     Per {
         query: QueryPlan,
         points: Points,
@@ -55,20 +60,34 @@ enum Outcome {
 
 /// The columnar form of the item at `index`, if it has one (ranked segments are
 /// planned by [`plan_ranking`]).
-pub(super) fn plan(program: &Program, columns: &[Option<Column>], index: usize) -> Option<ItemPlan> {
+pub(super) fn plan(
+    program: &Program,
+    columns: &[Option<Column>],
+    index: usize,
+) -> Option<ItemPlan> {
     let item = program.items.get(index)?;
-    if item.dependencies.iter().any(|(_, offset)| !offset.is_zero()) {
+    if item
+        .dependencies
+        .iter()
+        .any(|(_, offset)| !offset.is_zero())
+    {
         return None;
     }
     Some(match &item.body {
-        ItemBody::Segment(condition) => ItemPlan::Segment(kernels::plan(program, columns, *condition)?),
+        ItemBody::Segment(condition) => {
+            ItemPlan::Segment(kernels::plan(program, columns, *condition)?)
+        }
         ItemBody::Score(rules) => ItemPlan::Score(plan_score(program, columns, rules)?),
         ItemBody::Decision(arms) => ItemPlan::Decision(plan_decision(program, columns, arms)?),
         _ => return None,
     })
 }
 
-fn plan_score(program: &Program, columns: &[Option<Column>], score: &ScoreRules) -> Option<ScorePlan> {
+fn plan_score(
+    program: &Program,
+    columns: &[Option<Column>],
+    score: &ScoreRules,
+) -> Option<ScorePlan> {
     let rules = score
         .rules
         .iter()
@@ -109,7 +128,10 @@ fn plan_decision(
             .arms
             .iter()
             .map(|(condition, value)| {
-                Some((kernels::plan(program, columns, *condition)?, outcome(*value)?))
+                Some((
+                    kernels::plan(program, columns, *condition)?,
+                    outcome(*value)?,
+                ))
             })
             .collect::<Option<_>>()?,
         otherwise: match decision.otherwise {
@@ -147,19 +169,15 @@ impl ScorePlan {
                 })
                 .collect::<Option<_>>()?;
             let totals: Vec<Decimal> = table.into_iter().map(finished).collect();
-            return Some(
-                (0..rows)
-                    .map(|row| {
-                        let held = conditions
-                            .iter()
-                            .enumerate()
-                            .fold(0_usize, |mask, (bit, holds)| {
-                                mask | (usize::from(holds.value(row)) << bit)
-                            });
-                        totals.get(held).copied()
-                    })
-                    .collect(),
-            );
+            return Some(each_row(rows, |row| {
+                let held = conditions
+                    .iter()
+                    .enumerate()
+                    .fold(0_usize, |mask, (bit, holds)| {
+                        mask | (usize::from(holds.value(row)) << bit)
+                    });
+                totals.get(held).copied()
+            }));
         }
         let mut totals = vec![Decimal::ZERO; rows];
         for rule in &self.rules {
@@ -182,7 +200,12 @@ impl ScorePlan {
                 }
             }
         }
-        Some(totals.into_iter().map(|total| Some(finished(total))).collect())
+        Some(
+            totals
+                .into_iter()
+                .map(|total| Some(finished(total)))
+                .collect(),
+        )
     }
 
     /// When every rule is a `when` with literal points (and there are few): the total,
@@ -256,40 +279,40 @@ impl DecisionPlan {
             }
         };
         let text = |index: usize, outcome: &Outcome, row: usize| match outcome {
-            Outcome::Literal(_) => texts.get(index).and_then(|t| t.as_deref()).map(Cow::Borrowed),
+            Outcome::Literal(_) => texts
+                .get(index)
+                .and_then(|t| t.as_deref())
+                .map(Cow::Borrowed),
             Outcome::Attribute(_) => json(&value(outcome, row)).map(Cow::Owned),
         };
         let otherwise = self.arms.len();
-        Some(
-            (0..env.rows())
-                .map(|row| {
-                    let held = arms.iter().enumerate().filter(|(_, bits)| bits.value(row));
-                    if self.collect {
-                        let mut values: Vec<Value> = held
-                            .filter_map(|(arm, _)| self.arms.get(arm))
-                            .map(|(_, outcome)| value(outcome, row))
-                            .collect();
-                        if values.is_empty()
-                            && let Some(outcome) = &self.otherwise
-                        {
-                            values.push(value(outcome, row));
-                        }
-                        return json(&Value::List(values.into())).map(Cow::Owned);
-                    }
-                    let mut held = held;
-                    match held.next() {
-                        Some((arm, _)) => self
-                            .arms
-                            .get(arm)
-                            .and_then(|(_, outcome)| text(arm, outcome, row)),
-                        None => self
-                            .otherwise
-                            .as_ref()
-                            .and_then(|outcome| text(otherwise, outcome, row)),
-                    }
-                })
-                .collect::<StringArray>(),
-        )
+        let texts: Vec<Option<Cow<'_, str>>> = each_row(env.rows(), |row| {
+            let held = arms.iter().enumerate().filter(|(_, bits)| bits.value(row));
+            if self.collect {
+                let mut values: Vec<Value> = held
+                    .filter_map(|(arm, _)| self.arms.get(arm))
+                    .map(|(_, outcome)| value(outcome, row))
+                    .collect();
+                if values.is_empty()
+                    && let Some(outcome) = &self.otherwise
+                {
+                    values.push(value(outcome, row));
+                }
+                return json(&Value::List(values.into())).map(Cow::Owned);
+            }
+            let mut held = held;
+            match held.next() {
+                Some((arm, _)) => self
+                    .arms
+                    .get(arm)
+                    .and_then(|(_, outcome)| text(arm, outcome, row)),
+                None => self
+                    .otherwise
+                    .as_ref()
+                    .and_then(|outcome| text(otherwise, outcome, row)),
+            }
+        });
+        Some(texts.into_iter().collect::<StringArray>())
     }
 }
 

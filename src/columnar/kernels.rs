@@ -23,9 +23,7 @@ use super::env::{Column, Env};
 use super::events::{self, QueryPlan};
 use super::numbers::{self, Number};
 use crate::model::{AttrId, Type, Value};
-use crate::program::{
-    Aggregate, CompareOp, Constant, ItemId, Node, NodeId, Orderings, Program,
-};
+use crate::program::{Aggregate, CompareOp, Constant, ItemId, Node, NodeId, Orderings, Program};
 
 /// How deep a condition may nest and still be planned: deeper ones, which rules
 /// written by people never reach, are left to the row interpreter.
@@ -85,7 +83,12 @@ pub(super) fn plan(program: &Program, columns: &[Option<Column>], node: NodeId) 
     plan_at(program, columns, node, 0)
 }
 
-fn plan_at(program: &Program, columns: &[Option<Column>], node: NodeId, depth: u32) -> Option<Plan> {
+fn plan_at(
+    program: &Program,
+    columns: &[Option<Column>],
+    node: NodeId,
+    depth: u32,
+) -> Option<Plan> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -111,9 +114,7 @@ fn plan_at(program: &Program, columns: &[Option<Column>], node: NodeId, depth: u
                 (Node::Literal(v), Node::Attribute(a)) => Some((op.swapped(), *a, v)),
                 _ => None,
             };
-            match literal
-                .and_then(|(op, a, v)| compare_literal(op, a, attribute_type(a)?, v))
-            {
+            match literal.and_then(|(op, a, v)| compare_literal(op, a, attribute_type(a)?, v)) {
                 Some(plan) => plan,
                 None => Plan::Numbers {
                     op: *op,
@@ -411,8 +412,9 @@ fn same_texts<const N: usize>(array: &StringArray, wanted: &[u8]) -> BooleanBuff
     let (offsets, bytes) = (array.value_offsets(), array.value_data());
     let (head, tail) = (wanted.first_chunk::<N>(), wanted.last_chunk::<N>());
     BooleanBuffer::collect_bool(array.len(), |row| {
-        value_at(offsets, bytes, row, wanted.len())
-            .is_some_and(|value| (value.first_chunk::<N>() == head) & (value.last_chunk::<N>() == tail))
+        value_at(offsets, bytes, row, wanted.len()).is_some_and(|value| {
+            (value.first_chunk::<N>() == head) & (value.last_chunk::<N>() == tail)
+        })
     })
 }
 

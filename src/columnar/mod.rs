@@ -200,7 +200,10 @@ impl Program {
                 resolved.push((id, members));
                 continue;
             }
-            if !matches!(item.body.kind(), ItemKind::Segment | ItemKind::Score | ItemKind::Decision) {
+            if !matches!(
+                item.body.kind(),
+                ItemKind::Segment | ItemKind::Score | ItemKind::Decision
+            ) {
                 continue;
             }
             let column = items::plan(self, &env.columns, index)
@@ -241,7 +244,11 @@ impl Program {
                 }
             });
         }
-        let results = write::batch(self.arrow_results_schema(), columns, ColumnarError::contacts)?;
+        let results = write::batch(
+            self.arrow_results_schema(),
+            columns,
+            ColumnarError::contacts,
+        )?;
         Ok((results, traced))
     }
 
@@ -285,7 +292,6 @@ impl Program {
             write::events(&self.schema, &contacts)?,
         ))
     }
-
 }
 
 /// Every contact of the batches, built once, when the row interpreter is first needed.

@@ -158,9 +158,12 @@ impl Number {
                     arithmetic(op, a?, b?)
                 })
             }
-            Number::Coalesce(value, default) => {
-                zip(value.evaluate(env)?, default.evaluate(env)?, rows, |a, b| a.or(b))
-            }
+            Number::Coalesce(value, default) => zip(
+                value.evaluate(env)?,
+                default.evaluate(env)?,
+                rows,
+                |a, b| a.or(b),
+            ),
             Number::Call {
                 function,
                 first,
@@ -189,19 +192,30 @@ pub(super) fn decimals(array: &PrimitiveArray<Decimal128Type>) -> Vec<Option<Dec
             .map(|n| n.normalize())
     };
     match array.nulls() {
-        None => each_row(array.len(), |row| array.values().get(row).and_then(|v| read(*v))),
+        None => each_row(array.len(), |row| {
+            array.values().get(row).and_then(|v| read(*v))
+        }),
         Some(_) => (0..array.len())
-            .map(|row| array.is_valid(row).then(|| read(array.value(row))).flatten())
+            .map(|row| {
+                array
+                    .is_valid(row)
+                    .then(|| read(array.value(row)))
+                    .flatten()
+            })
             .collect(),
     }
 }
 
-fn map(values: Values, rows: usize, f: impl Fn(Option<Decimal>) -> Option<Decimal> + Sync + Send) -> Values {
+fn map(
+    values: Values,
+    rows: usize,
+    f: impl Fn(Option<Decimal>) -> Option<Decimal> + Sync + Send,
+) -> Values {
     match values {
         Values::Constant(value) => Values::Constant(f(value)),
-        Values::Rows(values) => Values::Rows(each_row(rows, |row| {
-            f(values.get(row).copied().flatten())
-        })),
+        Values::Rows(values) => {
+            Values::Rows(each_row(rows, |row| f(values.get(row).copied().flatten())))
+        }
     }
 }
 
@@ -271,9 +285,18 @@ mod tests {
 
     #[test]
     fn division_by_zero_and_overflow_give_null() {
-        assert_eq!(arithmetic(ArithmeticOp::Div, Decimal::ONE, Decimal::ZERO), None);
-        assert_eq!(arithmetic(ArithmeticOp::Mul, Decimal::MAX, Decimal::TWO), None);
-        assert_eq!(arithmetic(ArithmeticOp::Add, Decimal::MAX, Decimal::ONE), None);
+        assert_eq!(
+            arithmetic(ArithmeticOp::Div, Decimal::ONE, Decimal::ZERO),
+            None
+        );
+        assert_eq!(
+            arithmetic(ArithmeticOp::Mul, Decimal::MAX, Decimal::TWO),
+            None
+        );
+        assert_eq!(
+            arithmetic(ArithmeticOp::Add, Decimal::MAX, Decimal::ONE),
+            None
+        );
         assert_eq!(
             arithmetic(ArithmeticOp::Sub, Decimal::new(15, 1), Decimal::ONE),
             Some(Decimal::new(5, 1))
@@ -295,7 +318,10 @@ mod tests {
     #[test]
     fn round_needs_whole_places_up_to_28() {
         let n = Decimal::new(125, 2);
-        assert_eq!(call(Function::Round, n, Some(Decimal::ONE)), Some(Decimal::new(13, 1)));
+        assert_eq!(
+            call(Function::Round, n, Some(Decimal::ONE)),
+            Some(Decimal::new(13, 1))
+        );
         assert_eq!(call(Function::Round, n, Some(Decimal::new(15, 1))), None);
         assert_eq!(call(Function::Round, n, Some(Decimal::from(29))), None);
     }

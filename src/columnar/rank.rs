@@ -89,7 +89,9 @@ mod tests {
 
     fn ranked(take: Take, keys: &[Option<i64>], ids: &[&str]) -> Vec<bool> {
         let keys = keys.iter().map(|k| k.map(Decimal::from)).collect();
-        members(take, keys, &StringArray::from(ids.to_vec())).iter().collect()
+        members(take, keys, &StringArray::from(ids.to_vec()))
+            .iter()
+            .collect()
     }
 
     #[test]
@@ -105,7 +107,11 @@ mod tests {
         );
         // 50% of the three that rank is two.
         assert_eq!(
-            ranked(Take::Fraction(Decimal::new(5, 1)), &[Some(1), None, Some(2), Some(1)], &ids),
+            ranked(
+                Take::Fraction(Decimal::new(5, 1)),
+                &[Some(1), None, Some(2), Some(1)],
+                &ids
+            ),
             [false, false, true, true]
         );
         assert_eq!(

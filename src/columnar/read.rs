@@ -460,7 +460,11 @@ fn first_valid_of<T: arrow_array::ArrowPrimitiveType>(
     suspect: impl Fn(T::Native) -> bool,
     bad: impl Fn(T::Native) -> bool,
 ) -> Option<usize> {
-    if !array.values().iter().fold(false, |any, v| any | suspect(*v)) {
+    if !array
+        .values()
+        .iter()
+        .fold(false, |any, v| any | suspect(*v))
+    {
         return None;
     }
     first_valid(array, bad)
