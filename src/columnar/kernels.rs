@@ -137,7 +137,16 @@ fn plan_at(
                 attribute: *attribute,
                 negated: *negated,
             },
-            _ => return None,
+            // A number expression: `x == null`.
+            _ => Plan::Numbers {
+                op: if *negated {
+                    CompareOp::Ne
+                } else {
+                    CompareOp::Eq
+                },
+                lhs: numbers::plan(program, columns, *operand)?,
+                rhs: Number::Literal(None),
+            },
         },
         Node::In {
             element,

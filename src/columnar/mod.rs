@@ -407,6 +407,194 @@ fn cents(score: rust_decimal::Decimal) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Decimal128Type;
+
+    const SCHEMA: &str =
+        "schema { contact { n: number, m: number? } event buy { amount: number } }";
+    const NOW: &str = "2026-11-22T12:00:00Z";
+
+    /// The results of `rules` over `contacts` (JSON forms), checked against the row
+    /// interpreter, with whether each column was computed column-wise.
+    fn evaluated(rules: &str, contacts: &[&str]) -> (RecordBatch, Vec<bool>) {
+        let program =
+            crate::compile(&format!("{SCHEMA}\n{rules}")).unwrap_or_else(|e| panic!("{e}"));
+        let contacts: Vec<Contact> = contacts
+            .iter()
+            .map(|json| {
+                program
+                    .contact_from_json(json)
+                    .unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        let context = Context::new(NOW.parse().unwrap_or_default());
+        let (people, events) = program
+            .contacts_to_arrow(&contacts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (results, traced) = program
+            .evaluate_arrow_traced(&people, &events, &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = program
+            .evaluate_batch(&contacts, &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (row, evaluation) in rows.iter().enumerate() {
+            for (column, (_, name, output)) in layout::outputs(&program).enumerate() {
+                let array = results.column(column);
+                match output {
+                    Output::Segment => assert_eq!(
+                        array.as_boolean().value(row),
+                        evaluation.segments().iter().any(|s| s == name),
+                        "{name}, row {row}"
+                    ),
+                    Output::Score => {
+                        let value = evaluation
+                            .scores()
+                            .find(|(n, _)| *n == name)
+                            .map(|(_, v)| v.clone());
+                        let cents = array.as_primitive::<Decimal128Type>().value(row);
+                        let got = rust_decimal::Decimal::from_i128_with_scale(cents, 2);
+                        assert_eq!(Some(Value::Number(got)), value, "{name}, row {row}");
+                    }
+                    Output::Decision => {}
+                }
+            }
+        }
+        (results, traced)
+    }
+
+    fn segment(results: &RecordBatch, column: usize) -> Vec<bool> {
+        results
+            .column(column)
+            .as_boolean()
+            .iter()
+            .map(|b| b.unwrap_or(false))
+            .collect()
+    }
+
+    fn buys(instants: &[&str]) -> String {
+        let events: Vec<String> = instants
+            .iter()
+            .map(|at| format!(r#"{{"kind": "buy", "at": "{at}", "props": {{"amount": 10}}}}"#))
+            .collect();
+        format!(
+            r#"{{"id": "a", "attributes": {{"n": 1}}, "events": [{}]}}"#,
+            events.join(",")
+        )
+    }
+
+    #[test]
+    fn windows_close_exactly_where_the_row_interpreter_closes_them() {
+        let rules = "
+            segment within_day { count(buy within 1d) == 1 }
+            segment since_day { count(buy since now - 1d) == 2 }
+            segment between_days { count(buy between now - 2d and now - 1d) == 1 }
+            segment all_time { count(buy) == 3 }";
+        // A day before now, now, and a second after now (not yet seen).
+        let contact = buys(&[
+            "2026-11-21T12:00:00Z",
+            "2026-11-22T12:00:00Z",
+            "2026-11-22T12:00:01Z",
+        ]);
+        let (results, traced) = evaluated(rules, &[&contact]);
+        assert_eq!(traced, [true; 4]);
+        assert_eq!(segment(&results, 0), [true]);
+        assert_eq!(segment(&results, 1), [true]);
+        // `between` excludes its end: the event a day ago is out, none two days ago.
+        assert_eq!(segment(&results, 2), [false]);
+        assert_eq!(segment(&results, 3), [false]);
+        let earlier = buys(&["2026-11-20T12:00:00Z"]);
+        let (results, _) = evaluated(rules, &[&earlier]);
+        assert_eq!(segment(&results, 2), [true]);
+    }
+
+    #[test]
+    fn contacts_without_events_have_empty_aggregates() {
+        let rules = "
+            segment no_sum { sum(buy, amount) == 0 }
+            segment no_avg { avg(buy, amount) == null }
+            segment no_min { min(buy, amount) is null and max(buy, amount) == null }
+            segment none { not exists(buy) and count(buy) == 0 }
+            score points { per buy => +5 max 20  when n > 0 => +1 }";
+        let contact = r#"{"id": "a", "attributes": {"n": 1}}"#;
+        let (results, traced) = evaluated(rules, &[contact, &buys(&["2026-11-01T00:00:00Z"])]);
+        assert_eq!(traced, [true; 5]);
+        for column in 0..4 {
+            assert_eq!(segment(&results, column), [true, false], "column {column}");
+        }
+        let scores = results.column(4).as_primitive::<Decimal128Type>();
+        assert_eq!(scores.values().to_vec(), [100, 600]);
+    }
+
+    #[test]
+    fn an_empty_batch_gives_empty_columns() {
+        let (results, traced) = evaluated(
+            "score s { when n > 1 => +1 }\nsegment best { top 2 by score(s) }\ndecide d { when segment(best) => \"x\" }",
+            &[],
+        );
+        assert_eq!(results.num_rows(), 0);
+        assert_eq!(traced, [true; 3]);
+    }
+
+    #[test]
+    fn arithmetic_overflow_and_division_by_zero_give_null() {
+        let program = crate::compile(&format!(
+            "{SCHEMA}
+             segment overflows {{ n * 2 == null and n + n == null }}
+             segment by_zero {{ n / (m - m) == null and n / (m - m) != 1 }}
+             segment fine {{ n - n == 0 and (n + 1) - n == 1 }}"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let ids: ArrayRef = Arc::new(StringArray::from(vec!["a"]));
+        // 7 × 10^28, the largest a `Decimal` holds is about 7.9 × 10^28: at scale 0.
+        let big = 70_000_000_000_000_000_000_000_000_000_i128;
+        let numbers = |value: Option<i128>| -> ArrayRef {
+            Arc::new(
+                Decimal128Array::from(vec![value])
+                    .with_precision_and_scale(38, 0)
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        };
+        let people = RecordBatch::try_from_iter([
+            ("contact", ids),
+            ("n", numbers(Some(big))),
+            ("m", numbers(Some(5))),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let events = RecordBatch::new_empty(program.arrow_events_schema());
+        let context = Context::new(NOW.parse().unwrap_or_default());
+        let (results, traced) = program
+            .evaluate_arrow_traced(&people, &events, &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(traced, [true; 3]);
+        let contact = program
+            .contact("a")
+            .attribute(
+                "n",
+                Value::Number(rust_decimal::Decimal::from_i128_with_scale(big, 0)),
+            )
+            .attribute("m", 5)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = program
+            .evaluate_batch([&contact], &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rows[0].segments(), ["by_zero", "fine", "overflows"]);
+        for column in 0..3 {
+            assert_eq!(segment(&results, column), [true], "column {column}");
+        }
+    }
+
+    #[test]
+    fn constructs_without_a_columnar_form_fall_back_item_by_item() {
+        let rules = r#"
+            segment plain { n > 0 }
+            segment pattern { n > 0 and "x" matches "^x" }
+            segment both { segment(plain) and segment(pattern) }
+            score s { when segment(plain) => +3 }"#;
+        let (results, traced) = evaluated(rules, &[&buys(&[])]);
+        assert_eq!(traced, [true, false, false, true]);
+        assert_eq!(segment(&results, 2), [true]);
+    }
 
     /// Whether every segment of `rules` (over a small schema) has a columnar form.
     fn all_columnar(rules: &str) -> bool {
