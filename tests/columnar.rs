@@ -287,7 +287,8 @@ proptest! {
         let mut source = rules::SCHEMA.to_owned();
         let mut expected: Vec<bool> = Vec::new();
         // The last segment and score declared, with whether each is column-wise.
-        let (mut segment, mut score): (Option<(String, bool)>, Option<(String, bool)>) = (None, None);
+        let mut segment: Option<(String, bool)> = None;
+        let mut score: Option<(String, bool)> = None;
         for (i, (kind, body, columnar)) in items.iter().enumerate() {
             let mut ok = *columnar;
             let mut body = body.clone();

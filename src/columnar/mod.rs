@@ -185,7 +185,7 @@ impl Program {
                     .and_then(|plan| plan.keys(&env))
                 {
                     Some(keys) => {
-                        columnar[index] = true;
+                        put(&mut columnar, index, true);
                         keys
                     }
                     None => {
@@ -196,7 +196,7 @@ impl Program {
                     }
                 };
                 let members = rank::members(ranking.take, keys, contacts.ids);
-                env.columns[index] = Some(Column::Bool(members.clone()));
+                put(&mut env.columns, index, Some(Column::Bool(members.clone())));
                 resolved.push((id, members));
                 continue;
             }
@@ -211,8 +211,8 @@ impl Program {
                 .and_then(|plan| plan.evaluate(&env));
             match column {
                 Some(column) => {
-                    env.columns[index] = Some(column);
-                    columnar[index] = true;
+                    put(&mut env.columns, index, Some(column));
+                    put(&mut columnar, index, true);
                 }
                 None => fallbacks.push(id),
             }
@@ -224,7 +224,11 @@ impl Program {
             });
             for (position, id) in fallbacks.iter().enumerate() {
                 let column = values.iter().map(|values| values.get(position));
-                env.columns[id.index()] = Some(row_column(self, *id, column));
+                put(
+                    &mut env.columns,
+                    id.index(),
+                    Some(row_column(self, *id, column)),
+                );
             }
         }
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(outputs.len());
@@ -291,6 +295,13 @@ impl Program {
             write::contacts(&self.schema, &contacts)?,
             write::events(&self.schema, &contacts)?,
         ))
+    }
+}
+
+/// Sets `slots[index]` (there is a slot for every item).
+fn put<T>(slots: &mut [T], index: usize, value: T) {
+    if let Some(slot) = slots.get_mut(index) {
+        *slot = value;
     }
 }
 
