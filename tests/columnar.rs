@@ -251,9 +251,11 @@ fn columnar_item() -> impl Strategy<Value = (&'static str, String, bool)> {
                 (if all { "decide all" } else { "decide" }, body, ok)
             }),
         2 => (select(vec!["top 3 by", "top 2 by", "top 25% by", "top 1 by"]),
-              select(vec!["score(@@N)", "n", "count(buy within 30d)", "n - m"]),
+              select(vec!["score(@@N)", "n", "count(buy within 30d)", "n - m", "len(lower(s))"]),
               select(vec!["", " where n > 100", " where segment(@@S)"]))
-            .prop_map(|(take, by, filter)| ("segment", format!("{take} {by}{filter}"), true)),
+            .prop_map(|(take, by, filter)| {
+                ("segment", format!("{take} {by}{filter}"), !by.contains("lower"))
+            }),
     ]
 }
 

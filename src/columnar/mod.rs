@@ -173,7 +173,10 @@ impl Program {
         let mut resolved: fallback::Resolved = Vec::new();
         let mut fallbacks: Vec<ItemId> = Vec::new();
         let mut columnar = vec![false; self.items.len()];
-        let whole = ranks_in_the_past(self);
+        if ranks_in_the_past(self) {
+            let columns = self.every_item_by_rows(&contacts, &events, context, &outputs)?;
+            return finish(self, &outputs, columns, &columnar);
+        }
         for index in dependency_order(self) {
             let Some(item) = self.items.get(index) else {
                 continue;
@@ -181,7 +184,6 @@ impl Program {
             let id = ItemId::from_index(index);
             if let ItemBody::Ranked(ranking) = &item.body {
                 let keys = match items::plan_ranking(self, &env.columns, ranking)
-                    .filter(|_| !whole)
                     .and_then(|plan| plan.keys(&env))
                 {
                     Some(keys) => {
@@ -206,9 +208,8 @@ impl Program {
             ) {
                 continue;
             }
-            let column = items::plan(self, &env.columns, index)
-                .filter(|_| !whole)
-                .and_then(|plan| plan.evaluate(&env));
+            let column =
+                items::plan(self, &env.columns, index).and_then(|plan| plan.evaluate(&env));
             match column {
                 Some(column) => {
                     put(&mut env.columns, index, Some(column));
@@ -231,29 +232,45 @@ impl Program {
                 );
             }
         }
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(outputs.len());
-        let mut traced = Vec::with_capacity(outputs.len());
-        for (index, _, _) in &outputs {
-            traced.push(columnar.get(*index).copied().unwrap_or(false));
-            columns.push(match env.columns.get_mut(*index).and_then(Option::take) {
-                Some(Column::Bool(answers)) => Arc::new(BooleanArray::new(answers, None)),
-                Some(Column::Number(scores)) => score_column(&scores)?,
-                Some(Column::Json(texts)) => Arc::new(texts),
-                None => {
-                    return Err(ColumnarError::contacts(
-                        ColumnarErrorKind::InvalidContact,
-                        CONTACT,
-                        "an item could not be evaluated",
-                    ));
-                }
+        finish(self, &outputs, env.columns, &columnar)
+    }
+
+    /// Every output item's column from the row interpreter, over the whole batch.
+    fn every_item_by_rows(
+        &self,
+        contacts: &read::Contacts<'_>,
+        events: &read::Events<'_>,
+        context: &Context,
+        outputs: &[(usize, &str, Output)],
+    ) -> Result<Vec<Option<Column>>, ColumnarError> {
+        let people = read::all_contacts(self, contacts, events)?;
+        let mut columns = vec![None; self.items.len()];
+        let evaluations = self.evaluate_batch(&people, context).map_err(|err| {
+            ColumnarError::contacts(ColumnarErrorKind::InvalidContact, CONTACT, err.to_string())
+        })?;
+        for (index, name, output) in outputs {
+            let values = evaluations.iter().map(|evaluation| match output {
+                Output::Segment => Some(Value::Bool(
+                    evaluation.segments().iter().any(|segment| segment == name),
+                )),
+                Output::Score => evaluation
+                    .scores()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone()),
+                Output::Decision => evaluation
+                    .decisions()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone()),
             });
+            let values: Vec<Option<Value>> = values.collect();
+            let column = row_column(
+                self,
+                ItemId::from_index(*index),
+                values.iter().map(Option::as_ref),
+            );
+            put(&mut columns, *index, Some(column));
         }
-        let results = write::batch(
-            self.arrow_results_schema(),
-            columns,
-            ColumnarError::contacts,
-        )?;
-        Ok((results, traced))
+        Ok(columns)
     }
 
     /// `contacts` as the two record batches [`Program::evaluate_arrow`] reads, in the
@@ -296,6 +313,39 @@ impl Program {
             write::events(&self.schema, &contacts)?,
         ))
     }
+}
+
+/// The results batch from the items' columns, with whether each was computed
+/// column-wise.
+fn finish(
+    program: &Program,
+    outputs: &[(usize, &str, Output)],
+    mut items: Vec<Option<Column>>,
+    columnar: &[bool],
+) -> Result<(RecordBatch, Vec<bool>), ColumnarError> {
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(outputs.len());
+    let mut traced = Vec::with_capacity(outputs.len());
+    for (index, _, _) in outputs {
+        traced.push(columnar.get(*index).copied().unwrap_or(false));
+        columns.push(match items.get_mut(*index).and_then(Option::take) {
+            Some(Column::Bool(answers)) => Arc::new(BooleanArray::new(answers, None)),
+            Some(Column::Number(scores)) => score_column(&scores)?,
+            Some(Column::Json(texts)) => Arc::new(texts),
+            None => {
+                return Err(ColumnarError::contacts(
+                    ColumnarErrorKind::InvalidContact,
+                    CONTACT,
+                    "an item could not be evaluated",
+                ));
+            }
+        });
+    }
+    let results = write::batch(
+        program.arrow_results_schema(),
+        columns,
+        ColumnarError::contacts,
+    )?;
+    Ok((results, traced))
 }
 
 /// Sets `slots[index]` (there is a slot for every item).
@@ -593,6 +643,22 @@ mod tests {
         for column in 0..3 {
             assert_eq!(segment(&results, column), [true], "column {column}");
         }
+    }
+
+    #[test]
+    fn a_ranking_as_of_another_instant_leaves_the_program_to_the_row_interpreter() {
+        let rules = "
+            segment best { top 1 by n }
+            segment was_best { segment(best, at: now - 1d) }
+            segment big { n > 1 }";
+        let contacts = [
+            r#"{"id": "a", "attributes": {"n": 3}}"#,
+            r#"{"id": "b", "attributes": {"n": 3}}"#,
+        ];
+        let (results, traced) = evaluated(rules, &contacts);
+        assert_eq!(traced, [false; 3]);
+        assert_eq!(segment(&results, 0), [true, false]);
+        assert_eq!(segment(&results, 1), [true, false]);
     }
 
     #[test]
