@@ -1,14 +1,17 @@
-//! Column-wise conditions: a segment's condition, when it is made only of
-//! constructs with a columnar form, planned once and answered for the whole batch
-//! as a bitmap, one pass per comparison.
+//! Column-wise conditions: a condition made only of constructs with a columnar form,
+//! planned once and answered for the whole batch as a bitmap, one pass per
+//! comparison.
 //!
 //! The columnar constructs are comparisons of an attribute with a literal (numbers
 //! and strings ordered or compared for equality, bools and null compared for
-//! equality), `is null` and `is not null` on an attribute, `in` and `not in` a list of
-//! literals, a bool attribute or literal used as a condition, and `and`, `or`, `not`
-//! over them. Every condition is two-valued (§4.3): a comparison with a null is
-//! false but for `!=`, which is true, so each answer is one bitmap and the logical
-//! operators are bitwise. Anything else leaves the segment to the row interpreter.
+//! equality; the literal put at the column's scale once, so that numbers compare as
+//! integers), `is null` and `is not null`, `in` and `not in` a list of literals, a
+//! bool attribute or literal used as a condition, comparisons of number expressions
+//! ([`super::numbers`]), `exists` of an event query ([`super::events`]), `segment(x)`
+//! of a segment answered column-wise, and `and`, `or`, `not` over them. Every
+//! condition is two-valued (§4.3): a comparison with a null is false but for `!=`,
+//! which is true, so each answer is one bitmap and the logical operators are bitwise.
+//! Anything else leaves the item to the row interpreter.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;

@@ -3,12 +3,16 @@
 //! one record batch of results.
 //!
 //! It reads the compiled [`Program`] (its schema, items and nodes) and the batches,
-//! and gives Arrow arrays; it never reaches into the row interpreter's internals.
-//! Segments whose condition has a columnar form ([`kernels`]) are answered column by
-//! column over the contacts batch, as bitmaps; every other item is answered by the
-//! row interpreter ([`Program::evaluate_batch`]) over contacts built from the
-//! batches, so that every answer is the one the row interpreter gives. The layout of
-//! the batches is described in the [language reference](crate::language#arrow-batches).
+//! and gives Arrow arrays. Items are taken in dependency order ([`env`](mod@env) holds the
+//! columns answered so far); each one with a columnar form ([`items`]: conditions in
+//! [`kernels`], numbers in [`numbers`], event queries in [`events`], rankings in
+//! [`rank`]) is answered column by column; each other one is answered by the row
+//! interpreter, per contact, for that item alone ([`fallback`], through the
+//! evaluator's probe, with the rankings resolved so far remembered), over contacts
+//! built from the batches once, when first needed. Every answer is the one
+//! [`Program::evaluate_batch`] gives. The layout of the batches, and which constructs
+//! are columnar, are described in the
+//! [language reference](crate::language#arrow-batches).
 
 mod env;
 mod error;
