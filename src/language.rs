@@ -1834,6 +1834,8 @@
 //!   instant or a `datetime` attribute, conditions of the contact alone, and
 //!   `and`/`or`/`not`; any `within`, and `since` / `between` bounds that are `now`,
 //!   `now ± D`, an instant literal or a `datetime` attribute;
+//! * comparisons of instants, each a `datetime` attribute, `now`, `now ± D` or an
+//!   instant literal (`last_seen > now - 30d`);
 //! * segments whose condition is made of the above and of `segment(x)` of a segment
 //!   answered column-wise;
 //! * scores whose `when` rules have such conditions and number points, and whose
@@ -1846,8 +1848,8 @@
 //!   always resolved over the whole batch, with the row path's tie-breaking).
 //!
 //! Left to the row interpreter, item by item: any other construct (string functions,
-//! `matches`, `contains` on lists, `first`/`last`, `now`, `today` and the calendar
-//! functions, date and duration arithmetic, interpolation, `decision(x)`, comparisons
+//! `matches`, `contains` on lists, `first`/`last`, `today` and the calendar
+//! functions, dates, other instant, date and duration arithmetic, interpolation, `decision(x)`, comparisons
 //! of two strings), and every reference with `at:` (time travel). A program that needs
 //! a ranked segment as of another instant than `now` is answered whole by the row
 //! interpreter. With the crate feature `parallel`, the per-contact loops (decimal

@@ -185,9 +185,12 @@ fn columnar_rich_condition() -> impl Strategy<Value = String> {
                 "(n + m) * 2", "n / (m - 50)", "abs(n - 150)", "round(n / 7, 1)", "(m ?? 0) + 1",
                 "-n", "len(s)", "min(n, 50)", "max(m, 20)", "floor(n / 3)", "ceil(n / 3.5)",
                 "n * 0.1 - m", "score(@@N)", "score(@@N) - n / 4",
-            ]), op, select(vec!["0", "3.5", "20", "50", "-100", "150"]))
+            ]), op.clone(), select(vec!["0", "3.5", "20", "50", "-100", "150"]))
             .prop_map(|(e, op, k)| format!("{e} {op} {k}")),
         1 => Just("segment(@@S)".to_owned()),
+        1 => (select(vec!["c", "now - 30d", "@2026-06-01T00:00:00Z", "now"]), op.clone(),
+              select(vec!["c", "now - 100d", "now + 1d", "@2026-01-01T00:00:00Z"]))
+            .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
     ];
     leaf.prop_recursive(2, 8, 3, |inner| {
         prop_oneof![

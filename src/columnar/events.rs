@@ -106,6 +106,47 @@ pub(super) enum Points {
     Contact(Number),
 }
 
+/// Two instants compared (`c > now - 30d`, `c <= @2026-01-01T00:00:00Z`): each a
+/// `datetime` attribute, `now`, `now ± D` or an instant literal.
+#[derive(Debug, Clone)]
+pub(super) struct Instants {
+    op: CompareOp,
+    lhs: Bound,
+    rhs: Bound,
+}
+
+/// The columnar form of `lhs op rhs` over instants, if it has one.
+pub(super) fn plan_instants(
+    program: &Program,
+    op: CompareOp,
+    lhs: NodeId,
+    rhs: NodeId,
+) -> Option<Instants> {
+    Some(Instants {
+        op,
+        lhs: plan_bound(program, lhs)?,
+        rhs: plan_bound(program, rhs)?,
+    })
+}
+
+impl Instants {
+    /// The answer for every contact, with the null logic of §4.3.
+    pub fn evaluate(&self, env: &Env<'_>) -> BooleanBuffer {
+        let (lhs, rhs) = (self.lhs.values(env), self.rhs.values(env));
+        let (now, op) = (env.now, self.op);
+        BooleanBuffer::collect_bool(env.rows(), |row| {
+            let a = self.lhs.at(now, &lhs, row);
+            let b = self.rhs.at(now, &rhs, row);
+            match (op, a, b) {
+                (CompareOp::Eq, a, b) => a == b,
+                (CompareOp::Ne, a, b) => a != b,
+                (op, Some(a), Some(b)) => Orderings::of(op).contain(a.cmp(&b)),
+                _ => false,
+            }
+        })
+    }
+}
+
 /// The columnar form of `query`, if it has one.
 pub(super) fn plan_query(
     program: &Program,

@@ -75,6 +75,8 @@ pub(super) enum Plan {
     },
     /// `exists(query)`.
     Exists(Box<QueryPlan>),
+    /// Two instants compared.
+    Instants(Box<events::Instants>),
     Not(Box<Plan>),
     And(Box<[Plan]>),
     Or(Box<[Plan]>),
@@ -119,10 +121,12 @@ fn plan_at(
             };
             match literal.and_then(|(op, a, v)| compare_literal(op, a, attribute_type(a)?, v)) {
                 Some(plan) => plan,
-                None => Plan::Numbers {
-                    op: *op,
-                    lhs: numbers::plan(program, columns, *lhs)?,
-                    rhs: numbers::plan(program, columns, *rhs)?,
+                None => match (
+                    numbers::plan(program, columns, *lhs),
+                    numbers::plan(program, columns, *rhs),
+                ) {
+                    (Some(lhs), Some(rhs)) => Plan::Numbers { op: *op, lhs, rhs },
+                    _ => Plan::Instants(Box::new(events::plan_instants(program, *op, *lhs, *rhs)?)),
                 },
             }
         }
@@ -290,6 +294,7 @@ pub(super) fn evaluate(plan: &Plan, env: &Env<'_>) -> Option<BooleanBuffer> {
             })
         }
         Plan::Exists(query) => query.exists(env)?,
+        Plan::Instants(instants) => instants.evaluate(env),
         Plan::Not(operand) => !&evaluate(operand, env)?,
         Plan::And(operands) => {
             let mut answers = BooleanBuffer::new_set(rows);
