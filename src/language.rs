@@ -1849,8 +1849,9 @@
 //!
 //! Left to the row interpreter, item by item: any other construct (string functions,
 //! `matches`, `contains` on lists, `first`/`last`, `today` and the calendar
-//! functions, dates, other instant, date and duration arithmetic, interpolation, `decision(x)`, comparisons
-//! of two strings), and every reference with `at:` (time travel). A program that needs
+//! functions, dates, other instant, date and duration arithmetic, interpolation,
+//! `decision(x)`, comparisons of two strings), and every reference with `at:` (time
+//! travel). A program that needs
 //! a ranked segment as of another instant than `now` is answered whole by the row
 //! interpreter. With the crate feature `parallel`, the per-contact loops (decimal
 //! arithmetic, score tables, decisions, the row interpreter's contacts) run on rayon's

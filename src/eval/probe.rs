@@ -123,6 +123,7 @@ impl<'p> Probe<'p> {
     /// Records the value of `item` as of `offset` before now, computed elsewhere (a
     /// ranked segment's membership, resolved over a whole batch): the items asked for
     /// afterwards find it instead of computing it.
+    #[cfg(feature = "arrow")]
     pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
         self.evaluator.remember(item, offset, value);
     }
