@@ -1897,16 +1897,54 @@
 //! `ColumnarError` naming the batch, the column, the row where
 //! one value is at fault, and what was expected.
 //!
-//! **What is columnar.** A segment that references no other item, whose condition is
-//! made only of comparisons of an attribute with a literal (`n > 10`, `3 <= m`,
-//! `country == "BR"`, `b == true`, `m == null`), `is null` and `is not null` on an
-//! attribute, `in` and `not in` a list of literals, a bool attribute or literal used
-//! as a condition, and `and`, `or`, `not`, is answered column by column over the
-//! contacts batch, as bitmaps, with the null logic above (a comparison with a null is
-//! false but for `!=`). Every other item (event queries and aggregates, arithmetic,
-//! functions, patterns, scores, decisions, ranked segments, references between items)
-//! is answered by the row interpreter over contacts built from the batches; then the
-//! whole batch is built into contacts once.
+//! **What is columnar.** Each item is answered on its own, in dependency order:
+//! column by column over the batches when it has a columnar form, otherwise by the
+//! row interpreter, per contact, for that item alone (and what it references, which
+//! the row interpreter computes again; ranked segments resolved before are given to
+//! it). The answers are the same either way, digit for digit: the columnar kernels use
+//! the interpreter's decimal operations in its order. The contacts batch is built into
+//! contacts only when some item needs the row interpreter.
+//!
+//! Column-wise, over the contacts batch (bitmaps for conditions, one decimal per
+//! contact for numbers):
+//!
+//! * comparisons of an attribute with a literal (`n > 10`, `3 <= m`, `s == "BR"`,
+//!   `b == true`, `m == null`), `is null` / `is not null` (of an attribute or a number
+//!   expression), `in` / `not in` a list of literals, a bool attribute or literal as a
+//!   condition, `and`, `or`, `not`, with the null logic above;
+//! * number expressions compared with each other or with literals: number attributes
+//!   and literals, `+ - * /` and unary minus (null on overflow and on division by
+//!   zero), `abs`, `floor`, `ceil`, `round`, `min`, `max`, `len` of a string
+//!   attribute, `??`, `score(x)` of a score answered column-wise;
+//! * event aggregates, as grouped kernels over the events batch: `exists`, `count`,
+//!   `sum`, `avg`, `min`, `max` of a number prop, of a kind or a group, with a `where`
+//!   made of comparisons of a prop with a literal, `is null`, `in`, `contains` /
+//!   `starts_with` / `ends_with` a literal, `at` compared with `now`, `now ± D`, an
+//!   instant or a `datetime` attribute, conditions of the contact alone, and
+//!   `and`/`or`/`not`; any `within`, and `since` / `between` bounds that are `now`,
+//!   `now ± D`, an instant literal or a `datetime` attribute;
+//! * comparisons of instants, each a `datetime` attribute, `now`, `now ± D` or an
+//!   instant literal (`last_seen > now - 30d`);
+//! * segments whose condition is made of the above and of `segment(x)` of a segment
+//!   answered column-wise;
+//! * scores whose `when` rules have such conditions and number points, and whose
+//!   `per` rules have such queries and points that are a literal, a number prop of the
+//!   event or a number expression of the contact, with `max`, `decay`, `clamp` and
+//!   the rounding to two places;
+//! * decisions (first match and `decide all`) whose arms have such conditions and
+//!   whose values are literals or attributes;
+//! * ranked segments whose key and `where` have such forms (the ranking itself is
+//!   always resolved over the whole batch, with the row path's tie-breaking).
+//!
+//! Left to the row interpreter, item by item: any other construct (string functions,
+//! `matches`, `contains` on lists, `first`/`last`, `today` and the calendar
+//! functions, dates, other instant, date and duration arithmetic, interpolation,
+//! `decision(x)`, comparisons of two strings), and every reference with `at:` (time
+//! travel). A program that needs
+//! a ranked segment as of another instant than `now` is answered whole by the row
+//! interpreter. With the crate feature `parallel`, the per-contact loops (decimal
+//! arithmetic, score tables, decisions, the row interpreter's contacts) run on rayon's
+//! pool.
 //! # Formatting source
 //!
 //! [`format`](crate::format) (and `funil fmt [--check] FILES...`) rewrites rules in the

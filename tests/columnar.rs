@@ -39,10 +39,17 @@ fn contacts_of(program: &Program, json: &[String]) -> Vec<Contact> {
 }
 
 /// Asserts that `evaluate_arrow` over the contacts' batches gives, for every item and
-/// contact, what `evaluate_batch` gives.
-fn assert_same(program: &Program, contacts: &[Contact], context: &Context) {
+/// contact, what `evaluate_batch` gives; returns, for each column of the results,
+/// whether it was computed column-wise.
+fn assert_same(program: &Program, contacts: &[Contact], context: &Context) -> Vec<bool> {
     let (people, events) = program.contacts_to_arrow(contacts).unwrap();
-    let results = program.evaluate_arrow(&people, &events, context).unwrap();
+    let (results, columnar) = program
+        .evaluate_arrow_traced(&people, &events, context)
+        .unwrap();
+    assert_eq!(
+        results,
+        program.evaluate_arrow(&people, &events, context).unwrap()
+    );
     let rows = program.evaluate_batch(contacts, context).unwrap();
     assert_eq!(results.num_rows(), rows.len());
     assert_eq!(results.schema(), program.arrow_results_schema());
@@ -82,6 +89,7 @@ fn assert_same(program: &Program, contacts: &[Contact], context: &Context) {
             }
         }
     }
+    columnar
 }
 
 /// A condition made only of constructs with a columnar form, over the generator's
@@ -119,6 +127,141 @@ fn columnar_condition() -> impl Strategy<Value = String> {
     })
 }
 
+/// An event query of the generator's schema with a columnar form: a kind or the
+/// group, a `where` over props, `at` or the contact, a window.
+fn columnar_query(kinds: Vec<&'static str>) -> impl Strategy<Value = String> {
+    let filter = |kind: &str| -> Vec<&'static str> {
+        match kind {
+            "view" => vec![
+                "",
+                " where path starts_with \"/p\"",
+                " where path == \"/home\"",
+            ],
+            "click" => vec![
+                "",
+                " where amount > 50",
+                " where url != \"/x\" and amount <= 100",
+            ],
+            "buy" => vec![
+                "",
+                " where category in [\"books\", \"A\"]",
+                " where not (amount >= 12.5)",
+            ],
+            "mail.sent" => vec!["", " where campaign == \"A\""],
+            _ => vec!["", " where contact.s == \"BR\"", " where at > now - 3d"],
+        }
+    };
+    let window = select(vec![
+        "",
+        "",
+        " within 7d",
+        " within 30d",
+        " within 1d",
+        " since now - 14d",
+        " since @2026-10-01T00:00:00Z",
+        " since c",
+        " between now - 30d and now - 1d",
+        " between @2026-09-01T00:00:00Z and @2026-11-22T12:00:00Z",
+    ]);
+    select(kinds).prop_flat_map(move |kind| {
+        (select(filter(kind)), window.clone()).prop_map(move |(f, w)| format!("{kind}{f}{w}"))
+    })
+}
+
+/// A condition over the contact with a columnar form; `@@S` stands for a segment
+/// and `@@N` for a score declared before.
+fn columnar_rich_condition() -> impl Strategy<Value = String> {
+    let all = vec!["view", "click", "buy", "mail.sent", "act"];
+    let op = select(vec!["==", "!=", "<", "<=", ">", ">="]);
+    let leaf = prop_oneof![
+        3 => columnar_condition(),
+        2 => (columnar_query(all.clone()), op.clone(), 0_u32..4)
+            .prop_map(|(q, op, k)| format!("count({q}) {op} {k}")),
+        2 => columnar_query(all).prop_map(|q| format!("exists({q})")),
+        2 => (columnar_query(vec!["click", "buy"]), select(vec!["sum", "avg", "min", "max"]), op.clone(),
+              select(vec!["0", "12.5", "60", "150"]))
+            .prop_map(|(q, f, op, k)| format!("{f}({q}, amount) {op} {k}")),
+        2 => (select(vec![
+                "(n + m) * 2", "n / (m - 50)", "abs(n - 150)", "round(n / 7, 1)", "(m ?? 0) + 1",
+                "-n", "len(s)", "min(n, 50)", "max(m, 20)", "floor(n / 3)", "ceil(n / 3.5)",
+                "n * 0.1 - m", "score(@@N)", "score(@@N) - n / 4",
+            ]), op.clone(), select(vec!["0", "3.5", "20", "50", "-100", "150"]))
+            .prop_map(|(e, op, k)| format!("{e} {op} {k}")),
+        1 => Just("segment(@@S)".to_owned()),
+        1 => (select(vec!["c", "now - 30d", "@2026-06-01T00:00:00Z", "now"]), op.clone(),
+              select(vec!["c", "now - 100d", "now + 1d", "@2026-01-01T00:00:00Z"]))
+            .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+    ];
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 2..3).prop_map(|c| format!("({})", c.join(" and "))),
+            vec(inner.clone(), 2..3).prop_map(|c| format!("({})", c.join(" or "))),
+            inner.prop_map(|c| format!("not ({c})")),
+        ]
+    })
+}
+
+/// An item with a columnar form (or, `false`, with one construct without): its
+/// keyword, its body, and whether it should be computed column-wise.
+fn columnar_item() -> impl Strategy<Value = (&'static str, String, bool)> {
+    let condition = || {
+        prop_oneof![
+            6 => columnar_rich_condition().prop_map(|c| (c, true)),
+            1 => Just(("s matches r\"^B\"".to_owned(), false)),
+        ]
+    };
+    let rule = prop_oneof![
+        2 => (condition(), select(vec!["+20", "-15", "+2.5", "n / 10", "score(@@N)"]))
+            .prop_map(|((c, ok), p)| (format!("when {c} => {p}"), ok)),
+        2 => (columnar_query(vec!["view", "click", "buy", "act"]), select(vec!["+10", "-5", "+0.5"]),
+              select(vec!["", " max 20", " max 3"]))
+            .prop_map(|(q, p, m)| (format!("per {q} => {p}{m}"), true)),
+        1 => (columnar_query(vec!["click", "buy"]), select(vec!["", " max 100"]))
+            .prop_map(|(q, m)| (format!("per {q} => amount{m}"), true)),
+    ];
+    let value = prop_oneof![
+        Just(vec!["\"A\"", "\"B\"", "s", "t"]),
+        Just(vec!["12.5", "n", "m", "20"]),
+    ]
+    .prop_flat_map(move |values| {
+        (
+            vec((condition(), select(values.clone())), 1..3),
+            proptest::option::of(select(values)),
+        )
+    });
+    prop_oneof![
+        3 => condition().prop_map(|(c, ok)| ("segment", c, ok)),
+        3 => (
+            vec(rule, 1..4),
+            select(vec!["", " decay half_life 7d", " decay half_life 30d"]),
+            select(vec!["", " clamp 0 to 50", " clamp -10 to 25"]),
+        )
+            .prop_map(|(rules, decay, clamp)| {
+                let ok = rules.iter().all(|(_, ok)| *ok);
+                let rules: Vec<String> = rules.into_iter().map(|(r, _)| r).collect();
+                ("score", format!("{}{decay}{clamp}", rules.join("\n")), ok)
+            }),
+        2 => (value, any::<bool>())
+            .prop_map(|((arms, otherwise), all)| {
+                let ok = arms.iter().all(|((_, ok), _)| *ok);
+                let mut body: String = arms
+                    .iter()
+                    .map(|((c, _), v)| format!("when {c} => {v}\n"))
+                    .collect();
+                if let Some(v) = otherwise {
+                    body.push_str(&format!("else => {v}"));
+                }
+                (if all { "decide all" } else { "decide" }, body, ok)
+            }),
+        2 => (select(vec!["top 3 by", "top 2 by", "top 25% by", "top 1 by"]),
+              select(vec!["score(@@N)", "n", "count(buy within 30d)", "n - m", "len(lower(s))"]),
+              select(vec!["", " where n > 100", " where segment(@@S)"]))
+            .prop_map(|(take, by, filter)| {
+                ("segment", format!("{take} {by}{filter}"), !by.contains("lower"))
+            }),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -133,6 +276,54 @@ proptest! {
         let program = compile(&set.with_schema());
         let contacts = contacts_of(&program, &json);
         assert_same(&program, &contacts, &Context::new(rules::now()).with_time_zone(zone));
+    }
+
+    /// Rule sets of the constructs with a columnar form (comparisons, arithmetic,
+    /// number functions, event aggregates with `where` and windows, `when` and `per`
+    /// score rules with caps, decay and clamps, decisions of literals, ranked
+    /// segments, references between items), with now and then one construct without:
+    /// every item is the row interpreter's answer, and every item made only of
+    /// columnar constructs was computed column-wise.
+    #[test]
+    fn columnar_rule_sets_give_the_row_answers_column_wise(
+        items in vec(columnar_item(), 1..6),
+        json in vec(rules::contact(), 0..14),
+    ) {
+        let mut source = rules::SCHEMA.to_owned();
+        let mut expected: Vec<bool> = Vec::new();
+        // The last segment and score declared, with whether each is column-wise.
+        let mut segment: Option<(String, bool)> = None;
+        let mut score: Option<(String, bool)> = None;
+        for (i, (kind, body, columnar)) in items.iter().enumerate() {
+            let mut ok = *columnar;
+            let mut body = body.clone();
+            if body.contains("@@S") {
+                let (name, fine) = segment.clone().unwrap_or(("i_none".into(), true));
+                body = if name == "i_none" { body.replace("segment(@@S)", "n > 10") } else { body.replace("@@S", &name) };
+                ok &= fine;
+            }
+            if body.contains("@@N") {
+                let (name, fine) = score.clone().unwrap_or(("i_none".into(), true));
+                body = if name == "i_none" { body.replace("score(@@N)", "n") } else { body.replace("@@N", &name) };
+                ok &= fine;
+            }
+            let name = format!("i{i}");
+            source.push_str(&format!("{kind} {name} {{\n{body}\n}}\n"));
+            match *kind {
+                "segment" => segment = Some((name, ok)),
+                "score" => score = Some((name, ok)),
+                _ => {}
+            }
+            expected.push(ok);
+        }
+        let program = compile(&source);
+        let contacts = contacts_of(&program, &json);
+        let columnar = assert_same(&program, &contacts, &Context::new(rules::now()));
+        for (i, (got, wanted)) in columnar.iter().zip(&expected).enumerate() {
+            if *wanted {
+                prop_assert!(*got, "item i{i} was left to the row interpreter:\n{source}");
+            }
+        }
     }
 
     /// Segments whose conditions all have a columnar form, with and without an item

@@ -1,14 +1,17 @@
-//! Column-wise conditions: a segment's condition, when it is made only of
-//! constructs with a columnar form, planned once and answered for the whole batch
-//! as a bitmap, one pass per comparison.
+//! Column-wise conditions: a condition made only of constructs with a columnar form,
+//! planned once and answered for the whole batch as a bitmap, one pass per
+//! comparison.
 //!
 //! The columnar constructs are comparisons of an attribute with a literal (numbers
 //! and strings ordered or compared for equality, bools and null compared for
-//! equality), `is null` and `is not null` on an attribute, `in` and `not in` a list of
-//! literals, a bool attribute or literal used as a condition, and `and`, `or`, `not`
-//! over them. Every condition is two-valued (§4.3): a comparison with a null is
-//! false but for `!=`, which is true, so each answer is one bitmap and the logical
-//! operators are bitwise. Anything else leaves the segment to the row interpreter.
+//! equality; the literal put at the column's scale once, so that numbers compare as
+//! integers), `is null` and `is not null`, `in` and `not in` a list of literals, a
+//! bool attribute or literal used as a condition, comparisons of number expressions
+//! ([`super::numbers`]), `exists` of an event query ([`super::events`]), `segment(x)`
+//! of a segment answered column-wise, and `and`, `or`, `not` over them. Every
+//! condition is two-valued (§4.3): a comparison with a null is false but for `!=`,
+//! which is true, so each answer is one bitmap and the logical operators are bitwise.
+//! Anything else leaves the item to the row interpreter.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -19,13 +22,15 @@ use arrow_array::{Array, ArrayRef, PrimitiveArray, StringArray};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use rust_decimal::Decimal;
 
-use super::read::Contacts;
+use super::env::{Column, Env};
+use super::events::{self, QueryPlan};
+use super::numbers::{self, Number};
 use crate::model::{AttrId, Type, Value};
-use crate::program::{CompareOp, Constant, Node, NodeId, Orderings, Program};
+use crate::program::{Aggregate, CompareOp, Constant, ItemId, Node, NodeId, Orderings, Program};
 
 /// How deep a condition may nest and still be planned: deeper ones, which rules
 /// written by people never reach, are left to the row interpreter.
-const MAX_DEPTH: u32 = 64;
+pub(super) const MAX_DEPTH: u32 = 64;
 
 /// Lists of literals longer than this are searched through a hash set.
 const SHORT_LIST: usize = 8;
@@ -60,21 +65,39 @@ pub(super) enum Plan {
         list: Box<[Value]>,
         negated: bool,
     },
+    /// `segment(x)`, answered column-wise.
+    Segment(ItemId),
+    /// Two number expressions compared.
+    Numbers {
+        op: CompareOp,
+        lhs: Number,
+        rhs: Number,
+    },
+    /// `exists(query)`.
+    Exists(Box<QueryPlan>),
+    /// Two instants compared.
+    Instants(Box<events::Instants>),
     Not(Box<Plan>),
     And(Box<[Plan]>),
     Or(Box<[Plan]>),
 }
 
-/// The columnar plan of the condition `node`, if every part of it has one.
-pub(super) fn plan(program: &Program, node: NodeId) -> Option<Plan> {
-    plan_at(program, node, 0)
+/// The columnar plan of the condition `node`, if every part of it has one; `columns`
+/// holds the items answered column-wise, which it may reference.
+pub(super) fn plan(program: &Program, columns: &[Option<Column>], node: NodeId) -> Option<Plan> {
+    plan_at(program, columns, node, 0)
 }
 
-fn plan_at(program: &Program, node: NodeId, depth: u32) -> Option<Plan> {
+fn plan_at(
+    program: &Program,
+    columns: &[Option<Column>],
+    node: NodeId,
+    depth: u32,
+) -> Option<Plan> {
     if depth > MAX_DEPTH {
         return None;
     }
-    let nested = |id: &NodeId| plan_at(program, *id, depth.saturating_add(1));
+    let nested = |id: &NodeId| plan_at(program, columns, *id, depth.saturating_add(1));
     let attribute_type = |id: AttrId| program.schema().attribute_type(id).map(Type::non_optional);
     Some(match program.nodes.get(node)? {
         Node::Literal(value) => Plan::Constant(matches!(value, Value::Bool(true))),
@@ -91,20 +114,46 @@ fn plan_at(program: &Program, node: NodeId, depth: u32) -> Option<Plan> {
             constant: constant.clone(),
         },
         Node::Compare { op, lhs, rhs } => {
-            let (op, attribute, literal) =
-                match (program.nodes.get(*lhs)?, program.nodes.get(*rhs)?) {
-                    (Node::Attribute(a), Node::Literal(v)) => (*op, *a, v),
-                    (Node::Literal(v), Node::Attribute(a)) => (op.swapped(), *a, v),
-                    _ => return None,
-                };
-            compare_literal(op, attribute, attribute_type(attribute)?, literal)?
+            let literal = match (program.nodes.get(*lhs)?, program.nodes.get(*rhs)?) {
+                (Node::Attribute(a), Node::Literal(v)) => Some((*op, *a, v)),
+                (Node::Literal(v), Node::Attribute(a)) => Some((op.swapped(), *a, v)),
+                _ => None,
+            };
+            match literal.and_then(|(op, a, v)| compare_literal(op, a, attribute_type(a)?, v)) {
+                Some(plan) => plan,
+                None => match (
+                    numbers::plan(program, columns, *lhs),
+                    numbers::plan(program, columns, *rhs),
+                ) {
+                    (Some(lhs), Some(rhs)) => Plan::Numbers { op: *op, lhs, rhs },
+                    _ => Plan::Instants(Box::new(events::plan_instants(program, *op, *lhs, *rhs)?)),
+                },
+            }
         }
+        Node::Item { item, offset } if offset.is_zero() => match columns.get(item.index())? {
+            Some(Column::Bool(_)) => Plan::Segment(*item),
+            _ => return None,
+        },
+        Node::Aggregate {
+            aggregate: Aggregate::Exists,
+            query,
+            ..
+        } => Plan::Exists(Box::new(events::plan_query(program, columns, query)?)),
         Node::IsNull { operand, negated } => match program.nodes.get(*operand)? {
             Node::Attribute(attribute) => Plan::IsNull {
                 attribute: *attribute,
                 negated: *negated,
             },
-            _ => return None,
+            // A number expression: `x == null`.
+            _ => Plan::Numbers {
+                op: if *negated {
+                    CompareOp::Ne
+                } else {
+                    CompareOp::Eq
+                },
+                lhs: numbers::plan(program, columns, *operand)?,
+                rhs: Number::Literal(None),
+            },
         },
         Node::In {
             element,
@@ -117,26 +166,30 @@ fn plan_at(program: &Program, node: NodeId, depth: u32) -> Option<Plan> {
             if !matches!(attribute_type(*attribute)?, Type::Number | Type::String) {
                 return None;
             }
-            let list: Box<[Value]> = match program.nodes.get(*list)? {
-                Node::Literal(Value::List(items)) => items.iter().cloned().collect(),
-                Node::List(items) => items
-                    .iter()
-                    .map(|item| match program.nodes.get(*item) {
-                        Some(Node::Literal(value)) => Some(value.clone()),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?,
-                _ => return None,
-            };
             Plan::In {
                 attribute: *attribute,
-                list,
+                list: literal_list(program, *list)?,
                 negated: *negated,
             }
         }
         Node::Not(operand) => Plan::Not(Box::new(nested(operand)?)),
         Node::And(operands) => Plan::And(operands.iter().map(nested).collect::<Option<_>>()?),
         Node::Or(operands) => Plan::Or(operands.iter().map(nested).collect::<Option<_>>()?),
+        _ => return None,
+    })
+}
+
+/// The literals of a list of literals.
+pub(super) fn literal_list(program: &Program, list: NodeId) -> Option<Box<[Value]>> {
+    Some(match program.nodes.get(list)? {
+        Node::Literal(Value::List(items)) => items.iter().cloned().collect(),
+        Node::List(items) => items
+            .iter()
+            .map(|item| match program.nodes.get(*item) {
+                Some(Node::Literal(value)) => Some(value.clone()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?,
         _ => return None,
     })
 }
@@ -170,7 +223,8 @@ fn compare_literal(op: CompareOp, attribute: AttrId, ty: &Type, literal: &Value)
 
 /// The answer of `plan` for every contact of the batch, or `None` when a column is
 /// not of the Arrow type the plan reads (then the row interpreter answers).
-pub(super) fn evaluate(plan: &Plan, contacts: &Contacts<'_>) -> Option<BooleanBuffer> {
+pub(super) fn evaluate(plan: &Plan, env: &Env<'_>) -> Option<BooleanBuffer> {
+    let contacts = env.contacts;
     let rows = contacts.len();
     let column = |attribute: &AttrId| -> Option<&ArrayRef> {
         contacts.attributes.get(attribute.index()).map(|c| c.array)
@@ -228,18 +282,31 @@ pub(super) fn evaluate(plan: &Plan, contacts: &Contacts<'_>) -> Option<BooleanBu
             };
             flip(with_nulls(found, array.nulls(), false), *negated)
         }
-        Plan::Not(operand) => !&evaluate(operand, contacts)?,
+        Plan::Segment(item) => match env.column(*item)? {
+            Column::Bool(answers) => answers.clone(),
+            _ => return None,
+        },
+        Plan::Numbers { op, lhs, rhs } => {
+            let (lhs, rhs) = (lhs.evaluate(env)?, rhs.evaluate(env)?);
+            let op = *op;
+            BooleanBuffer::collect_bool(rows, |row| {
+                numbers::compare(op, lhs.get(row), rhs.get(row))
+            })
+        }
+        Plan::Exists(query) => query.exists(env)?,
+        Plan::Instants(instants) => instants.evaluate(env),
+        Plan::Not(operand) => !&evaluate(operand, env)?,
         Plan::And(operands) => {
             let mut answers = BooleanBuffer::new_set(rows);
             for operand in operands.iter() {
-                answers = &answers & &evaluate(operand, contacts)?;
+                answers = &answers & &evaluate(operand, env)?;
             }
             answers
         }
         Plan::Or(operands) => {
             let mut answers = BooleanBuffer::new_unset(rows);
             for operand in operands.iter() {
-                answers = &answers | &evaluate(operand, contacts)?;
+                answers = &answers | &evaluate(operand, env)?;
             }
             answers
         }
@@ -247,7 +314,7 @@ pub(super) fn evaluate(plan: &Plan, contacts: &Contacts<'_>) -> Option<BooleanBu
 }
 
 /// `answers` where the value is not null, `null_answer` where it is.
-fn with_nulls(
+pub(super) fn with_nulls(
     answers: BooleanBuffer,
     nulls: Option<&NullBuffer>,
     null_answer: bool,
@@ -260,7 +327,7 @@ fn with_nulls(
 }
 
 /// `answers`, negated when `negated`.
-fn flip(answers: BooleanBuffer, negated: bool) -> BooleanBuffer {
+pub(super) fn flip(answers: BooleanBuffer, negated: bool) -> BooleanBuffer {
     if negated { !&answers } else { answers }
 }
 
@@ -295,7 +362,7 @@ fn scale_of(array: &PrimitiveArray<Decimal128Type>) -> u32 {
 
 /// Each value of a decimal column ordered against `n` as `accepts` asks; null slots
 /// get any answer.
-fn order_numbers(
+pub(super) fn order_numbers(
     array: &PrimitiveArray<Decimal128Type>,
     accepts: Orderings,
     n: Decimal,
@@ -330,33 +397,57 @@ fn each(values: &[i128], test: impl Fn(i128) -> bool) -> BooleanBuffer {
 
 /// Each value of a string column ordered against `s` as `accepts` asks (byte order,
 /// which is code point order); null slots get any answer.
-fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffer {
+pub(super) fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffer {
     if accepts.is_equality() {
-        // Straight from the offsets and the bytes: equal lengths first.
-        let when_equal = accepts.contain(Ordering::Equal);
-        let (offsets, bytes, wanted) = (array.value_offsets(), array.value_data(), s.as_bytes());
-        return BooleanBuffer::collect_bool(array.len(), |row| {
-            let start = offsets.get(row).and_then(|o| usize::try_from(*o).ok());
-            let end = offsets.get(row + 1).and_then(|o| usize::try_from(*o).ok());
-            let equal = match (start, end) {
-                // Byte by byte, inlined: the strings rules compare are short, shorter
-                // than what a call to `memcmp` costs.
-                (Some(start), Some(end)) => {
-                    end.wrapping_sub(start) == wanted.len()
-                        && bytes
-                            .get(start..end)
-                            .is_some_and(|value| value.iter().zip(wanted).all(|(a, b)| a == b))
-                }
-                _ => false,
-            };
-            equal == when_equal
-        });
+        let equal = equal_texts(array, s.as_bytes());
+        return flip(equal, !accepts.contain(Ordering::Equal));
     }
     BooleanBuffer::collect_bool(array.len(), |row| accepts.contain(array.value(row).cmp(s)))
 }
 
+/// Whether each value of a string column is `wanted`, straight from the offsets and
+/// the bytes: equal lengths first, then (for the short strings rules compare) the
+/// first and last few bytes as two words, which is cheaper than a call to `memcmp`.
+fn equal_texts(array: &StringArray, wanted: &[u8]) -> BooleanBuffer {
+    match wanted.len() {
+        0 => same_texts::<0>(array, wanted),
+        1 => same_texts::<1>(array, wanted),
+        2..=3 => same_texts::<2>(array, wanted),
+        4..=7 => same_texts::<4>(array, wanted),
+        8..=16 => same_texts::<8>(array, wanted),
+        _ => {
+            let (offsets, bytes) = (array.value_offsets(), array.value_data());
+            BooleanBuffer::collect_bool(array.len(), |row| {
+                value_at(offsets, bytes, row, wanted.len()) == Some(wanted)
+            })
+        }
+    }
+}
+
+/// [`equal_texts`] for a `wanted` of `N` to `2N` bytes.
+fn same_texts<const N: usize>(array: &StringArray, wanted: &[u8]) -> BooleanBuffer {
+    let (offsets, bytes) = (array.value_offsets(), array.value_data());
+    let (head, tail) = (wanted.first_chunk::<N>(), wanted.last_chunk::<N>());
+    BooleanBuffer::collect_bool(array.len(), |row| {
+        value_at(offsets, bytes, row, wanted.len()).is_some_and(|value| {
+            (value.first_chunk::<N>() == head) & (value.last_chunk::<N>() == tail)
+        })
+    })
+}
+
+/// The bytes of the value in `row`, when it is `length` bytes long.
+#[inline(always)]
+fn value_at<'a>(offsets: &[i32], bytes: &'a [u8], row: usize, length: usize) -> Option<&'a [u8]> {
+    let start = *offsets.get(row)? as usize;
+    let end = *offsets.get(row + 1)? as usize;
+    if end.wrapping_sub(start) != length {
+        return None;
+    }
+    bytes.get(start..end)
+}
+
 /// Whether each value of a decimal column equals a number of `list`.
-fn numbers_in(array: &PrimitiveArray<Decimal128Type>, list: &[Value]) -> BooleanBuffer {
+pub(super) fn numbers_in(array: &PrimitiveArray<Decimal128Type>, list: &[Value]) -> BooleanBuffer {
     let scale = scale_of(array);
     let wanted: Vec<i128> = list
         .iter()
@@ -374,10 +465,14 @@ fn numbers_in(array: &PrimitiveArray<Decimal128Type>, list: &[Value]) -> Boolean
 }
 
 /// Whether each value of a string column equals a string of `list`.
-fn texts_in(array: &StringArray, list: &[Value]) -> BooleanBuffer {
+pub(super) fn texts_in(array: &StringArray, list: &[Value]) -> BooleanBuffer {
     let wanted: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
     if wanted.len() <= SHORT_LIST {
-        return BooleanBuffer::collect_bool(array.len(), |row| wanted.contains(&array.value(row)));
+        let mut found = BooleanBuffer::new_unset(array.len());
+        for text in wanted {
+            found = &found | &equal_texts(array, text.as_bytes());
+        }
+        return found;
     }
     let wanted: HashSet<&str> = wanted.into_iter().collect();
     BooleanBuffer::collect_bool(array.len(), |row| wanted.contains(array.value(row)))

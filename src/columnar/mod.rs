@@ -3,30 +3,43 @@
 //! one record batch of results.
 //!
 //! It reads the compiled [`Program`] (its schema, items and nodes) and the batches,
-//! and gives Arrow arrays; it never reaches into the row interpreter's internals.
-//! Segments whose condition has a columnar form ([`kernels`]) are answered column by
-//! column over the contacts batch, as bitmaps; every other item is answered by the
-//! row interpreter ([`Program::evaluate_batch`]) over contacts built from the
-//! batches, so that every answer is the one the row interpreter gives. The layout of
-//! the batches is described in the [language reference](crate::language#arrow-batches).
+//! and gives Arrow arrays. Items are taken in dependency order ([`env`](mod@env) holds the
+//! columns answered so far); each one with a columnar form ([`items`]: conditions in
+//! [`kernels`], numbers in [`numbers`], event queries in [`events`], rankings in
+//! [`rank`]) is answered column by column; each other one is answered by the row
+//! interpreter, per contact, for that item alone ([`fallback`], through the
+//! evaluator's probe, with the rankings resolved so far remembered), over contacts
+//! built from the batches once, when first needed. Every answer is the one
+//! [`Program::evaluate_batch`] gives. The layout of the batches, and which constructs
+//! are columnar, are described in the
+//! [language reference](crate::language#arrow-batches).
 
+mod env;
 mod error;
+mod events;
+mod fallback;
+mod items;
 mod kernels;
 mod layout;
+mod numbers;
+mod rank;
 mod read;
 mod write;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, RecordBatch, StringArray};
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::SchemaRef;
+use chrono::TimeDelta;
 
 pub use error::{ColumnarError, ColumnarErrorKind};
 
-use crate::eval::{Context, Evaluation};
+use crate::eval::Context;
 use crate::model::{Contact, Value, write_json};
-use crate::program::{ItemBody, Program};
+use crate::program::{ItemBody, ItemId, ItemKind, Program};
+use env::{Column, Env};
 use layout::{CONTACT, DECIMAL_PRECISION, Output, SCORE_SCALE};
 
 impl Program {
@@ -141,44 +154,127 @@ impl Program {
         events: &RecordBatch,
         context: &Context,
     ) -> Result<RecordBatch, ColumnarError> {
+        self.evaluate_arrow_traced(contacts, events, context)
+            .map(|(results, _)| results)
+    }
+
+    /// [`Program::evaluate_arrow`], with, for each column of the results, whether it
+    /// was computed column-wise (`false`: by the row interpreter). For tests and
+    /// benchmarks that check how much of a program has a columnar form.
+    #[doc(hidden)]
+    pub fn evaluate_arrow_traced(
+        &self,
+        contacts: &RecordBatch,
+        events: &RecordBatch,
+        context: &Context,
+    ) -> Result<(RecordBatch, Vec<bool>), ColumnarError> {
         let prop_columns = layout::prop_columns(&self.schema);
         let contacts = read::contacts(self, contacts)?;
         let events = read::events(self, events, contacts.len(), &prop_columns)?;
         let outputs: Vec<(usize, &str, Output)> = layout::outputs(self).collect();
-        let columnar: Vec<Option<BooleanBuffer>> = outputs
-            .iter()
-            .map(|(index, _, _)| self.columnar_segment(*index, &contacts))
-            .collect();
-        let evaluations = if columnar.iter().all(Option::is_some) {
-            Vec::new()
-        } else {
-            let built = read::all_contacts(self, &contacts, &events)?;
-            self.evaluate_batch(&built, context).map_err(|err| {
-                ColumnarError::contacts(ColumnarErrorKind::InvalidContact, CONTACT, err.to_string())
-            })?
-        };
-        let mut scores = evaluations
-            .iter()
-            .map(|e| e.scores().map(|(_, v)| v))
-            .collect::<Vec<_>>();
-        let mut decisions = evaluations
-            .iter()
-            .map(|e| e.decisions().map(|(_, v)| v))
-            .collect::<Vec<_>>();
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(outputs.len());
-        for ((_, name, output), columnar) in outputs.iter().zip(columnar) {
-            columns.push(match (output, columnar) {
-                (_, Some(answers)) => Arc::new(BooleanArray::new(answers, None)),
-                (Output::Segment, None) => segment_column(&evaluations, name),
-                (Output::Score, None) => score_column(&mut scores)?,
-                (Output::Decision, None) => decision_column(&mut decisions),
-            });
+        let mut env = Env::new(self, &contacts, &events, context.now());
+        let mut built: Option<Vec<Contact>> = None;
+        let mut resolved: fallback::Resolved = Vec::new();
+        let mut fallbacks: Vec<ItemId> = Vec::new();
+        let mut columnar = vec![false; self.items.len()];
+        if ranks_in_the_past(self) {
+            let columns = self.every_item_by_rows(&contacts, &events, context, &outputs)?;
+            return finish(self, &outputs, columns, &columnar);
         }
-        write::batch(
-            self.arrow_results_schema(),
-            columns,
-            ColumnarError::contacts,
-        )
+        for index in dependency_order(self) {
+            let Some(item) = self.items.get(index) else {
+                continue;
+            };
+            let id = ItemId::from_index(index);
+            if let ItemBody::Ranked(ranking) = &item.body {
+                let keys = match items::plan_ranking(self, &env.columns, ranking)
+                    .and_then(|plan| plan.keys(&env))
+                {
+                    Some(keys) => {
+                        put(&mut columnar, index, true);
+                        keys
+                    }
+                    None => {
+                        let people = built_contacts(self, &contacts, &events, &mut built)?;
+                        fallback::for_each(self, people, context, &resolved, |probe| {
+                            fallback::ranking_key(probe, ranking)
+                        })
+                    }
+                };
+                let members = rank::members(ranking.take, keys, contacts.ids);
+                put(&mut env.columns, index, Some(Column::Bool(members.clone())));
+                resolved.push((id, members));
+                continue;
+            }
+            if !matches!(
+                item.body.kind(),
+                ItemKind::Segment | ItemKind::Score | ItemKind::Decision
+            ) {
+                continue;
+            }
+            let column =
+                items::plan(self, &env.columns, index).and_then(|plan| plan.evaluate(&env));
+            match column {
+                Some(column) => {
+                    put(&mut env.columns, index, Some(column));
+                    put(&mut columnar, index, true);
+                }
+                None => fallbacks.push(id),
+            }
+        }
+        if !fallbacks.is_empty() {
+            let people = built_contacts(self, &contacts, &events, &mut built)?;
+            let values = fallback::for_each(self, people, context, &resolved, |probe| {
+                fallback::item_values(probe, &fallbacks)
+            });
+            for (position, id) in fallbacks.iter().enumerate() {
+                let column = values.iter().map(|values| values.get(position));
+                put(
+                    &mut env.columns,
+                    id.index(),
+                    Some(row_column(self, *id, column)),
+                );
+            }
+        }
+        finish(self, &outputs, env.columns, &columnar)
+    }
+
+    /// Every output item's column from the row interpreter, over the whole batch.
+    fn every_item_by_rows(
+        &self,
+        contacts: &read::Contacts<'_>,
+        events: &read::Events<'_>,
+        context: &Context,
+        outputs: &[(usize, &str, Output)],
+    ) -> Result<Vec<Option<Column>>, ColumnarError> {
+        let people = read::all_contacts(self, contacts, events)?;
+        let mut columns = vec![None; self.items.len()];
+        let evaluations = self.evaluate_batch(&people, context).map_err(|err| {
+            ColumnarError::contacts(ColumnarErrorKind::InvalidContact, CONTACT, err.to_string())
+        })?;
+        for (index, name, output) in outputs {
+            let values = evaluations.iter().map(|evaluation| match output {
+                Output::Segment => Some(Value::Bool(
+                    evaluation.segments().iter().any(|segment| segment == name),
+                )),
+                Output::Score => evaluation
+                    .scores()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone()),
+                Output::Decision => evaluation
+                    .decisions()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone()),
+            });
+            let values: Vec<Option<Value>> = values.collect();
+            let column = row_column(
+                self,
+                ItemId::from_index(*index),
+                values.iter().map(Option::as_ref),
+            );
+            put(&mut columns, *index, Some(column));
+        }
+        Ok(columns)
     }
 
     /// `contacts` as the two record batches [`Program::evaluate_arrow`] reads, in the
@@ -221,47 +317,143 @@ impl Program {
             write::events(&self.schema, &contacts)?,
         ))
     }
+}
 
-    /// The answers of the item at `index` for the whole batch, when it is a segment
-    /// with a columnar form that references no other item.
-    fn columnar_segment(
-        &self,
-        index: usize,
-        contacts: &read::Contacts<'_>,
-    ) -> Option<BooleanBuffer> {
-        let item = self.items.get(index)?;
-        match item.body {
-            ItemBody::Segment(condition) if item.dependencies.is_empty() && !item.batch_only => {
-                kernels::evaluate(&kernels::plan(self, condition)?, contacts)
+/// The results batch from the items' columns, with whether each was computed
+/// column-wise.
+fn finish(
+    program: &Program,
+    outputs: &[(usize, &str, Output)],
+    mut items: Vec<Option<Column>>,
+    columnar: &[bool],
+) -> Result<(RecordBatch, Vec<bool>), ColumnarError> {
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(outputs.len());
+    let mut traced = Vec::with_capacity(outputs.len());
+    for (index, _, _) in outputs {
+        traced.push(columnar.get(*index).copied().unwrap_or(false));
+        columns.push(match items.get_mut(*index).and_then(Option::take) {
+            Some(Column::Bool(answers)) => Arc::new(BooleanArray::new(answers, None)),
+            Some(Column::Number(scores)) => score_column(&scores)?,
+            Some(Column::Json(texts)) => Arc::new(texts),
+            None => {
+                return Err(ColumnarError::contacts(
+                    ColumnarErrorKind::InvalidContact,
+                    CONTACT,
+                    "an item could not be evaluated",
+                ));
             }
-            _ => None,
-        }
+        });
+    }
+    let results = write::batch(
+        program.arrow_results_schema(),
+        columns,
+        ColumnarError::contacts,
+    )?;
+    Ok((results, traced))
+}
+
+/// Sets `slots[index]` (there is a slot for every item).
+fn put<T>(slots: &mut [T], index: usize, value: T) {
+    if let Some(slot) = slots.get_mut(index) {
+        *slot = value;
     }
 }
 
-/// A segment's column from the row interpreter's evaluations.
-fn segment_column(evaluations: &[Evaluation], name: &str) -> ArrayRef {
-    let member = |e: &Evaluation| {
-        e.segments()
-            .binary_search_by(|segment| segment.as_str().cmp(name))
-            .is_ok()
-    };
-    Arc::new(BooleanArray::new(
-        BooleanBuffer::from_iter(evaluations.iter().map(member)),
-        None,
-    ))
+/// Every contact of the batches, built once, when the row interpreter is first needed.
+fn built_contacts<'c>(
+    program: &Program,
+    contacts: &read::Contacts<'_>,
+    events: &read::Events<'_>,
+    built: &'c mut Option<Vec<Contact>>,
+) -> Result<&'c [Contact], ColumnarError> {
+    if built.is_none() {
+        *built = Some(read::all_contacts(program, contacts, events)?);
+    }
+    Ok(built.as_deref().unwrap_or_default())
 }
 
-/// The next score of every evaluation, as a column (scores come in declaration
-/// order, as their columns do).
-fn score_column<'e>(
-    scores: &mut [impl Iterator<Item = &'e Value>],
-) -> Result<ArrayRef, ColumnarError> {
-    let cents: Vec<Option<i128>> = scores
-        .iter_mut()
-        .map(|scores| scores.next().and_then(Value::as_number).and_then(cents))
+/// The items reachable from the segments, scores and decisions, each after the items
+/// it references (whatever the offset).
+fn dependency_order(program: &Program) -> Vec<usize> {
+    let mut done = vec![false; program.items.len()];
+    let mut order = Vec::new();
+    for root in layout::outputs(program).map(|(index, _, _)| index) {
+        let mut stack = vec![(root, false)];
+        while let Some((index, expanded)) = stack.pop() {
+            if done.get(index).copied().unwrap_or(true) {
+                continue;
+            }
+            if expanded {
+                if let Some(done) = done.get_mut(index) {
+                    *done = true;
+                }
+                order.push(index);
+                continue;
+            }
+            stack.push((index, true));
+            if let Some(item) = program.items.get(index) {
+                for (dependency, _) in item.dependencies.iter() {
+                    stack.push((dependency.index(), false));
+                }
+            }
+        }
+    }
+    order
+}
+
+/// Whether a ranked segment is needed as of another instant than `now` (through a
+/// reference with `at:`): then the whole program is left to the row interpreter.
+fn ranks_in_the_past(program: &Program) -> bool {
+    let mut seen: HashSet<(usize, TimeDelta)> = HashSet::new();
+    let mut stack: Vec<(usize, TimeDelta)> = layout::outputs(program)
+        .map(|(index, _, _)| (index, TimeDelta::zero()))
         .collect();
-    let column = Decimal128Array::from(cents)
+    while let Some((index, at)) = stack.pop() {
+        if !seen.insert((index, at)) {
+            continue;
+        }
+        let Some(item) = program.items.get(index) else {
+            continue;
+        };
+        if matches!(item.body, ItemBody::Ranked(_)) && !at.is_zero() {
+            return true;
+        }
+        for (dependency, extra) in item.dependencies.iter() {
+            stack.push((dependency.index(), at.checked_add(extra).unwrap_or(at)));
+        }
+    }
+    false
+}
+
+/// The column of the item `id` from the row interpreter's values, one per contact.
+fn row_column<'v>(
+    program: &Program,
+    id: ItemId,
+    values: impl Iterator<Item = Option<&'v Value>>,
+) -> Column {
+    match program.items.get(id.index()).map(|item| item.body.kind()) {
+        Some(ItemKind::Segment) => Column::Bool(BooleanBuffer::from_iter(
+            values.map(|value| matches!(value, Some(Value::Bool(true)))),
+        )),
+        Some(ItemKind::Score) => Column::Number(
+            values
+                .map(|value| value.and_then(Value::as_number))
+                .collect(),
+        ),
+        _ => Column::Json(StringArray::from_iter(values.map(|value| match value {
+            Some(Value::Null) | None => None,
+            Some(value) => {
+                let mut text = String::new();
+                write_json(value, &mut text);
+                Some(text)
+            }
+        }))),
+    }
+}
+
+/// A score column.
+fn score_column(scores: &[Option<rust_decimal::Decimal>]) -> Result<ArrayRef, ColumnarError> {
+    let column = Decimal128Array::from_iter(scores.iter().map(|score| score.and_then(cents)))
         .with_precision_and_scale(DECIMAL_PRECISION, SCORE_SCALE)
         .map_err(|err| {
             ColumnarError::contacts(ColumnarErrorKind::OutOfRange, "", err.to_string())
@@ -277,25 +469,213 @@ fn cents(score: rust_decimal::Decimal) -> Option<i128> {
     score.mantissa().checked_mul(10_i128.checked_pow(places)?)
 }
 
-/// The next decision of every evaluation, as a column of JSON texts.
-fn decision_column<'e>(decisions: &mut [impl Iterator<Item = &'e Value>]) -> ArrayRef {
-    let texts: Vec<Option<String>> = decisions
-        .iter_mut()
-        .map(|decisions| match decisions.next() {
-            Some(Value::Null) | None => None,
-            Some(value) => {
-                let mut text = String::new();
-                write_json(value, &mut text);
-                Some(text)
-            }
-        })
-        .collect();
-    Arc::new(StringArray::from(texts))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Decimal128Type;
+
+    const SCHEMA: &str =
+        "schema { contact { n: number, m: number? } event buy { amount: number } }";
+    const NOW: &str = "2026-11-22T12:00:00Z";
+
+    /// The results of `rules` over `contacts` (JSON forms), checked against the row
+    /// interpreter, with whether each column was computed column-wise.
+    fn evaluated(rules: &str, contacts: &[&str]) -> (RecordBatch, Vec<bool>) {
+        let program =
+            crate::compile(&format!("{SCHEMA}\n{rules}")).unwrap_or_else(|e| panic!("{e}"));
+        let contacts: Vec<Contact> = contacts
+            .iter()
+            .map(|json| {
+                program
+                    .contact_from_json(json)
+                    .unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        let context = Context::new(NOW.parse().unwrap_or_default());
+        let (people, events) = program
+            .contacts_to_arrow(&contacts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (results, traced) = program
+            .evaluate_arrow_traced(&people, &events, &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = program
+            .evaluate_batch(&contacts, &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (row, evaluation) in rows.iter().enumerate() {
+            for (column, (_, name, output)) in layout::outputs(&program).enumerate() {
+                let array = results.column(column);
+                match output {
+                    Output::Segment => assert_eq!(
+                        array.as_boolean().value(row),
+                        evaluation.segments().iter().any(|s| s == name),
+                        "{name}, row {row}"
+                    ),
+                    Output::Score => {
+                        let value = evaluation
+                            .scores()
+                            .find(|(n, _)| *n == name)
+                            .map(|(_, v)| v.clone());
+                        let cents = array.as_primitive::<Decimal128Type>().value(row);
+                        let got = rust_decimal::Decimal::from_i128_with_scale(cents, 2);
+                        assert_eq!(Some(Value::Number(got)), value, "{name}, row {row}");
+                    }
+                    Output::Decision => {}
+                }
+            }
+        }
+        (results, traced)
+    }
+
+    fn segment(results: &RecordBatch, column: usize) -> Vec<bool> {
+        results
+            .column(column)
+            .as_boolean()
+            .iter()
+            .map(|b| b.unwrap_or(false))
+            .collect()
+    }
+
+    fn buys(instants: &[&str]) -> String {
+        let events: Vec<String> = instants
+            .iter()
+            .map(|at| format!(r#"{{"kind": "buy", "at": "{at}", "props": {{"amount": 10}}}}"#))
+            .collect();
+        format!(
+            r#"{{"id": "a", "attributes": {{"n": 1}}, "events": [{}]}}"#,
+            events.join(",")
+        )
+    }
+
+    #[test]
+    fn windows_close_exactly_where_the_row_interpreter_closes_them() {
+        let rules = "
+            segment within_day { count(buy within 1d) == 1 }
+            segment since_day { count(buy since now - 1d) == 2 }
+            segment between_days { count(buy between now - 2d and now - 1d) == 1 }
+            segment all_time { count(buy) == 3 }";
+        // A day before now, now, and a second after now (not yet seen).
+        let contact = buys(&[
+            "2026-11-21T12:00:00Z",
+            "2026-11-22T12:00:00Z",
+            "2026-11-22T12:00:01Z",
+        ]);
+        let (results, traced) = evaluated(rules, &[&contact]);
+        assert_eq!(traced, [true; 4]);
+        assert_eq!(segment(&results, 0), [true]);
+        assert_eq!(segment(&results, 1), [true]);
+        // `between` excludes its end: the event a day ago is out, none two days ago.
+        assert_eq!(segment(&results, 2), [false]);
+        assert_eq!(segment(&results, 3), [false]);
+        let earlier = buys(&["2026-11-20T12:00:00Z"]);
+        let (results, _) = evaluated(rules, &[&earlier]);
+        assert_eq!(segment(&results, 2), [true]);
+    }
+
+    #[test]
+    fn contacts_without_events_have_empty_aggregates() {
+        let rules = "
+            segment no_sum { sum(buy, amount) == 0 }
+            segment no_avg { avg(buy, amount) == null }
+            segment no_min { min(buy, amount) is null and max(buy, amount) == null }
+            segment none { not exists(buy) and count(buy) == 0 }
+            score points { per buy => +5 max 20  when n > 0 => +1 }";
+        let contact = r#"{"id": "a", "attributes": {"n": 1}}"#;
+        let (results, traced) = evaluated(rules, &[contact, &buys(&["2026-11-01T00:00:00Z"])]);
+        assert_eq!(traced, [true; 5]);
+        for column in 0..4 {
+            assert_eq!(segment(&results, column), [true, false], "column {column}");
+        }
+        let scores = results.column(4).as_primitive::<Decimal128Type>();
+        assert_eq!(scores.values().to_vec(), [100, 600]);
+    }
+
+    #[test]
+    fn an_empty_batch_gives_empty_columns() {
+        let (results, traced) = evaluated(
+            "score s { when n > 1 => +1 }\nsegment best { top 2 by score(s) }\ndecide d { when segment(best) => \"x\" }",
+            &[],
+        );
+        assert_eq!(results.num_rows(), 0);
+        assert_eq!(traced, [true; 3]);
+    }
+
+    #[test]
+    fn arithmetic_overflow_and_division_by_zero_give_null() {
+        let program = crate::compile(&format!(
+            "{SCHEMA}
+             segment overflows {{ n * 2 == null and n + n == null }}
+             segment by_zero {{ n / (m - m) == null and n / (m - m) != 1 }}
+             segment fine {{ n - n == 0 and (n + 1) - n == 1 }}"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let ids: ArrayRef = Arc::new(StringArray::from(vec!["a"]));
+        // 7 × 10^28, the largest a `Decimal` holds is about 7.9 × 10^28: at scale 0.
+        let big = 70_000_000_000_000_000_000_000_000_000_i128;
+        let numbers = |value: Option<i128>| -> ArrayRef {
+            Arc::new(
+                Decimal128Array::from(vec![value])
+                    .with_precision_and_scale(38, 0)
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        };
+        let people = RecordBatch::try_from_iter([
+            ("contact", ids),
+            ("n", numbers(Some(big))),
+            ("m", numbers(Some(5))),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let events = RecordBatch::new_empty(program.arrow_events_schema());
+        let context = Context::new(NOW.parse().unwrap_or_default());
+        let (results, traced) = program
+            .evaluate_arrow_traced(&people, &events, &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(traced, [true; 3]);
+        let contact = program
+            .contact("a")
+            .attribute(
+                "n",
+                Value::Number(rust_decimal::Decimal::from_i128_with_scale(big, 0)),
+            )
+            .attribute("m", 5)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = program
+            .evaluate_batch([&contact], &context)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rows[0].segments(), ["by_zero", "fine", "overflows"]);
+        for column in 0..3 {
+            assert_eq!(segment(&results, column), [true], "column {column}");
+        }
+    }
+
+    #[test]
+    fn a_ranking_as_of_another_instant_leaves_the_program_to_the_row_interpreter() {
+        let rules = "
+            segment best { top 1 by n }
+            segment was_best { segment(best, at: now - 1d) }
+            segment big { n > 1 }";
+        let contacts = [
+            r#"{"id": "a", "attributes": {"n": 3}}"#,
+            r#"{"id": "b", "attributes": {"n": 3}}"#,
+        ];
+        let (results, traced) = evaluated(rules, &contacts);
+        assert_eq!(traced, [false; 3]);
+        assert_eq!(segment(&results, 0), [true, false]);
+        assert_eq!(segment(&results, 1), [true, false]);
+    }
+
+    #[test]
+    fn constructs_without_a_columnar_form_fall_back_item_by_item() {
+        let rules = r#"
+            segment plain { n > 0 }
+            segment pattern { n > 0 and "x" matches "^x" }
+            segment both { segment(plain) and segment(pattern) }
+            score s { when segment(plain) => +3 }"#;
+        let (results, traced) = evaluated(rules, &[&buys(&[])]);
+        assert_eq!(traced, [true, false, false, true]);
+        assert_eq!(segment(&results, 2), [true]);
+    }
 
     /// Whether every segment of `rules` (over a small schema) has a columnar form.
     fn all_columnar(rules: &str) -> bool {
@@ -304,7 +684,7 @@ mod tests {
         );
         let program = crate::compile(&source).unwrap_or_else(|e| panic!("{e}"));
         program.items.iter().all(|item| match item.body {
-            ItemBody::Segment(condition) => kernels::plan(&program, condition).is_some(),
+            ItemBody::Segment(condition) => kernels::plan(&program, &[], condition).is_some(),
             _ => false,
         })
     }
@@ -327,7 +707,6 @@ mod tests {
 
     #[test]
     fn other_constructs_are_left_to_the_row_interpreter() {
-        assert!(!all_columnar("segment a { n + 1 > 10 }"));
         assert!(!all_columnar("segment a { s == t }"));
         assert!(!all_columnar(r#"segment a { lower(s) == "br" }"#));
         assert!(!all_columnar(

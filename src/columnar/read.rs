@@ -113,12 +113,39 @@ pub(super) fn contacts<'b>(
 
 /// The events of an events batch, checked, by contact.
 pub(super) struct Events<'b> {
-    kinds: Vec<KindId>,
+    /// The kind of each event.
+    pub kinds: Vec<KindId>,
     at: Column<'b>,
     /// The prop columns, each with the kind and slot it holds.
-    props: Vec<(KindId, usize, Column<'b>)>,
+    pub props: Vec<(KindId, usize, Column<'b>)>,
     /// The row in the contacts batch of each event's contact.
-    owners: Vec<usize>,
+    pub owners: Vec<usize>,
+}
+
+impl Events<'_> {
+    /// How many events the batch holds.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// The instant of every event, in row order (checked to be one a contact holds).
+    pub fn instants(&self) -> Vec<DateTime<Utc>> {
+        (0..self.len())
+            .map(|row| {
+                instant(self.at.array.as_ref(), row)
+                    .flatten()
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// The column of the prop in `slot` of events of `kind`.
+    pub fn prop(&self, kind: KindId, slot: usize) -> Option<&Column<'_>> {
+        self.props
+            .iter()
+            .find(|(k, s, _)| *k == kind && *s == slot)
+            .map(|(_, _, column)| column)
+    }
 }
 
 /// Checks an events batch against the program's schema and the contacts batch it
@@ -389,7 +416,13 @@ fn check_values(column: &Column<'_>) -> Result<(), ColumnarError> {
     match column.ty.non_optional() {
         Type::Bool | Type::String => Ok(()),
         Type::Number => match array.as_primitive_opt::<Decimal128Type>() {
-            Some(numbers) => match first_valid(numbers, |m| m.unsigned_abs() >= MANTISSA_LIMIT) {
+            Some(numbers) => match first_valid_of(
+                numbers,
+                // The high word alone, first: below 2^32 in absolute value for every
+                // mantissa of a `Decimal` (and for none beyond but -2^96).
+                |m| ((m >> 64) as i64).wrapping_add(LOW_HIGH_WORD) as u64 > HIGH_WORDS,
+                |m| m.unsigned_abs() >= MANTISSA_LIMIT,
+            ) {
                 Some(row) => Err(out_of_range(row, BEYOND_DECIMAL)),
                 None => Ok(()),
             },
@@ -414,6 +447,28 @@ fn check_values(column: &Column<'_>) -> Result<(), ColumnarError> {
 
 const BEYOND_DECIMAL: &str = "the number does not fit a funil `number` (96 bits of mantissa)";
 const OUTSIDE_YEARS: &str = "the value is outside the years 0000 to 9999 (in UTC)";
+
+/// `2^32 - 1`: a high word from `-(2^32 - 1)` to `2^32 - 1`, shifted by it, is from 0
+/// to [`HIGH_WORDS`].
+const LOW_HIGH_WORD: i64 = (1 << 32) - 1;
+const HIGH_WORDS: u64 = (1 << 33) - 2;
+
+/// [`first_valid`], with a quick test first: `suspect` holds for every `bad` value
+/// (and maybe others), and is cheap enough to run over the whole column in one pass.
+fn first_valid_of<T: arrow_array::ArrowPrimitiveType>(
+    array: &PrimitiveArray<T>,
+    suspect: impl Fn(T::Native) -> bool,
+    bad: impl Fn(T::Native) -> bool,
+) -> Option<usize> {
+    if !array
+        .values()
+        .iter()
+        .fold(false, |any, v| any | suspect(*v))
+    {
+        return None;
+    }
+    first_valid(array, bad)
+}
 
 /// The first row whose value is valid (not null) and `bad`.
 fn first_valid<T: arrow_array::ArrowPrimitiveType>(

@@ -120,6 +120,14 @@ impl<'p> Probe<'p> {
         self.evaluator.test(node, &frame)
     }
 
+    /// Records the value of `item` as of `offset` before now, computed elsewhere (a
+    /// ranked segment's membership, resolved over a whole batch): the items asked for
+    /// afterwards find it instead of computing it.
+    #[cfg(feature = "arrow")]
+    pub fn remember(&mut self, item: ItemId, offset: TimeDelta, value: Value) {
+        self.evaluator.remember(item, offset, value);
+    }
+
     /// The value of `item` as of `offset` before now.
     pub fn item(&mut self, item: ItemId, offset: TimeDelta) -> Value {
         self.evaluator.item(item, offset)
