@@ -21,10 +21,8 @@ use support::{NOW, compile, contact, ctx, in_segment};
 /// the mantissa at the column's scale before dropping its trailing zeros, while the
 /// language reference says a value read is "the decimal its mantissa and scale say
 /// (trailing zeros dropped), refused if it needs more than a `Decimal`'s 96-bit
-/// mantissa".
+/// mantissa". Fixed: trailing zeros are dropped first.
 #[test]
-#[ignore = "bug in src/columnar/read.rs (Decimal128 read at the column's scale before \
-            trailing zeros are dropped); un-ignore when fixed"]
 fn a_number_of_29_digits_written_by_contacts_to_arrow_is_read_back() {
     let program = compile(
         "segment long { total_spent == 12345678901234567890.123456789 }\n\

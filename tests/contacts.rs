@@ -94,11 +94,6 @@ fn json_numbers_are_read_exactly_from_raw_text() {
 }
 
 #[test]
-#[cfg_attr(
-    feature = "arrow",
-    ignore = "columnar mismatch (issue 13): evaluate_arrow refuses the 29-digit number \
-              contacts_to_arrow writes; tests/columnar_regressions.rs"
-)]
 fn decimal_strings_are_numbers() {
     let c = contact().attr("total_spent", json!("19.99"));
     assert!(holds("total_spent == 19.99", &c));

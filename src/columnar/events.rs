@@ -506,9 +506,7 @@ impl<'a> PropReader<'a> {
             return None;
         }
         let value = array.values().get(row)?;
-        Decimal::try_from_i128_with_scale(*value, scale)
-            .ok()
-            .map(|n| n.normalize())
+        super::read::decimal(*value, scale)
     }
 }
 

@@ -186,11 +186,7 @@ impl Number {
 /// The values of a decimal column as the row interpreter reads them (normalised).
 pub(super) fn decimals(array: &PrimitiveArray<Decimal128Type>) -> Vec<Option<Decimal>> {
     let scale = u32::try_from(array.scale()).unwrap_or(0);
-    let read = |v: i128| {
-        Decimal::try_from_i128_with_scale(v, scale)
-            .ok()
-            .map(|n| n.normalize())
-    };
+    let read = |v: i128| super::read::decimal(v, scale);
     match array.nulls() {
         None => each_row(array.len(), |row| {
             array.values().get(row).and_then(|v| read(*v))

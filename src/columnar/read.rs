@@ -421,7 +421,10 @@ fn check_values(column: &Column<'_>) -> Result<(), ColumnarError> {
                 // The high word alone, first: below 2^32 in absolute value for every
                 // mantissa of a `Decimal` (and for none beyond but -2^96).
                 |m| ((m >> 64) as i64).wrapping_add(LOW_HIGH_WORD) as u64 > HIGH_WORDS,
-                |m| m.unsigned_abs() >= MANTISSA_LIMIT,
+                |m| {
+                    let scale = u32::try_from(numbers.scale()).unwrap_or(0);
+                    m.unsigned_abs() >= MANTISSA_LIMIT && decimal(m, scale).is_none()
+                },
             ) {
                 Some(row) => Err(out_of_range(row, BEYOND_DECIMAL)),
                 None => Ok(()),
@@ -443,6 +446,20 @@ fn check_values(column: &Column<'_>) -> Result<(), ColumnarError> {
             (0..array.len()).try_for_each(|row| column.value(row).map(drop))
         }
     }
+}
+
+/// The number `mantissa × 10^-scale` as the language holds it, normalised (no
+/// trailing zeros): the zeros are dropped before it must fit the 96 bits and 28
+/// places of a `Decimal`, so 29 digits at scale 10 of which one is a trailing zero
+/// are read.
+pub(super) fn decimal(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, scale)
+        .ok()
+        .map(|n| n.normalize())
 }
 
 const BEYOND_DECIMAL: &str = "the number does not fit a funil `number` (96 bits of mantissa)";
@@ -546,9 +563,9 @@ fn value(array: &dyn Array, ty: &Type, row: usize) -> Result<Value, ValueError> 
                 .as_primitive_opt::<Decimal128Type>()
                 .ok_or_else(mismatch)?;
             let scale = u32::try_from(numbers.scale()).map_err(|_| mismatch())?;
-            let number = Decimal::try_from_i128_with_scale(numbers.value(row), scale)
-                .map_err(|_| out_of_range(BEYOND_DECIMAL))?;
-            Value::Number(number.normalize())
+            let number =
+                decimal(numbers.value(row), scale).ok_or_else(|| out_of_range(BEYOND_DECIMAL))?;
+            Value::Number(number)
         }
         Type::String => Value::String(
             array
