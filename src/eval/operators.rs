@@ -97,7 +97,7 @@ pub(crate) fn compare_constant(accepts: Orderings, value: &Value, constant: &Con
 /// The order of two texts as far as `accepts` needs it: `==` and `!=` need no
 /// order, so `Less` stands for "unequal" there.
 #[inline]
-pub(crate) fn text_order(accepts: Orderings, a: &str, b: &str) -> Ordering {
+fn text_order(accepts: Orderings, a: &str, b: &str) -> Ordering {
     if accepts.is_equality() {
         if same_text(a, b) {
             Ordering::Equal

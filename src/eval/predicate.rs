@@ -15,6 +15,7 @@ use super::EvalError;
 use super::api::EvalErrorKind;
 use super::operators;
 use super::segment::{SegmentId, check_segment};
+use crate::model::same_text;
 use crate::model::view::{Accessor, lent_conforms, lent_scalar};
 use crate::model::{AttrId, ContactError, Type, Value, ValueRef, View};
 use crate::program::{CompareOp, Constant, Node, NodeId, Orderings, Program};
@@ -202,28 +203,14 @@ impl<'v, T> Closures<'_, 'v, T> {
                 Box::new(move |value| operand(value).map(|holds| !holds))
             }
             Node::And(operands) => {
-                let operands: Box<[Test<'v, T>]> =
+                let operands: Vec<Test<'v, T>> =
                     operands.iter().map(nested).collect::<Result<_, _>>()?;
-                Box::new(move |value| {
-                    for operand in &operands {
-                        if !operand(value)? {
-                            return Ok(false);
-                        }
-                    }
-                    Ok(true)
-                })
+                every(operands)
             }
             Node::Or(operands) => {
-                let operands: Box<[Test<'v, T>]> =
+                let operands: Vec<Test<'v, T>> =
                     operands.iter().map(nested).collect::<Result<_, _>>()?;
-                Box::new(move |value| {
-                    for operand in &operands {
-                        if operand(value)? {
-                            return Ok(true);
-                        }
-                    }
-                    Ok(false)
-                })
+                any(operands)
             }
             _ => return Err("it reads more than attributes".to_owned()),
         })
@@ -281,6 +268,50 @@ impl<'v, T> Closures<'_, 'v, T> {
     }
 }
 
+/// Whether every test holds, in order, the first that does not ending it; two
+/// tests (the most frequent case) are called without a loop.
+fn every<'v, T: 'v>(tests: Vec<Test<'v, T>>) -> Test<'v, T> {
+    let mut tests = tests.into_iter();
+    match (tests.next(), tests.next(), tests.len()) {
+        (None, _, _) => Box::new(|_| Ok(true)),
+        (Some(only), None, _) => only,
+        (Some(a), Some(b), 0) => Box::new(move |value| Ok(a(value)? && b(value)?)),
+        (Some(a), Some(b), _) => {
+            let all: Box<[Test<'v, T>]> = [a, b].into_iter().chain(tests).collect();
+            Box::new(move |value| {
+                for test in &all {
+                    if !test(value)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            })
+        }
+    }
+}
+
+/// Whether any test holds, in order, the first that does ending it; two tests
+/// are called without a loop.
+fn any<'v, T: 'v>(tests: Vec<Test<'v, T>>) -> Test<'v, T> {
+    let mut tests = tests.into_iter();
+    match (tests.next(), tests.next(), tests.len()) {
+        (None, _, _) => Box::new(|_| Ok(false)),
+        (Some(only), None, _) => only,
+        (Some(a), Some(b), 0) => Box::new(move |value| Ok(a(value)? || b(value)?)),
+        (Some(a), Some(b), _) => {
+            let all: Box<[Test<'v, T>]> = [a, b].into_iter().chain(tests).collect();
+            Box::new(move |value| {
+                for test in &all {
+                    if test(value)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            })
+        }
+    }
+}
+
 /// A test of one attribute, to compile around the view's function that reads it.
 pub(crate) struct Leaf {
     attribute: AttrId,
@@ -334,11 +365,21 @@ impl Leaf {
                     }
                 })
             }
+            Check::Constant(accepts, Constant::Text(literal)) if accepts.is_equality() => {
+                // `==` or `!=`: equality alone, in machine words.
+                let equal = accepts.contain(std::cmp::Ordering::Equal);
+                Box::new(move |value| match read(value) {
+                    ValueRef::String(text) => Ok(same_text(text, &literal) == equal),
+                    ValueRef::Null if optional => Ok(accepts.with_null()),
+                    other => {
+                        let constant = Constant::Text(literal.clone());
+                        shared_compare(other, &ty, attribute, accepts, &constant)
+                    }
+                })
+            }
             Check::Constant(accepts, Constant::Text(literal)) => {
                 Box::new(move |value| match read(value) {
-                    ValueRef::String(text) => {
-                        Ok(accepts.contain(operators::text_order(accepts, text, &literal)))
-                    }
+                    ValueRef::String(text) => Ok(accepts.contain(text.cmp(&literal))),
                     ValueRef::Null if optional => Ok(accepts.with_null()),
                     other => {
                         let constant = Constant::Text(literal.clone());

@@ -246,6 +246,7 @@ impl FromIterator<Value> for Value {
 /// Byte equality; the short strings rules mostly compare (codes, stages, kinds) are
 /// compared in at most two machine words each, which is faster than a call to
 /// `memcmp`.
+#[inline]
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -264,6 +265,7 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
 /// Whether two slices of the same length, at least `N` bytes and at most `2N`, have
 /// the same first `N` and last `N` bytes: then they are equal. Both halves are
 /// compared, without a branch between them.
+#[inline]
 fn same_ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
     (a.first_chunk::<N>() == b.first_chunk::<N>()) & (a.last_chunk::<N>() == b.last_chunk::<N>())
 }
