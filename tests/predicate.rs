@@ -50,6 +50,13 @@ fn leaf() -> BoxedStrategy<String> {
             "m == null",
             "t != null"
         ]),
+        pick(&[
+            r#"(s == "BR" or s == "PT")"#,
+            r#"(t == "x" or t == "vip" or t == "")"#,
+            r#"t in ["x", null]"#,
+            r#"t not in [null, "vip"]"#,
+            "m in [1, null, 50]",
+        ]),
         (
             pick(&["m", "t", "b", "d"]),
             pick(&["is null", "is not null"])

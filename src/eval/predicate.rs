@@ -7,6 +7,7 @@
 //! allocated and no [`crate::Contact`] is made.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -196,7 +197,17 @@ impl<'v, T> Closures<'_, 'v, T> {
                     _ => return Err("its list is not made of literals".to_owned()),
                 };
                 let ty = self.attribute_type(attribute)?;
-                self.leaf(attribute, ty, Check::In(items.into(), *negated))?
+                let texts: Option<Box<[Arc<str>]>> = items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(text) => Some(Arc::clone(text)),
+                        _ => None,
+                    })
+                    .collect();
+                match texts {
+                    Some(texts) => self.leaf(attribute, ty, Check::AnyText(texts, *negated))?,
+                    None => self.leaf(attribute, ty, Check::In(items.into(), *negated))?,
+                }
             }
             Node::Not(operand) => {
                 let operand = nested(operand)?;
@@ -208,6 +219,11 @@ impl<'v, T> Closures<'_, 'v, T> {
                 every(operands)
             }
             Node::Or(operands) => {
+                if let Some((attribute, texts)) = self.text_equalities(operands) {
+                    // `x == "a" or x == "b"`: `x` read once.
+                    let ty = self.attribute_type(attribute)?;
+                    return self.leaf(attribute, ty, Check::AnyText(texts, false));
+                }
                 let operands: Vec<Test<'v, T>> =
                     operands.iter().map(nested).collect::<Result<_, _>>()?;
                 any(operands)
@@ -239,6 +255,29 @@ impl<'v, T> Closures<'_, 'v, T> {
             },
             _ => None,
         }
+    }
+
+    /// The attribute and the texts when `operands` all compare one attribute for
+    /// equality with a text literal.
+    fn text_equalities(&self, operands: &[NodeId]) -> Option<(AttrId, Box<[Arc<str>]>)> {
+        let mut attribute = None;
+        let mut texts = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let Ok(Node::CompareAttribute {
+                accepts,
+                attribute: compared,
+                constant: Constant::Text(text),
+            }) = self.node(*operand)
+            else {
+                return None;
+            };
+            let other = attribute.replace(*compared).is_some_and(|a| a != *compared);
+            if other || *accepts != Orderings::of(CompareOp::Eq) {
+                return None;
+            }
+            texts.push(Arc::clone(text));
+        }
+        Some((attribute?, texts.into()))
     }
 
     fn node(&self, id: NodeId) -> Result<&Node, String> {
@@ -331,6 +370,8 @@ enum Check {
     IsNull(bool),
     /// `in` a list of literals, or `not in` when negated.
     In(Box<[Value]>, bool),
+    /// Equal to one of these texts (false for null), or to none when negated.
+    AnyText(Box<[Arc<str>]>, bool),
 }
 
 impl Leaf {
@@ -387,6 +428,19 @@ impl Leaf {
                     }
                 })
             }
+            Check::AnyText(texts, negated) => Box::new(move |value| {
+                let found = match read(value) {
+                    ValueRef::String(text) => texts.iter().any(|t| same_text(t, text)),
+                    ValueRef::Null if optional => false,
+                    other => match checked(other, &ty, attribute)? {
+                        ValueRef::Value(Value::String(text)) => {
+                            texts.iter().any(|t| same_text(t, text))
+                        }
+                        _ => false,
+                    },
+                };
+                Ok(found != negated)
+            }),
             Check::Truthy => Box::new(move |value| {
                 let lent = checked(read(value), &ty, attribute)?;
                 Ok(matches!(
@@ -409,32 +463,19 @@ impl Leaf {
                 let null = matches!(lent, ValueRef::Null | ValueRef::Value(Value::Null));
                 Ok(null != negated)
             }),
-            Check::In(items, negated) => {
-                // Texts compared without reading them out of values.
-                let texts: Box<[std::sync::Arc<str>]> = items
-                    .iter()
-                    .map(|item| match item {
-                        Value::String(text) => Some(std::sync::Arc::clone(text)),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()
-                    .unwrap_or_default();
-                Box::new(move |value| {
-                    let found = match checked(read(value), &ty, attribute)? {
-                        ValueRef::Null | ValueRef::Value(Value::Null) => false,
-                        ValueRef::String(text) if !texts.is_empty() => {
-                            texts.iter().any(|item| operators::same_text(item, text))
-                        }
-                        ValueRef::Value(element) => {
-                            items.iter().any(|item| operators::equal(item, element))
-                        }
-                        other => lent_scalar(other).is_some_and(|element| {
-                            items.iter().any(|item| operators::equal(item, &element))
-                        }),
-                    };
-                    Ok(found != negated)
-                })
-            }
+            Check::In(items, negated) => Box::new(move |value| {
+                let found = match checked(read(value), &ty, attribute)? {
+                    ValueRef::Null | ValueRef::Value(Value::Null) => false,
+                    ValueRef::String(text) => items.iter().any(|item| item.as_str() == Some(text)),
+                    ValueRef::Value(element) => {
+                        items.iter().any(|item| operators::equal(item, element))
+                    }
+                    other => lent_scalar(other).is_some_and(|element| {
+                        items.iter().any(|item| operators::equal(item, &element))
+                    }),
+                };
+                Ok(found != negated)
+            }),
         }
     }
 }
