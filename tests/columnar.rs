@@ -540,6 +540,66 @@ fn one_event(program: &Program, contact: u32, kind: &str, amount: Option<i128>) 
     .unwrap()
 }
 
+/// An events batch of `buy` events of 1, one for each contact row of `owners`.
+fn purchases_of(program: &Program, owners: Vec<u32>) -> RecordBatch {
+    let rows = owners.len();
+    let at =
+        funil::arrow_array::TimestampNanosecondArray::from(vec![0_i64; rows]).with_timezone("UTC");
+    RecordBatch::try_new(
+        program.arrow_events_schema(),
+        vec![
+            column(UInt32Array::from(owners)),
+            column(StringArray::from(vec!["buy"; rows])),
+            column(at),
+            column(
+                Decimal128Array::from(vec![Some(1_i128); rows])
+                    .with_precision_and_scale(38, 10)
+                    .unwrap(),
+            ),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_contact_with_more_events_than_the_limit_is_refused_with_its_row() {
+    let program = funil::Compiler::new()
+        .limits(funil::Limits::default().max_events(2))
+        .source(
+            "rules.funil",
+            "schema { contact { n: number, d: date?, t: string? } event buy { amount: number } }
+             score spender { per buy => +1 }",
+        )
+        .compile()
+        .unwrap();
+    let contacts = people(vec![]);
+    let err = refusal(
+        &program,
+        &contacts,
+        &purchases_of(&program, vec![1, 0, 1, 1]),
+    );
+    assert_eq!(err.kind(), ColumnarErrorKind::InvalidContact);
+    assert_eq!(err.row(), Some(1));
+    assert_eq!(
+        err.to_string(),
+        "contacts column `contact`, row 1: 3 events, more than the limit of 2"
+    );
+    // Three events in all, but no more than two for one contact.
+    let results = program
+        .evaluate_arrow(
+            &contacts,
+            &purchases_of(&program, vec![1, 0, 1]),
+            &Context::new(rules::now()),
+        )
+        .unwrap();
+    let scores = results
+        .column(0)
+        .as_primitive::<Decimal128Type>()
+        .values()
+        .to_vec();
+    assert_eq!(scores, [100, 200]);
+}
+
 #[test]
 fn events_of_unknown_kinds_or_contacts_or_without_their_props_are_refused() {
     let program = small();

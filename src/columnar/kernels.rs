@@ -174,9 +174,59 @@ fn plan_at(
         }
         Node::Not(operand) => Plan::Not(Box::new(nested(operand)?)),
         Node::And(operands) => Plan::And(operands.iter().map(nested).collect::<Option<_>>()?),
-        Node::Or(operands) => Plan::Or(operands.iter().map(nested).collect::<Option<_>>()?),
+        Node::Or(operands) => {
+            let operands: Vec<Plan> = operands.iter().map(nested).collect::<Option<_>>()?;
+            Plan::Or(texts_of_one_attribute(operands).into())
+        }
         _ => return None,
     })
+}
+
+/// The operands of an `or`, with the equalities of one string attribute with texts
+/// joined into one `in`: `country == "BR" or country == "PT"` reads the column once.
+fn texts_of_one_attribute(operands: Vec<Plan>) -> Vec<Plan> {
+    let mut joined: Vec<Plan> = Vec::with_capacity(operands.len());
+    for operand in operands {
+        let Some((attribute, text)) = text_equality(&operand) else {
+            joined.push(operand);
+            continue;
+        };
+        let same = joined.iter_mut().find_map(|plan| match plan {
+            Plan::In {
+                attribute: a,
+                list,
+                negated: false,
+            } if *a == attribute && list.iter().all(|v| v.as_str().is_some()) => Some(list),
+            _ => None,
+        });
+        match same {
+            Some(list) => {
+                let mut texts = std::mem::take(list).into_vec();
+                texts.push(Value::String(text));
+                *list = texts.into();
+            }
+            None => joined.push(Plan::In {
+                attribute,
+                list: Box::new([Value::String(text)]),
+                negated: false,
+            }),
+        }
+    }
+    joined
+}
+
+/// `attribute == "text"`, as its attribute and its text.
+fn text_equality(plan: &Plan) -> Option<(AttrId, std::sync::Arc<str>)> {
+    match plan {
+        Plan::Compare {
+            attribute,
+            accepts,
+            constant: Constant::Text(text),
+        } if accepts.is_equality() && accepts.contain(Ordering::Equal) => {
+            Some((*attribute, text.clone()))
+        }
+        _ => None,
+    }
 }
 
 /// The literals of a list of literals.
@@ -399,39 +449,107 @@ fn each(values: &[i128], test: impl Fn(i128) -> bool) -> BooleanBuffer {
 /// which is code point order); null slots get any answer.
 pub(super) fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> BooleanBuffer {
     if accepts.is_equality() {
-        let equal = equal_texts(array, s.as_bytes());
+        let equal = equal_texts(array, s.len(), &[s.as_bytes()]);
         return flip(equal, !accepts.contain(Ordering::Equal));
     }
     BooleanBuffer::collect_bool(array.len(), |row| accepts.contain(array.value(row).cmp(s)))
 }
 
-/// Whether each value of a string column is `wanted`, straight from the offsets and
-/// the bytes: equal lengths first, then (for the short strings rules compare) the
-/// first and last few bytes as two words, which is cheaper than a call to `memcmp`.
-fn equal_texts(array: &StringArray, wanted: &[u8]) -> BooleanBuffer {
-    match wanted.len() {
-        0 => same_texts::<0>(array, wanted),
-        1 => same_texts::<1>(array, wanted),
-        2..=3 => same_texts::<2>(array, wanted),
-        4..=7 => same_texts::<4>(array, wanted),
-        8..=16 => same_texts::<8>(array, wanted),
+/// Whether each value of a string column is one of `wanted`, all of one length,
+/// straight from the offsets and the bytes: equal lengths first, then (for the short
+/// strings rules compare) the first and last few bytes as two words, which is
+/// cheaper than a call to `memcmp`; one pass whatever the number of strings.
+fn equal_texts(array: &StringArray, length: usize, wanted: &[&[u8]]) -> BooleanBuffer {
+    match length {
+        0 => same_texts::<0>(array, length, wanted),
+        1 => same_texts::<1>(array, length, wanted),
+        2..=3 => same_texts::<2>(array, length, wanted),
+        4..=7 => same_texts::<4>(array, length, wanted),
+        8..=16 => same_texts::<8>(array, length, wanted),
         _ => {
             let (offsets, bytes) = (array.value_offsets(), array.value_data());
             BooleanBuffer::collect_bool(array.len(), |row| {
-                value_at(offsets, bytes, row, wanted.len()) == Some(wanted)
+                value_at(offsets, bytes, row, length).is_some_and(|value| wanted.contains(&value))
             })
         }
     }
 }
 
-/// [`equal_texts`] for a `wanted` of `N` to `2N` bytes.
-fn same_texts<const N: usize>(array: &StringArray, wanted: &[u8]) -> BooleanBuffer {
+/// [`equal_texts`] for strings of `N` to `2N` bytes: the number of strings chosen
+/// once, so that the test of a row is a fixed sequence of comparisons.
+fn same_texts<const N: usize>(
+    array: &StringArray,
+    length: usize,
+    wanted: &[&[u8]],
+) -> BooleanBuffer {
+    let ends: Vec<([u8; N], [u8; N])> = wanted
+        .iter()
+        .filter_map(|w| Some((*w.first_chunk::<N>()?, *w.last_chunk::<N>()?)))
+        .collect();
+    match ends.as_slice() {
+        [one] => texts_among::<N, 1>(array, length, [*one]),
+        [one, two] => texts_among::<N, 2>(array, length, [*one, *two]),
+        [one, two, three] => texts_among::<N, 3>(array, length, [*one, *two, *three]),
+        [one, two, three, four] => texts_among::<N, 4>(array, length, [*one, *two, *three, *four]),
+        _ => {
+            let (offsets, bytes) = (array.value_offsets(), array.value_data());
+            BooleanBuffer::collect_bool(array.len(), |row| {
+                value_at(offsets, bytes, row, length).is_some_and(|value| {
+                    let (head, tail) = (value.first_chunk::<N>(), value.last_chunk::<N>());
+                    ends.iter()
+                        .any(|(h, t)| (head == Some(h)) & (tail == Some(t)))
+                })
+            })
+        }
+    }
+}
+
+/// Whether each value of a string column, of `length` bytes (from `N` to `2N`), is
+/// one of `K` strings given by their first and last `N` bytes. Without a branch that
+/// depends on the data: the bytes are read from where the value would start and end
+/// if it had `length` bytes (kept within the buffer), and the length is one more
+/// comparison of the answer, so random values cost no mispredicted branch.
+fn texts_among<const N: usize, const K: usize>(
+    array: &StringArray,
+    length: usize,
+    ends: [([u8; N], [u8; N]); K],
+) -> BooleanBuffer {
     let (offsets, bytes) = (array.value_offsets(), array.value_data());
-    let (head, tail) = (wanted.first_chunk::<N>(), wanted.last_chunk::<N>());
+    let Some(last) = bytes.len().checked_sub(N) else {
+        // No value of the column is as long as `N` bytes.
+        return BooleanBuffer::new_unset(array.len());
+    };
+    let chunk = |at: usize| -> [u8; N] {
+        let at = at.min(last);
+        bytes
+            .get(at..at + N)
+            .and_then(|value| value.first_chunk::<N>())
+            .copied()
+            .unwrap_or([0; N])
+    };
+    let bounds = |row: usize| {
+        let start = offsets.get(row).map_or(0, |o| *o as usize);
+        let end = offsets.get(row + 1).map_or(0, |o| *o as usize);
+        (start, end, end.wrapping_sub(start) == length)
+    };
+    if length == N {
+        // The first bytes are the whole value.
+        return BooleanBuffer::collect_bool(array.len(), |row| {
+            let (start, _, long_enough) = bounds(row);
+            let head = chunk(start);
+            let found = ends
+                .iter()
+                .fold(false, |found, (h, _)| found | (head == *h));
+            found & long_enough
+        });
+    }
     BooleanBuffer::collect_bool(array.len(), |row| {
-        value_at(offsets, bytes, row, wanted.len()).is_some_and(|value| {
-            (value.first_chunk::<N>() == head) & (value.last_chunk::<N>() == tail)
-        })
+        let (start, end, long_enough) = bounds(row);
+        let (head, tail) = (chunk(start), chunk(end.wrapping_sub(N)));
+        let found = ends
+            .iter()
+            .fold(false, |found, (h, t)| found | ((head == *h) & (tail == *t)));
+        found & long_enough
     })
 }
 
@@ -468,9 +586,18 @@ pub(super) fn numbers_in(array: &PrimitiveArray<Decimal128Type>, list: &[Value])
 pub(super) fn texts_in(array: &StringArray, list: &[Value]) -> BooleanBuffer {
     let wanted: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
     if wanted.len() <= SHORT_LIST {
+        // One pass for each length.
+        let mut lengths: Vec<usize> = wanted.iter().map(|text| text.len()).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
         let mut found = BooleanBuffer::new_unset(array.len());
-        for text in wanted {
-            found = &found | &equal_texts(array, text.as_bytes());
+        for length in lengths {
+            let of_length: Vec<&[u8]> = wanted
+                .iter()
+                .filter(|text| text.len() == length)
+                .map(|text| text.as_bytes())
+                .collect();
+            found = &found | &equal_texts(array, length, &of_length);
         }
         return found;
     }
@@ -490,5 +617,83 @@ mod tests {
         assert_eq!(at_scale(Decimal::new(-120, 2), 1), (-12, true));
         assert_eq!(at_scale(Decimal::MAX, 28), (i128::MAX, false));
         assert_eq!(at_scale(Decimal::MIN, 28), (i128::MIN, false));
+    }
+
+    /// Strings of every length from 0 to 40 bytes, differing at the first, the last
+    /// or a middle byte, some multi-byte, some null.
+    fn texts() -> Vec<Option<String>> {
+        let mut texts = vec![
+            None,
+            Some(String::new()),
+            Some("é".into()),
+            Some("ü".into()),
+        ];
+        for length in 1..=40 {
+            let base: String = (0..length)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            texts.push(Some(base.clone()));
+            for at in [0, length / 2, length - 1] {
+                let mut changed = base.clone().into_bytes();
+                if let Some(byte) = changed.get_mut(at) {
+                    *byte = b'Z';
+                }
+                texts.push(String::from_utf8(changed).ok());
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn string_equality_and_lists_agree_with_comparing_the_strings() {
+        let texts = texts();
+        let whole = StringArray::from(texts.clone());
+        // A slice whose offsets do not start at zero, and whose last value ends the
+        // buffer: values read from the end of the buffer are shorter than the words.
+        let sliced = whole.slice(7, texts.len() - 7);
+        let wanted_lists: Vec<Vec<&str>> = texts
+            .iter()
+            .flatten()
+            .map(|text| vec![text.as_str()])
+            .chain([
+                vec!["ab", "Zb", "aZ"],
+                vec!["abcdefgh", "abcdefghijklmnop", "", "a"],
+                vec![
+                    "abcdefghi",
+                    "abcdefghZ",
+                    "Zbcdefghi",
+                    "abcdZfghi",
+                    "abcdefghij",
+                ],
+                vec!["é", "ü", "e"],
+            ])
+            .collect();
+        // Each string alone: its bytes end the buffer, and begin it.
+        let alone: Vec<StringArray> = texts
+            .iter()
+            .map(|text| StringArray::from(vec![text.clone()]))
+            .collect();
+        for array in [&whole, &sliced].into_iter().chain(&alone) {
+            for wanted in &wanted_lists {
+                let list: Vec<Value> = wanted.iter().map(|w| Value::String((*w).into())).collect();
+                let found = texts_in(array, &list);
+                for row in 0..array.len() {
+                    let value = array.is_valid(row).then(|| array.value(row));
+                    let expected = value.is_some_and(|v| wanted.contains(&v));
+                    // A null slot's answer is any: with_nulls decides it.
+                    if value.is_some() {
+                        assert_eq!(found.value(row), expected, "{value:?} in {wanted:?}");
+                    }
+                }
+                if let [one] = wanted.as_slice() {
+                    let equal = order_texts(array, Orderings::of(CompareOp::Eq), one);
+                    let unequal = order_texts(array, Orderings::of(CompareOp::Ne), one);
+                    for row in (0..array.len()).filter(|row| array.is_valid(*row)) {
+                        assert_eq!(equal.value(row), array.value(row) == *one);
+                        assert_eq!(unequal.value(row), array.value(row) != *one);
+                    }
+                }
+            }
+        }
     }
 }

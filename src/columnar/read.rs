@@ -190,7 +190,10 @@ pub(super) fn events<'b>(
     }
     let mut kinds = Vec::with_capacity(batch.num_rows());
     let mut rows_of = Vec::with_capacity(batch.num_rows());
-    let mut counts = vec![0_usize; contacts];
+    // No contact can have more events than the batch: the counts are kept only when
+    // the batch holds more events than the limit.
+    let counted = batch.num_rows() > program.max_events;
+    let mut counts = vec![0_usize; if counted { contacts } else { 0 }];
     for (row, (owner, name)) in owners.values().iter().zip(names.iter()).enumerate() {
         let name = name.unwrap_or_default();
         let kind = schema.kind(name).ok_or_else(|| {
@@ -209,9 +212,9 @@ pub(super) fn events<'b>(
                 return Err(null_value(prop.name, prop.ty, events_error).at_row(row));
             }
         }
-        let (count, owner) = usize::try_from(*owner)
+        let owner = usize::try_from(*owner)
             .ok()
-            .and_then(|row| Some((counts.get_mut(row)?, row)))
+            .filter(|row| *row < contacts)
             .ok_or_else(|| {
                 ColumnarError::events(
                     ColumnarErrorKind::UnknownContact,
@@ -220,15 +223,15 @@ pub(super) fn events<'b>(
                 )
                 .at_row(row)
             })?;
-        *count = count.saturating_add(1);
+        if let Some(count) = counts.get_mut(owner) {
+            *count = count.saturating_add(1);
+        }
         rows_of.push(owner);
         kinds.push(kind);
     }
-    // No contact can have more events than the batch.
     if let Some((row, count)) = counts
         .iter()
         .enumerate()
-        .filter(|_| batch.num_rows() > program.max_events)
         .find(|(_, count)| **count > program.max_events)
     {
         return Err(ColumnarError::contacts(
