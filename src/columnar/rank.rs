@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 
 use arrow_array::{Array, StringArray};
-use arrow_buffer::BooleanBuffer;
+use arrow_buffer::{BooleanBuffer, MutableBuffer, bit_util};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -15,31 +15,50 @@ use crate::program::Take;
 
 /// The members of a ranking taking `take`, by row, given every row's key.
 pub(super) fn members(take: Take, keys: Vec<Option<Decimal>>, ids: &StringArray) -> BooleanBuffer {
-    // Ordered as integers at one scale when they all fit: the same order, cheaper.
+    // Ordered as integers at one scale when they all fit: the same order, cheaper,
+    // and narrower still when they fit 64 bits (most scores).
     let scale = keys.iter().flatten().map(Decimal::scale).max().unwrap_or(0);
-    let scaled: Option<Vec<Option<i128>>> = keys
-        .iter()
-        .map(|key| match key {
-            None => Some(None),
-            Some(key) => 10_i128
-                .checked_pow(scale.saturating_sub(key.scale()))
-                .and_then(|power| key.mantissa().checked_mul(power))
-                .map(Some),
-        })
-        .collect();
-    match scaled {
-        Some(scaled) => members_by(take, scaled, ids),
-        None => members_by(take, keys, ids),
-    }
-}
-
-fn members_by<K: Ord + Copy>(take: Take, keys: Vec<Option<K>>, ids: &StringArray) -> BooleanBuffer {
+    let at_scale = |key: &Decimal| {
+        10_i128
+            .checked_pow(scale.saturating_sub(key.scale()))
+            .and_then(|power| key.mantissa().checked_mul(power))
+    };
     let rows = keys.len();
-    let mut ranked: Vec<(K, usize)> = keys
+    if let Some(ranked) = ranked_by(&keys, |key| at_scale(key)?.try_into().ok()) {
+        return members_by::<i64>(take, ranked, rows, ids);
+    }
+    if let Some(ranked) = ranked_by(&keys, at_scale) {
+        return members_by::<i128>(take, ranked, rows, ids);
+    }
+    let ranked = keys
         .into_iter()
         .enumerate()
         .filter_map(|(row, key)| Some((key?, row)))
         .collect();
+    members_by(take, ranked, rows, ids)
+}
+
+/// The rows that have a key, each with its key as `convert` writes it, if it writes
+/// every one.
+fn ranked_by<K>(
+    keys: &[Option<Decimal>],
+    convert: impl Fn(&Decimal) -> Option<K>,
+) -> Option<Vec<(K, usize)>> {
+    let mut ranked = Vec::with_capacity(keys.len());
+    for (row, key) in keys.iter().enumerate() {
+        if let Some(key) = key {
+            ranked.push((convert(key)?, row));
+        }
+    }
+    Some(ranked)
+}
+
+fn members_by<K: Ord + Copy>(
+    take: Take,
+    mut ranked: Vec<(K, usize)>,
+    rows: usize,
+    ids: &StringArray,
+) -> BooleanBuffer {
     let taken = match take {
         Take::Count(n) => usize::try_from(n).unwrap_or(usize::MAX),
         Take::Fraction(fraction) => fraction
@@ -47,40 +66,37 @@ fn members_by<K: Ord + Copy>(take: Take, keys: Vec<Option<K>>, ids: &StringArray
             .and_then(|share| share.ceil().to_usize())
             .unwrap_or(ranked.len()),
     };
-    let mut members = vec![false; rows];
+    let mut members = MutableBuffer::from_len_zeroed(rows.div_ceil(8));
     let mut put = |row: usize| {
-        if let Some(member) = members.get_mut(row) {
-            *member = true;
+        if row < rows {
+            bit_util::set_bit(members.as_slice_mut(), row);
         }
     };
     if taken >= ranked.len() {
         ranked.iter().for_each(|(_, row)| put(*row));
-        return BooleanBuffer::from_iter(members);
-    }
-    let Some(last) = taken.checked_sub(1) else {
-        return BooleanBuffer::from_iter(members);
-    };
-    let (_, (threshold, _), _) = ranked.select_nth_unstable_by(last, |(a, _), (b, _)| b.cmp(a));
-    let threshold = *threshold;
-    let (mut above, mut tied) = (0_usize, Vec::new());
-    for (key, row) in &ranked {
-        match key.cmp(&threshold) {
-            Ordering::Greater => {
-                put(*row);
-                above += 1;
+    } else if let Some(last) = taken.checked_sub(1) {
+        let (_, (threshold, _), _) = ranked.select_nth_unstable_by(last, |(a, _), (b, _)| b.cmp(a));
+        let threshold = *threshold;
+        let (mut above, mut tied) = (0_usize, Vec::new());
+        for (key, row) in &ranked {
+            match key.cmp(&threshold) {
+                Ordering::Greater => {
+                    put(*row);
+                    above += 1;
+                }
+                Ordering::Equal => tied.push(*row),
+                Ordering::Less => {}
             }
-            Ordering::Equal => tied.push(*row),
-            Ordering::Less => {}
         }
+        let wanted = taken.saturating_sub(above);
+        if wanted < tied.len() {
+            let id = |row: usize| (row < ids.len()).then(|| ids.value(row));
+            tied.select_nth_unstable_by(wanted, |a, b| id(*a).cmp(&id(*b)).then(a.cmp(b)));
+            tied.truncate(wanted);
+        }
+        tied.into_iter().for_each(put);
     }
-    let wanted = taken.saturating_sub(above);
-    if wanted < tied.len() {
-        let id = |row: usize| (row < ids.len()).then(|| ids.value(row));
-        tied.select_nth_unstable_by(wanted, |a, b| id(*a).cmp(&id(*b)).then(a.cmp(b)));
-        tied.truncate(wanted);
-    }
-    tied.into_iter().for_each(put);
-    BooleanBuffer::from_iter(members)
+    BooleanBuffer::new(members.into(), 0, rows)
 }
 
 #[cfg(test)]
@@ -117,6 +133,36 @@ mod tests {
         assert_eq!(
             ranked(Take::Count(0), &[Some(1), Some(2), None, None], &ids),
             [false; 4]
+        );
+    }
+
+    #[test]
+    fn keys_beyond_64_bits_or_beyond_one_scale_rank_in_the_same_order() {
+        let ids = StringArray::from(vec!["a", "b", "c", "d"]);
+        let rank = |keys: Vec<Option<Decimal>>| -> Vec<bool> {
+            members(Take::Count(2), keys, &ids).iter().collect()
+        };
+        // Beyond 64 bits at scale 0.
+        let big = Decimal::from(10_u64.pow(19)) * Decimal::from(100);
+        assert_eq!(
+            rank(vec![
+                Some(big),
+                Some(Decimal::ONE),
+                Some(big + Decimal::ONE),
+                None
+            ]),
+            [true, false, true, false]
+        );
+        // The largest number and a tiny one cannot be put at one scale.
+        let tiny = Decimal::new(1, 28);
+        assert_eq!(
+            rank(vec![
+                Some(tiny),
+                Some(Decimal::MAX),
+                Some(-tiny),
+                Some(Decimal::ZERO)
+            ]),
+            [true, true, false, false]
         );
     }
 
