@@ -1697,7 +1697,10 @@
 //! it. A buffer keeps one representation and removes its cost (the allocations),
 //! at the price of copying the values read into it, and of one allocation for a
 //! text not seen lately in its slot. The predicate removes the copy too, for the
-//! segments that can do without a contact: those that test attributes only.
+//! segments that can do without a contact: those that test attributes only. Nor is
+//! there a derive macro: it would be a second crate to keep, for what a view does in
+//! a few closures, and a macro could not read fields that are not plain values (a
+//! status computed from two fields, a map of custom fields).
 //!
 //! A view's function may lend a value of the wrong type: a text for a `number`, or
 //! a null for an attribute that is not optional. That is never read as a null or
