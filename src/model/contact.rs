@@ -5,6 +5,8 @@
 //! schema, and events are sorted by time (stable for ties) and indexed by kind.
 
 mod builder;
+#[cfg(test)]
+mod fixture;
 mod json_in;
 mod json_out;
 mod refill;

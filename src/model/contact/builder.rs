@@ -238,30 +238,11 @@ fn check_type(
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture::{at, schema};
     use super::*;
-    use crate::model::Type;
-    use chrono::{NaiveDate, TimeZone as _};
+    use chrono::NaiveDate;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    fn at(day: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
-
-    fn schema() -> Result<Schema, crate::model::SchemaError> {
-        Schema::builder()
-            .attribute("email", Type::String)
-            .attribute("owner", Type::String.optional())
-            .attribute("birthday", Type::Date.optional())
-            .attribute("tags", Type::list(Type::String))
-            .event(
-                "email.clicked",
-                [("campaign", Type::String), ("url", Type::String.optional())],
-            )
-            .build()
-    }
 
     fn base(schema: &Schema) -> ContactBuilder<'_> {
         Contact::builder(schema, "c-1")

@@ -603,30 +603,10 @@ fn sort_by_time(events: &mut [Event], order: &mut Vec<u32>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture::{at, schema};
     use super::*;
-    use chrono::TimeZone as _;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    fn at(day: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
-
-    fn schema() -> Result<Schema, crate::model::SchemaError> {
-        Schema::builder()
-            .attribute("email", Type::String)
-            .attribute("owner", Type::String.optional())
-            .attribute("birthday", Type::Date.optional())
-            .attribute("tags", Type::list(Type::String))
-            .event(
-                "email.clicked",
-                [("campaign", Type::String), ("url", Type::String.optional())],
-            )
-            .event("page.viewed", [])
-            .build()
-    }
 
     #[test]
     fn sorting_in_place_is_stable_and_follows_every_cycle() {
