@@ -9,8 +9,12 @@
 //! through the very checks the fuzz targets run (the files of `fuzz/src/`, included
 //! here), under `cargo test`.
 //! Inputs that once crashed a target are kept in the corpus under `regression-…`
-//! names. A missing or empty corpus directory fails.
+//! names. A missing or empty corpus directory fails. With `--features arrow`, the
+//! evaluate corpus also goes through the columnar check (`fuzz/src/columnar.rs`).
 
+#[cfg(feature = "arrow")]
+#[path = "../fuzz/src/columnar.rs"]
+mod columnar;
 #[path = "../fuzz/src/evaluate.rs"]
 mod evaluate;
 #[path = "../fuzz/src/syntax.rs"]

@@ -7,7 +7,12 @@
 //! * [`evaluate`]: a fixed program evaluated over contacts built from arbitrary data
 //!   (its workflows entered and advanced too).
 //! * [`workflow`]: arbitrary bytes read as a workflow run state and advanced.
+//! * `columnar` (with the feature `arrow`, on by default): the contacts of
+//!   [`evaluate`] evaluated again over Arrow batches and compared with the row
+//!   interpreter's answers.
 
+#[cfg(feature = "arrow")]
+pub mod columnar;
 pub mod evaluate;
 pub mod syntax;
 pub mod workflow;
