@@ -52,14 +52,14 @@ pub fn check(program: &Program, contacts: &[Contact], context: &Context) {
 }
 
 /// The JSON text of a value, as the results batch holds a decision.
-fn text(value: &Value) -> String {
+pub fn text(value: &Value) -> String {
     let mut out = String::new();
     write_json(value, &mut out);
     out
 }
 
 /// The answer in `row` of a results column, as JSON text.
-fn cell(column: &dyn Array, row: usize) -> String {
+pub fn cell(column: &dyn Array, row: usize) -> String {
     if column.is_null(row) {
         return "null".to_owned();
     }
@@ -68,9 +68,9 @@ fn cell(column: &dyn Array, row: usize) -> String {
         DataType::Decimal128(_, scale) => {
             let scaled = column.as_primitive::<Decimal128Type>().value(row);
             let scale = u32::try_from(*scale).unwrap_or(u32::MAX);
-            match Decimal::try_from_i128_with_scale(scaled, scale) {
-                Ok(number) => text(&Value::Number(number)),
-                Err(error) => format!("<{scaled} at scale {scale}: {error}>"),
+            match number(scaled, scale) {
+                Some(number) => text(&Value::Number(number)),
+                None => format!("<{scaled} at scale {scale}: beyond a Decimal>"),
             }
         }
         DataType::Utf8 => column.as_string::<i32>().value(row).to_owned(),
@@ -78,9 +78,19 @@ fn cell(column: &dyn Array, row: usize) -> String {
     }
 }
 
+/// `scaled × 10^-scale` as a `Decimal`, its trailing zeros dropped first: a score of
+/// 29 digits at the results' two places, one of them a trailing zero, is read.
+fn number(mut scaled: i128, mut scale: u32) -> Option<Decimal> {
+    while scale > 0 && scaled % 10 == 0 {
+        scaled /= 10;
+        scale -= 1;
+    }
+    Decimal::try_from_i128_with_scale(scaled, scale).ok()
+}
+
 /// The answer of the row interpreter for the item `name`, whose results column is of
 /// type `data_type`, as JSON text.
-fn answer(evaluation: &Evaluation, name: &str, data_type: &DataType) -> String {
+pub fn answer(evaluation: &Evaluation, name: &str, data_type: &DataType) -> String {
     let named = |mut entries: Box<dyn Iterator<Item = (&str, &Value)> + '_>| {
         entries
             .find(|(item, _)| *item == name)

@@ -15,12 +15,10 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use funil::arrow_array::cast::AsArray;
-use funil::arrow_array::types::Decimal128Type;
 use funil::arrow_array::{Array, ArrayRef, RecordBatch};
-use funil::arrow_schema::DataType;
-use funil::model::write_json;
-use funil::{Contact, Context, Decimal, Evaluation, Program, Value};
+use funil::{Contact, Context, Program, Value};
+
+use super::arrow_cells;
 
 /// How many contacts this test binary has skipped, `contacts_to_arrow` refusing them.
 static SKIPPED: AtomicUsize = AtomicUsize::new(0);
@@ -64,18 +62,18 @@ pub fn assert_same(
                 "columnar mismatch: evaluate_arrow refused contact `{}`, which the row \
                  interpreter evaluated ({kind} `{item}` = {}): {error}\ncontact: {json}",
                 contact.id(),
-                text(answer)
+                arrow_cells::text(answer)
             )
         });
     let columnar = cell(&results, item).unwrap_or_else(|| {
         panic!("columnar mismatch: the results of evaluate_arrow have no column `{item}`")
     });
     assert!(
-        columnar == text(answer),
+        columnar == arrow_cells::text(answer),
         "columnar mismatch: {kind} `{item}` of contact `{}`: row interpreter {}, \
          evaluate_arrow {columnar}\ncontact: {json}",
         contact.id(),
-        text(answer),
+        arrow_cells::text(answer),
     );
     tally(&format!("checked {kind} {item}"));
 
@@ -93,7 +91,7 @@ pub fn assert_same(
     for field in schema.fields() {
         let name = field.name();
         let columnar = cell(&results, name).unwrap_or_default();
-        let row = batch_answer(&evaluation, name, field.data_type());
+        let row = arrow_cells::answer(&evaluation, name, field.data_type());
         assert!(
             columnar == row,
             "columnar mismatch: `{name}` of contact `{}`: evaluate_batch {row}, \
@@ -104,50 +102,13 @@ pub fn assert_same(
     tally(&format!("compared {}", schema.fields().len()));
 }
 
-/// The JSON text of a value, as the results batch holds a decision (`null` for none).
-fn text(value: &Value) -> String {
-    let mut out = String::new();
-    write_json(value, &mut out);
-    out
-}
-
 /// The answer in column `name` of the only row of `results`, as JSON text.
 fn cell(results: &RecordBatch, name: &str) -> Option<String> {
     let column: &ArrayRef = results.column_by_name(name)?;
     if column.len() != 1 {
         return Some(format!("<{} rows>", column.len()));
     }
-    if column.is_null(0) {
-        return Some("null".to_owned());
-    }
-    Some(match column.data_type() {
-        DataType::Boolean => column.as_boolean().value(0).to_string(),
-        DataType::Decimal128(_, scale) => {
-            let scaled = column.as_primitive::<Decimal128Type>().value(0);
-            let scale = u32::try_from(*scale).unwrap_or(u32::MAX);
-            match Decimal::try_from_i128_with_scale(scaled, scale) {
-                Ok(number) => text(&Value::Number(number)),
-                Err(error) => format!("<{scaled} at scale {scale}: {error}>"),
-            }
-        }
-        DataType::Utf8 => column.as_string::<i32>().value(0).to_owned(),
-        other => format!("<a column of type {other}>"),
-    })
-}
-
-/// The answer `evaluate_batch` gave for the item `name`, whose results column is of
-/// type `data_type`, as JSON text.
-fn batch_answer(evaluation: &Evaluation, name: &str, data_type: &DataType) -> String {
-    let named = |mut entries: Box<dyn Iterator<Item = (&str, &Value)> + '_>| {
-        entries
-            .find(|(item, _)| *item == name)
-            .map_or_else(|| "<missing>".to_owned(), |(_, value)| text(value))
-    };
-    match data_type {
-        DataType::Boolean => evaluation.segments().iter().any(|s| s == name).to_string(),
-        DataType::Decimal128(..) => named(Box::new(evaluation.scores())),
-        _ => named(Box::new(evaluation.decisions())),
-    }
+    Some(arrow_cells::cell(column.as_ref(), 0))
 }
 
 /// Appends `line` to the file `FUNIL_CROSS_CHECK_TALLY` names, when it is set.

@@ -8,6 +8,11 @@
 //! ([`cross_check`]).
 #![allow(dead_code, unreachable_pub)]
 
+/// Reading the results batch as JSON texts, shared with the fuzz target's columnar
+/// check.
+#[cfg(feature = "arrow")]
+#[path = "../../fuzz/src/columnar.rs"]
+pub mod arrow_cells;
 #[cfg(feature = "arrow")]
 pub mod cross_check;
 
