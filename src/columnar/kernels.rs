@@ -456,8 +456,8 @@ pub(super) fn order_texts(array: &StringArray, accepts: Orderings, s: &str) -> B
 }
 
 /// Whether each value of a string column is one of `wanted`, all of one length,
-/// straight from the offsets and the bytes: equal lengths first, then (for the short
-/// strings rules compare) the first and last few bytes as two words, which is
+/// straight from the offsets and the bytes: for the short strings rules compare, the
+/// length and the first and last few bytes as words ([`texts_among`]), which is
 /// cheaper than a call to `memcmp`; one pass whatever the number of strings.
 fn equal_texts(array: &StringArray, length: usize, wanted: &[&[u8]]) -> BooleanBuffer {
     match length {
@@ -535,21 +535,21 @@ fn texts_among<const N: usize, const K: usize>(
     if length == N {
         // The first bytes are the whole value.
         return BooleanBuffer::collect_bool(array.len(), |row| {
-            let (start, _, long_enough) = bounds(row);
+            let (start, _, of_length) = bounds(row);
             let head = chunk(start);
             let found = ends
                 .iter()
                 .fold(false, |found, (h, _)| found | (head == *h));
-            found & long_enough
+            found & of_length
         });
     }
     BooleanBuffer::collect_bool(array.len(), |row| {
-        let (start, end, long_enough) = bounds(row);
+        let (start, end, of_length) = bounds(row);
         let (head, tail) = (chunk(start), chunk(end.wrapping_sub(N)));
         let found = ends
             .iter()
             .fold(false, |found, (h, t)| found | ((head == *h) & (tail == *t)));
-        found & long_enough
+        found & of_length
     })
 }
 
