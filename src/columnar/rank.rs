@@ -1,16 +1,12 @@
-//! Ranked segments resolved over the batch from every contact's key, as
-//! [`Program::evaluate_batch`](crate::Program::evaluate_batch) resolves them: keys
-//! descending, ties to the smaller contact id (then the earlier row), a null key never
-//! ranks; `top N` takes the first N, `top P%` the first `ceil(P × n)` of the n that
-//! rank.
-
-use std::cmp::Ordering;
+//! Ranked segments resolved over the batch from every contact's key, by the selection
+//! [`Program::evaluate_batch`](crate::Program::evaluate_batch) uses
+//! ([`crate::eval::top`]), over keys put at one scale as integers when they fit.
 
 use arrow_array::{Array, StringArray};
 use arrow_buffer::{BooleanBuffer, MutableBuffer, bit_util};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
+use crate::eval::top::take_top;
 use crate::program::Take;
 
 /// The members of a ranking taking `take`, by row, given every row's key.
@@ -55,47 +51,21 @@ fn ranked_by<K>(
 
 fn members_by<K: Ord + Copy>(
     take: Take,
-    mut ranked: Vec<(K, usize)>,
+    ranked: Vec<(K, usize)>,
     rows: usize,
     ids: &StringArray,
 ) -> BooleanBuffer {
-    let taken = match take {
-        Take::Count(n) => usize::try_from(n).unwrap_or(usize::MAX),
-        Take::Fraction(fraction) => fraction
-            .checked_mul(Decimal::from(ranked.len()))
-            .and_then(|share| share.ceil().to_usize())
-            .unwrap_or(ranked.len()),
-    };
     let mut members = MutableBuffer::from_len_zeroed(rows.div_ceil(8));
-    let mut put = |row: usize| {
-        if row < rows {
-            bit_util::set_bit(members.as_slice_mut(), row);
-        }
-    };
-    if taken >= ranked.len() {
-        ranked.iter().for_each(|(_, row)| put(*row));
-    } else if let Some(last) = taken.checked_sub(1) {
-        let (_, (threshold, _), _) = ranked.select_nth_unstable_by(last, |(a, _), (b, _)| b.cmp(a));
-        let threshold = *threshold;
-        let (mut above, mut tied) = (0_usize, Vec::new());
-        for (key, row) in &ranked {
-            match key.cmp(&threshold) {
-                Ordering::Greater => {
-                    put(*row);
-                    above += 1;
-                }
-                Ordering::Equal => tied.push(*row),
-                Ordering::Less => {}
+    take_top(
+        take,
+        ranked,
+        |row| (row < ids.len()).then(|| ids.value(row)),
+        |row| {
+            if row < rows {
+                bit_util::set_bit(members.as_slice_mut(), row);
             }
-        }
-        let wanted = taken.saturating_sub(above);
-        if wanted < tied.len() {
-            let id = |row: usize| (row < ids.len()).then(|| ids.value(row));
-            tied.select_nth_unstable_by(wanted, |a, b| id(*a).cmp(&id(*b)).then(a.cmp(b)));
-            tied.truncate(wanted);
-        }
-        tied.into_iter().for_each(put);
-    }
+        },
+    );
     BooleanBuffer::new(members.into(), 0, rows)
 }
 

@@ -11,18 +11,17 @@
 //! With the `parallel` feature, the per-contact work (ranking keys, then every item)
 //! runs on rayon's thread pool; the result is the same, in the same order.
 
-use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::api::{EvalError, Evaluation};
 use super::source::{Built, Source, Viewed};
+use super::top::take_top;
 use super::{Context, Evaluator, Workspace};
 use crate::model::{Contact, ContactError, Value, View};
-use crate::program::{ItemBody, ItemId, ItemKind, Program, Ranking, Take};
+use crate::program::{ItemBody, ItemId, ItemKind, Program, Ranking};
 
 impl Program {
     /// Every segment (ranked ones included), score and decision for each contact of
@@ -208,54 +207,22 @@ fn rank<S: Source + ?Sized>(
     source: &S,
 ) -> Vec<bool> {
     let items = source.items();
-    let mut ranked: Vec<(Decimal, usize)> = keys
+    let ranked: Vec<(Decimal, usize)> = keys
         .into_iter()
         .enumerate()
         .filter_map(|(position, key)| Some((key?, position)))
         .collect();
-    let taken = match ranking.take {
-        Take::Count(n) => usize::try_from(n).unwrap_or(usize::MAX),
-        Take::Fraction(fraction) => fraction
-            .checked_mul(Decimal::from(ranked.len()))
-            .and_then(|share| share.ceil().to_usize())
-            .unwrap_or(ranked.len()),
-    };
     let mut members = vec![false; items.len()];
-    let mut take = |position: usize| {
-        if let Some(member) = members.get_mut(position) {
-            *member = true;
-        }
-    };
-    if taken >= ranked.len() {
-        ranked.iter().for_each(|(_, position)| take(*position));
-        return members;
-    }
-    let Some(last) = taken.checked_sub(1) else {
-        return members;
-    };
-    // Only which contacts come first matters, not their order among themselves: the
-    // key of the last one taken is found in linear time, every contact above it is
-    // taken, and only the contacts tied with it are ordered by id (keys tie often).
-    let (_, (threshold, _), _) = ranked.select_nth_unstable_by(last, |(a, _), (b, _)| b.cmp(a));
-    let threshold = *threshold;
-    let (mut above, mut tied) = (0, Vec::new());
-    for (key, position) in &ranked {
-        match key.cmp(&threshold) {
-            Ordering::Greater => {
-                take(*position);
-                above += 1;
+    take_top(
+        ranking.take,
+        ranked,
+        |position| items.get(position).and_then(|item| source.id(item)),
+        |position| {
+            if let Some(member) = members.get_mut(position) {
+                *member = true;
             }
-            Ordering::Equal => tied.push(*position),
-            Ordering::Less => {}
-        }
-    }
-    let wanted = taken.saturating_sub(above);
-    if wanted < tied.len() {
-        let id = |position: usize| items.get(position).and_then(|item| source.id(item));
-        tied.select_nth_unstable_by(wanted, |a, b| id(*a).cmp(&id(*b)).then(a.cmp(b)));
-        tied.truncate(wanted);
-    }
-    tied.into_iter().for_each(take);
+        },
+    );
     members
 }
 

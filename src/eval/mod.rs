@@ -30,6 +30,7 @@ mod query;
 mod reward;
 mod segment;
 mod source;
+pub(crate) mod top;
 mod workflow;
 mod workspace;
 
