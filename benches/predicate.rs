@@ -28,6 +28,11 @@ use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use funil::{Contact, ContactBuffer, Context, Decimal, Evaluation, Program, View, Workspace};
 
+#[path = "support/splitmix.rs"]
+mod splitmix;
+
+use splitmix::SplitMix64;
+
 const RULES: &str = r#"
 schema {
   contact {
@@ -63,28 +68,6 @@ struct Row {
     total_spent: f64,
     clicks_30d: u32,
     days_since_last_activity: u32,
-}
-
-/// splitmix64: a small, fixed-seed generator, so every run sees the same contacts.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `low..=high` (the modulo bias is far below what matters here).
-    fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-
-    fn pick<T: Copy>(&mut self, choices: &[T]) -> T {
-        choices[self.between(0, choices.len() as u64 - 1) as usize]
-    }
 }
 
 fn generate() -> Vec<Row> {

@@ -29,31 +29,15 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use funil::{Contact, ContactBuilder, Context, Decimal, Evaluation, Program, Value, Workspace};
 
+#[path = "support/splitmix.rs"]
+mod splitmix;
+
+use splitmix::SplitMix64;
+
 const RULES: &str = include_str!("../examples/data/quickstart.funil");
 const NOW: i64 = 1_795_348_800; // 2026-11-22T12:00:00Z
 const BATCH: usize = 8;
 const DAY: i64 = 86_400;
-
-/// splitmix64: a small, fixed-seed generator.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<T: Copy>(&mut self, choices: &[T]) -> T {
-        choices[self.below(choices.len() as u64) as usize]
-    }
-}
 
 /// Event kinds with their weights in a history (percent).
 const KINDS: [(&str, u64); 10] = [

@@ -59,6 +59,11 @@ use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
+#[path = "support/splitmix.rs"]
+mod splitmix;
+
+use splitmix::SplitMix64;
+
 /// The quickstart's rules.
 const RULES: &str = include_str!("../examples/data/quickstart.funil");
 
@@ -376,51 +381,6 @@ fn load(client: &mut Client, url: &str, program: &Program, options: &SqlOptions,
         copied.as_secs_f64(),
         total.as_secs_f64()
     );
-}
-
-/// splitmix64: a small fixed-seed generator; each contact draws from its own stream
-/// (seeded with its index), so a contact does not depend on the chunking.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `low..=high` (the modulo bias is far below what matters here).
-    fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1_u64 << 53) as f64
-    }
-
-    /// True with probability `p`.
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    fn pick<T: Copy>(&mut self, choices: &[T]) -> T {
-        choices[self.between(0, choices.len() as u64 - 1) as usize]
-    }
-
-    /// An index into `weights`, drawn in proportion to them.
-    fn weighted(&mut self, weights: &[f64]) -> usize {
-        let mut x = self.unit() * weights.iter().sum::<f64>();
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
 }
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;

@@ -5,6 +5,11 @@
 
 use funil::{Contact, Decimal, Program};
 
+#[path = "splitmix.rs"]
+mod splitmix;
+
+use splitmix::SplitMix64;
+
 /// The rules: the items each bench evaluates.
 pub const RULES: &str = r#"
 schema {
@@ -43,28 +48,6 @@ pub const CONTACTS: usize = 1_000_000;
 const SEED: u64 = 0xBA7C_4000;
 const COUNTRIES: [&str; 5] = ["BR", "PT", "US", "DE", "FR"];
 const STAGES: [&str; 4] = ["lead", "mql", "sql", "customer"];
-
-/// splitmix64: a small, fixed-seed generator, so every run sees the same contacts.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `low..=high` (the modulo bias is far below what matters here).
-    fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-
-    fn pick<T: Copy>(&mut self, choices: &[T]) -> T {
-        choices[self.between(0, choices.len() as u64 - 1) as usize]
-    }
-}
 
 /// The contacts, built for a program compiled from [`RULES`], the same at every run.
 pub fn generate(program: &Program) -> Vec<Contact> {
