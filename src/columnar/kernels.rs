@@ -174,59 +174,17 @@ fn plan_at(
         }
         Node::Not(operand) => Plan::Not(Box::new(nested(operand)?)),
         Node::And(operands) => Plan::And(operands.iter().map(nested).collect::<Option<_>>()?),
-        Node::Or(operands) => {
-            let operands: Vec<Plan> = operands.iter().map(nested).collect::<Option<_>>()?;
-            Plan::Or(texts_of_one_attribute(operands).into())
-        }
+        Node::Or(operands) => match program.nodes.text_equalities(operands) {
+            // `x == "a" or x == "b"`: the column read once.
+            Some((attribute, texts)) => Plan::In {
+                attribute,
+                list: texts.iter().cloned().map(Value::String).collect(),
+                negated: false,
+            },
+            None => Plan::Or(operands.iter().map(nested).collect::<Option<_>>()?),
+        },
         _ => return None,
     })
-}
-
-/// The operands of an `or`, with the equalities of one string attribute with texts
-/// joined into one `in`: `country == "BR" or country == "PT"` reads the column once.
-fn texts_of_one_attribute(operands: Vec<Plan>) -> Vec<Plan> {
-    let mut joined: Vec<Plan> = Vec::with_capacity(operands.len());
-    for operand in operands {
-        let Some((attribute, text)) = text_equality(&operand) else {
-            joined.push(operand);
-            continue;
-        };
-        let same = joined.iter_mut().find_map(|plan| match plan {
-            Plan::In {
-                attribute: a,
-                list,
-                negated: false,
-            } if *a == attribute && list.iter().all(|v| v.as_str().is_some()) => Some(list),
-            _ => None,
-        });
-        match same {
-            Some(list) => {
-                let mut texts = std::mem::take(list).into_vec();
-                texts.push(Value::String(text));
-                *list = texts.into();
-            }
-            None => joined.push(Plan::In {
-                attribute,
-                list: Box::new([Value::String(text)]),
-                negated: false,
-            }),
-        }
-    }
-    joined
-}
-
-/// `attribute == "text"`, as its attribute and its text.
-fn text_equality(plan: &Plan) -> Option<(AttrId, std::sync::Arc<str>)> {
-    match plan {
-        Plan::Compare {
-            attribute,
-            accepts,
-            constant: Constant::Text(text),
-        } if accepts.is_equality() && accepts.contain(Ordering::Equal) => {
-            Some((*attribute, text.clone()))
-        }
-        _ => None,
-    }
 }
 
 /// The literals of a list of literals.

@@ -219,7 +219,7 @@ impl<'v, T> Closures<'_, 'v, T> {
                 every(operands)
             }
             Node::Or(operands) => {
-                if let Some((attribute, texts)) = self.text_equalities(operands) {
+                if let Some((attribute, texts)) = self.program.nodes.text_equalities(operands) {
                     // `x == "a" or x == "b"`: `x` read once.
                     let ty = self.attribute_type(attribute)?;
                     return self.leaf(attribute, ty, Check::AnyText(texts, false));
@@ -255,29 +255,6 @@ impl<'v, T> Closures<'_, 'v, T> {
             },
             _ => None,
         }
-    }
-
-    /// The attribute and the texts when `operands` all compare one attribute for
-    /// equality with a text literal.
-    fn text_equalities(&self, operands: &[NodeId]) -> Option<(AttrId, Box<[Arc<str>]>)> {
-        let mut attribute = None;
-        let mut texts = Vec::with_capacity(operands.len());
-        for operand in operands {
-            let Ok(Node::CompareAttribute {
-                accepts,
-                attribute: compared,
-                constant: Constant::Text(text),
-            }) = self.node(*operand)
-            else {
-                return None;
-            };
-            let other = attribute.replace(*compared).is_some_and(|a| a != *compared);
-            if other || *accepts != Orderings::of(CompareOp::Eq) {
-                return None;
-            }
-            texts.push(Arc::clone(text));
-        }
-        Some((attribute?, texts.into()))
     }
 
     fn node(&self, id: NodeId) -> Result<&Node, String> {

@@ -89,6 +89,33 @@ impl Nodes {
     pub fn operands_written(&self, id: NodeId) -> Option<(NodeId, NodeId)> {
         self.operands.get(&id).copied()
     }
+
+    /// The attribute and the texts when `operands` (of an `or`) all compare one
+    /// attribute for equality with a text literal: `x == "a" or x == "b"`, which the
+    /// fast paths answer by reading `x` once.
+    pub fn text_equalities(
+        &self,
+        operands: &[NodeId],
+    ) -> Option<(crate::model::AttrId, Box<[std::sync::Arc<str>]>)> {
+        let mut attribute = None;
+        let mut texts = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let Some(Node::CompareAttribute {
+                accepts,
+                attribute: compared,
+                constant: Constant::Text(text),
+            }) = self.get(*operand)
+            else {
+                return None;
+            };
+            let other = attribute.replace(*compared).is_some_and(|a| a != *compared);
+            if other || *accepts != Orderings::of(CompareOp::Eq) {
+                return None;
+            }
+            texts.push(std::sync::Arc::clone(text));
+        }
+        Some((attribute?, texts.into()))
+    }
 }
 
 /// A compiled rule set: immutable, `Send + Sync`, shared by every evaluation.
